@@ -1,0 +1,1 @@
+//! Deterministic simulation of the shop, built two ways.

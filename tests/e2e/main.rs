@@ -1,0 +1,3 @@
+//! End-to-end tests: the built site in headless Chromium. `cargo xtask test e2e` runs them.
+
+mod shell;

@@ -1,0 +1,78 @@
+//! The app shell: it loads at the root and under a sub-path, navigates between routes, and
+//! reports bad routes and crashes in the page instead of going blank.
+
+use tests::{Mount, Page, Result, run};
+
+async fn shows_the_shell(page: &Page) -> Result {
+    page.open("").await?;
+    page.find("shell").await?;
+    let version = page.text("version").await?;
+    assert_eq!(version, format!("Sync or Stream v{}", env!("CARGO_PKG_VERSION")));
+    let lessons = page.client.find_all(fantoccini::Locator::Css("[data-testid=outline-lesson]")).await?;
+    assert_eq!(lessons.len(), lessons::CURRICULUM.len(), "the lesson list shows the whole curriculum");
+
+    page.click("nav-sandbox").await?;
+    page.find("sandbox").await?;
+    let current = page.find("nav-sandbox").await?.attr("aria-current").await?;
+    assert_eq!(current.as_deref(), Some("page"), "the sandbox link is marked current");
+    assert!(page.client.current_url().await?.as_str().ends_with("#/sandbox"));
+
+    page.click("nav-lessons").await?;
+    page.find("lesson-list").await?;
+    Ok(())
+}
+
+#[test]
+fn shell_at_root() -> Result {
+    run("shell-root", Mount::Root, async |page| {
+        shows_the_shell(page).await?;
+        page.screenshot("desktop").await?;
+        page.set_size(390, 844).await?;
+        page.screenshot("phone").await?;
+        Ok(())
+    })
+}
+
+#[test]
+fn shell_under_a_sub_path() -> Result {
+    run("shell-subpath", Mount::SubPath, async |page| {
+        assert!(page.base_url().ends_with("/sync-or-stream/"));
+        shows_the_shell(page).await
+    })
+}
+
+#[test]
+fn deep_links_and_unknown_routes() -> Result {
+    run("routes", Mount::Root, async |page| {
+        page.open("#/lesson/delivered-twice/2").await?;
+        page.find("lesson-page").await?;
+        let text = page.text("lesson-page").await?.to_lowercase();
+        assert!(text.contains("delivered twice") && text.contains("step 2"), "{text}");
+
+        page.open("#/no/such/page").await?;
+        let text = page.text("not-found").await?;
+        assert!(text.contains("no/such/page"), "{text}");
+
+        // Markup in a URL is shown as text, never interpreted.
+        page.open("#/%3Cimg%20src=x%20onerror=alert(1)%3E").await?;
+        let text = page.text("not-found").await?;
+        assert!(text.contains("<img"), "{text}");
+        let images = page.client.find_all(fantoccini::Locator::Css("main img")).await?;
+        assert!(images.is_empty());
+        Ok(())
+    })
+}
+
+#[test]
+fn console_errors_fail_the_test() -> Result {
+    // The harness must notice an error logged by the page: a test that cannot fail is no test.
+    let outcome = run("console-error", Mount::Root, async |page| {
+        page.open("").await?;
+        page.find("shell").await?;
+        page.eval("console.error('deliberate error from the harness self-test')").await?;
+        Ok(())
+    });
+    let error = outcome.expect_err("a console error must fail the run").to_string();
+    assert!(error.contains("deliberate error from the harness self-test"), "{error}");
+    Ok(())
+}

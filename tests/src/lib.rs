@@ -1,0 +1,279 @@
+//! The end-to-end harness: serves the built site (at `/` or under a sub-path), starts
+//! chromedriver and headless Chromium, and hands tests a [`Page`] with helpers to open a route,
+//! click and read elements by `data-testid`, read the console and save screenshots.
+//!
+//! Every run fails on a console error or a Rust panic in the page, and always shuts down the
+//! browser and driver it started (by process group, even when the test failed) and removes its
+//! temporary profile.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use serde_json::{Value, json};
+use xtask::server::StaticServer;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = (), E = Error> = std::result::Result<T, E>;
+
+/// Where the site is served from in a run.
+#[derive(Clone, Copy, Debug)]
+pub enum Mount {
+    Root,
+    /// Under `/sync-or-stream/`, as on a GitHub Pages project site.
+    SubPath,
+}
+
+impl Mount {
+    fn prefix(self) -> &'static str {
+        match self {
+            Mount::Root => "/",
+            Mount::SubPath => "/sync-or-stream/",
+        }
+    }
+}
+
+/// The built site: `SOS_SITE_DIR` when `cargo xtask test` built it, otherwise `dist/` if it
+/// exists, otherwise built now.
+pub fn site_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("SOS_SITE_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let dist = xtask::workspace_root().join("dist");
+    if dist.join("index.html").is_file() {
+        return Ok(dist);
+    }
+    let options = xtask::site::BuildOptions { out_dir: dist.clone(), wasm_opt: false, live_reload: false };
+    xtask::site::build(&options)?;
+    Ok(dist)
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    xtask::workspace_root().join("target/e2e")
+}
+
+/// Opens a browser on the site mounted at `mount`, runs `test`, then checks the console and
+/// shuts everything down whatever happened. `name` labels screenshots and messages.
+pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) -> Result {
+    let server = StaticServer::start(site_dir()?, mount.prefix(), 0)?;
+    let base = format!("http://127.0.0.1:{}{}", server.port(), mount.prefix());
+    let mut browser = Browser::start()?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let outcome = runtime.block_on(async {
+        let client = browser.connect().await?;
+        let page = Page { client, base, name: name.to_string() };
+        let tested = test(&page).await;
+        let console = page.console_problems().await;
+        if tested.is_err() {
+            let _ = page.screenshot("failure").await;
+        }
+        let _ = page.client.close().await;
+        match (tested, console) {
+            (Err(error), _) => Err(error),
+            (Ok(()), Err(error)) => Err(error),
+            (Ok(()), Ok(problems)) if !problems.is_empty() => {
+                Err(format!("{name}: the page logged errors:\n  {}", problems.join("\n  ")).into())
+            }
+            _ => Ok(()),
+        }
+    });
+    browser.shut_down();
+    outcome.map_err(|e| format!("[{name} at {}] {e}", mount.prefix()).into())
+}
+
+/// A chromedriver process (and the Chromium it starts) in its own process group and
+/// temporary folder.
+struct Browser {
+    driver: Child,
+    port: u16,
+    temp: PathBuf,
+}
+
+impl Browser {
+    fn start() -> Result<Browser> {
+        let chromedriver = xtask::tools::find_on_path("chromedriver")
+            .ok_or("chromedriver is not installed; `cargo xtask test` installs it, or run `sudo apt-get install -y chromium chromium-driver`")?;
+        let port = free_port()?;
+        let temp = std::env::temp_dir().join(format!("sos-e2e-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&temp)?;
+        let mut command = Command::new(chromedriver);
+        command
+            .arg(format!("--port={port}"))
+            // chromedriver puts its scoped profile folders in TMPDIR; keep them in ours.
+            .env("TMPDIR", &temp)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+        let driver = command.spawn()?;
+        let browser = Browser { driver, port, temp };
+        wait_for_port(port, Duration::from_secs(20))?;
+        Ok(browser)
+    }
+
+    async fn connect(&self) -> Result<Client> {
+        let profile = self.temp.join("profile");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium_binary(),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        Ok(ClientBuilder::new(connector).capabilities(capabilities).connect(&format!("http://127.0.0.1:{}", self.port)).await?)
+    }
+
+    /// Kills the whole process group (chromedriver does not take Chromium down with it),
+    /// then anything still using our profile, then removes the temporary folder.
+    fn shut_down(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.driver.wait();
+        let _ = Command::new("pkill").args(["-KILL", "-f"]).arg(self.temp.to_string_lossy().as_ref()).status();
+        let _ = std::fs::remove_dir_all(&self.temp);
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if self.temp.exists() {
+            self.shut_down();
+        }
+    }
+}
+
+fn chromium_binary() -> String {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find_map(xtask::tools::find_on_path)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "/usr/bin/chromium".into())
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, limit: Duration) -> Result {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(format!("chromedriver did not listen on port {port} within {limit:?}").into())
+}
+
+/// One browser tab on the served site.
+pub struct Page {
+    pub client: Client,
+    base: String,
+    name: String,
+}
+
+impl Page {
+    /// Opens a route relative to where the site is mounted, e.g. `""`, `"#/sandbox"`, `"?embed"`.
+    pub async fn open(&self, route: &str) -> Result {
+        self.client.goto(&format!("{}{route}", self.base)).await?;
+        Ok(())
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Waits (up to 10 s) for the element with this `data-testid`.
+    pub async fn find(&self, test_id: &str) -> Result<Element> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        let wait = self.client.wait().at_most(Duration::from_secs(10));
+        wait.for_element(Locator::Css(&selector)).await.map_err(|e| format!("no element with data-testid=\"{test_id}\": {e}").into())
+    }
+
+    pub async fn click(&self, test_id: &str) -> Result {
+        self.find(test_id).await?.click().await?;
+        Ok(())
+    }
+
+    pub async fn text(&self, test_id: &str) -> Result<String> {
+        Ok(self.find(test_id).await?.text().await?)
+    }
+
+    /// Waits until the element's text satisfies `accept`, returning it.
+    pub async fn wait_for_text(&self, test_id: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let text = self.text(test_id).await?;
+            if accept(&text) {
+                return Ok(text);
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                return Err(format!("data-testid=\"{test_id}\" still reads {text:?} after 10 s").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Browser console entries since the last call: `(level, message)`.
+    pub async fn console(&self) -> Result<Vec<(String, String)>> {
+        let entries = self.client.issue_cmd(BrowserLog).await?;
+        let entries = entries.as_array().cloned().unwrap_or_default();
+        Ok(entries
+            .iter()
+            .map(|e| (e["level"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+            .collect())
+    }
+
+    /// Console errors and Rust panics since the last call.
+    async fn console_problems(&self) -> Result<Vec<String>> {
+        Ok(self
+            .console()
+            .await?
+            .into_iter()
+            .filter(|(level, message)| level == "SEVERE" || message.contains("panicked at"))
+            .map(|(level, message)| format!("{level}: {message}"))
+            .collect())
+    }
+
+    /// Saves a PNG under `target/e2e/` as `<test name>-<label>.png`.
+    pub async fn screenshot(&self, label: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join(format!("{}-{label}.png", self.name));
+        std::fs::write(&file, png)?;
+        Ok(file)
+    }
+
+    pub async fn set_size(&self, width: u32, height: u32) -> Result {
+        self.client.set_window_size(width, height).await?;
+        Ok(())
+    }
+
+    pub async fn eval(&self, script: &str) -> Result<Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+}
+
+/// chromedriver's log endpoint (not part of W3C WebDriver, but served in W3C mode).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_string()))
+    }
+}
+

@@ -1,0 +1,178 @@
+//! `cargo xtask serve | dist | test` — see README.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
+
+use xtask::server::StaticServer;
+use xtask::site::{self, BuildOptions};
+use xtask::{Result, sizes, tools, workspace_root};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N] [--opt]   build the site, serve it on http://127.0.0.1:8080 and rebuild on change
+  dist [--out DIR] [--opt]   build the site for static hosting into dist/ and print its sizes
+  test [native|browser|e2e]  run every test (or only the named groups); fails if any fails
+
+  --opt   shrink the wasm with wasm-opt from npm's binaryen (installed under target/)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let (command, rest) = args.split_first().ok_or(USAGE)?;
+    let mut options = Options::parse(rest)?;
+    match command.as_str() {
+        "serve" => serve(options.port.unwrap_or(8080), options.opt),
+        "dist" => dist(options.out.take().unwrap_or_else(|| workspace_root().join("dist")), options.opt),
+        "test" => test(&options.groups),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}").into()),
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    port: Option<u16>,
+    out: Option<PathBuf>,
+    opt: bool,
+    groups: Vec<String>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Options> {
+        let mut options = Options::default();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--port" => {
+                    let value = args.next().ok_or("--port needs a number, e.g. --port 8081")?;
+                    let port = value.parse().map_err(|_| format!("--port {value}: not a port number (1-65535)"))?;
+                    options.port = Some(port);
+                }
+                "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?)),
+                "--opt" => options.opt = true,
+                "native" | "browser" | "e2e" => options.groups.push(arg.clone()),
+                other => return Err(format!("unknown argument `{other}`\n\n{USAGE}").into()),
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn dist(out_dir: PathBuf, wasm_opt: bool) -> Result<()> {
+    let site = site::build(&BuildOptions { out_dir, wasm_opt, live_reload: false })?;
+    let sizes = sizes::measure(&site.dir)?;
+    print!("{}", sizes::report(&sizes));
+    println!("site written to {}", site.dir.display());
+    sizes::check_budget(&sizes)
+}
+
+const WATCHED: [&str; 4] = ["app", "engine", "lessons", "public"];
+
+fn serve(port: u16, wasm_opt: bool) -> Result<()> {
+    let out_dir = workspace_root().join("target/serve");
+    std::fs::create_dir_all(&out_dir)?;
+    // Listen first, so a busy port is reported before minutes of compiling.
+    let server = StaticServer::start(out_dir.clone(), "/", port)?;
+    let options = BuildOptions { out_dir, wasm_opt, live_reload: true };
+    let mut build_id = site::build(&options)?.build_id;
+    println!("Sync or Stream is served on http://127.0.0.1:{}/ (Ctrl+C stops; edits under {} rebuild)", server.port(), WATCHED.join("/, "));
+    let mut seen = watched_state()?;
+    loop {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = watched_state()?;
+        if now == seen {
+            continue;
+        }
+        seen = now;
+        eprintln!("change detected; rebuilding…");
+        match site::build(&options) {
+            Ok(site) => {
+                build_id = site.build_id;
+                eprintln!("rebuilt; open pages reload");
+            }
+            Err(error) => {
+                eprintln!("rebuild failed: {error}");
+                site::write_build_status(&options.out_dir, &build_id, Some(&error.to_string()))?;
+            }
+        }
+    }
+}
+
+/// Names, sizes and modification times of the watched files. Polling keeps the tool free of
+/// platform watcher quirks; a few thousand `stat`s per second are nothing.
+fn watched_state() -> Result<Vec<(PathBuf, u64, SystemTime)>> {
+    let root = workspace_root();
+    let mut state = Vec::new();
+    for dir in WATCHED {
+        for file in site::files_under(&root.join(dir))? {
+            let meta = std::fs::metadata(&file)?;
+            state.push((file, meta.len(), meta.modified()?));
+        }
+    }
+    Ok(state)
+}
+
+fn test(groups: &[String]) -> Result<()> {
+    let wants = |group: &str| groups.is_empty() || groups.iter().any(|g| g == group);
+    tools::ensure_wasm_target()?;
+    let mut failures = Vec::new();
+    if wants("native") {
+        record(&mut failures, "native tests", native_tests());
+    }
+    if wants("browser") || wants("e2e") {
+        tools::ensure_chromium()?;
+    }
+    if wants("browser") {
+        record(&mut failures, "in-browser app tests", browser_tests());
+    }
+    if wants("e2e") {
+        record(&mut failures, "end-to-end tests", end_to_end_tests());
+    }
+    if failures.is_empty() {
+        println!("all tests passed");
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failures.join(", ")).into())
+    }
+}
+
+fn record(failures: &mut Vec<String>, what: &str, outcome: Result<()>) {
+    if let Err(error) = outcome {
+        eprintln!("error: {what}: {error}");
+        failures.push(what.to_string());
+    }
+}
+
+/// Engine, lessons and the build tool, with optimizations on: the engine's statistical tests
+/// simulate hundreds of thousands of orders.
+fn native_tests() -> Result<()> {
+    tools::run(tools::cargo().args(["test", "--profile", "fast", "--workspace", "--exclude", "app", "--exclude", "tests"]))
+}
+
+fn browser_tests() -> Result<()> {
+    let runner = tools::ensure_wasm_test_runner()?;
+    tools::run(tools::cargo()
+        .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown"])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner))
+}
+
+fn end_to_end_tests() -> Result<()> {
+    let site_dir = workspace_root().join("dist");
+    site::build(&BuildOptions { out_dir: site_dir.clone(), wasm_opt: false, live_reload: false })?;
+    tools::run(tools::cargo().args(["test", "-p", "tests", "--test", "e2e", "--", "--test-threads=1"]).env("SOS_SITE_DIR", site_dir))
+}

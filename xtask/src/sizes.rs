@@ -1,0 +1,87 @@
+//! The size report printed by `cargo xtask dist`, and the one place the size budget is set.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use flate2::{Compression, write::GzEncoder};
+
+use crate::Result;
+
+/// Budget for the gzipped wasm + JS that a visitor downloads before the page works.
+/// The finished app aims for under 300 KB.
+pub const GZIP_BUDGET_BYTES: u64 = 500 * 1024;
+
+pub struct FileSize {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+}
+
+pub fn measure(dir: &Path) -> Result<Vec<FileSize>> {
+    let mut sizes = Vec::new();
+    for file in crate::site::files_under(dir)? {
+        let bytes = std::fs::read(&file)?;
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        encoder.write_all(&bytes)?;
+        let gzip = encoder.finish()?.len() as u64;
+        let name = file.strip_prefix(dir)?.to_string_lossy().into_owned();
+        sizes.push(FileSize { name, raw: bytes.len() as u64, gzip });
+    }
+    Ok(sizes)
+}
+
+/// The gzipped bytes that count against the budget: the wasm and every JS module.
+pub fn budgeted_gzip(sizes: &[FileSize]) -> u64 {
+    sizes.iter().filter(|f| f.name.ends_with(".wasm") || f.name.ends_with(".js")).map(|f| f.gzip).sum()
+}
+
+pub fn report(sizes: &[FileSize]) -> String {
+    let width = sizes.iter().map(|f| f.name.len()).max().unwrap_or(4).max(4);
+    let mut out = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "gzip");
+    for file in sizes {
+        out += &format!("{:<width$}  {:>10}  {:>10}\n", file.name, kib(file.raw), kib(file.gzip));
+    }
+    let total_raw: u64 = sizes.iter().map(|f| f.raw).sum();
+    let total_gzip: u64 = sizes.iter().map(|f| f.gzip).sum();
+    out += &format!("{:<width$}  {:>10}  {:>10}\n", "total", kib(total_raw), kib(total_gzip));
+    let budgeted = budgeted_gzip(sizes);
+    out += &format!(
+        "wasm + JS gzipped: {} of the {} budget ({:.0} %)\n",
+        kib(budgeted),
+        kib(GZIP_BUDGET_BYTES),
+        100.0 * budgeted as f64 / GZIP_BUDGET_BYTES as f64
+    );
+    out
+}
+
+pub fn check_budget(sizes: &[FileSize]) -> Result<()> {
+    let budgeted = budgeted_gzip(sizes);
+    if budgeted > GZIP_BUDGET_BYTES {
+        return Err(format!("gzipped wasm + JS is {}, over the {} budget (xtask/src/sizes.rs)", kib(budgeted), kib(GZIP_BUDGET_BYTES)).into());
+    }
+    Ok(())
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, gzip: u64) -> FileSize {
+        FileSize { name: name.into(), raw: gzip * 3, gzip }
+    }
+
+    #[test]
+    fn only_wasm_and_js_count_against_the_budget() {
+        let sizes = [file("app-1.wasm", 300_000), file("app-1.js", 10_000), file("style.css", 900_000)];
+        assert_eq!(budgeted_gzip(&sizes), 310_000);
+        assert!(check_budget(&sizes).is_ok());
+        let over = [file("app-1.wasm", GZIP_BUDGET_BYTES), file("app-1.js", 1)];
+        let error = check_budget(&over).unwrap_err().to_string();
+        assert!(error.contains("over the 500.0 KB budget"), "{error}");
+        assert!(report(&sizes).contains("style.css"));
+    }
+}
