@@ -38,7 +38,8 @@ impl Mount {
 /// exists, otherwise built now.
 pub fn site_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("SOS_SITE_DIR") {
-        return Ok(PathBuf::from(dir));
+        // Relative to the workspace, not to the test's working folder (the crate's own).
+        return Ok(xtask::workspace_root().join(dir));
     }
     let dist = xtask::workspace_root().join("dist");
     if dist.join("index.html").is_file() {
@@ -69,13 +70,16 @@ pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) ->
             let _ = page.screenshot("failure").await;
         }
         let _ = page.client.close().await;
+        let console = match console {
+            Ok(problems) if problems.is_empty() => None,
+            Ok(problems) => Some(format!("the page logged errors:\n  {}", problems.join("\n  "))),
+            Err(error) => Some(format!("could not read the browser console: {error}")),
+        };
         match (tested, console) {
-            (Err(error), _) => Err(error),
-            (Ok(()), Err(error)) => Err(error),
-            (Ok(()), Ok(problems)) if !problems.is_empty() => {
-                Err(format!("{name}: the page logged errors:\n  {}", problems.join("\n  ")).into())
-            }
-            _ => Ok(()),
+            (Ok(()), None) => Ok(()),
+            (Ok(()), Some(console)) => Err(console.into()),
+            (Err(error), None) => Err(error),
+            (Err(error), Some(console)) => Err(format!("{error}\n{console}").into()),
         }
     });
     browser.shut_down();
