@@ -28,6 +28,7 @@ fn shell_at_root() -> Result {
         shows_the_shell(page).await?;
         page.screenshot("desktop").await?;
         page.set_size(390, 844).await?;
+        page.assert_no_sideways_scroll().await?;
         page.screenshot("phone").await?;
         Ok(())
     })

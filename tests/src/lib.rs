@@ -211,19 +211,31 @@ impl Page {
         Ok(self.find(test_id).await?.text().await?)
     }
 
-    /// Waits until the element's text satisfies `accept`, returning it.
+    /// Waits (up to 10 s) until the element's text satisfies `accept`, returning it.
     pub async fn wait_for_text(&self, test_id: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+        self.wait_for_text_within(test_id, accept, 10).await
+    }
+
+    pub async fn wait_for_text_within(&self, test_id: &str, accept: impl Fn(&str) -> bool, seconds: u64) -> Result<String> {
         let start = Instant::now();
         loop {
-            let text = self.text(test_id).await?;
+            let text = self.text_content(test_id).await?;
             if accept(&text) {
                 return Ok(text);
             }
-            if start.elapsed() > Duration::from_secs(10) {
-                return Err(format!("data-testid=\"{test_id}\" still reads {text:?} after 10 s").into());
+            if start.elapsed() > Duration::from_secs(seconds) {
+                return Err(format!("data-testid=\"{test_id}\" still reads {text:?} after {seconds} s").into());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The element's text even when it is hidden (in a closed `<details>`, say).
+    pub async fn text_content(&self, test_id: &str) -> Result<String> {
+        self.find(test_id).await?;
+        let script = "return document.querySelector(`[data-testid=\"${arguments[0]}\"]`).textContent.trim();";
+        let text = self.client.execute(script, vec![json!(test_id)]).await?;
+        Ok(text.as_str().unwrap_or_default().to_string())
     }
 
     /// Browser console entries since the last call: `(level, message)`.
@@ -255,6 +267,41 @@ impl Page {
         let file = dir.join(format!("{}-{label}.png", self.name));
         std::fs::write(&file, png)?;
         Ok(file)
+    }
+
+    /// Sets an input's or select's value the way a user's edit does: `input` then `change`.
+    pub async fn set_value(&self, test_id: &str, value: &str) -> Result {
+        self.find(test_id).await?;
+        let script = "const el = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+            el.value = arguments[1];
+            el.dispatchEvent(new Event('input', { bubbles: true }));
+            el.dispatchEvent(new Event('change', { bubbles: true }));";
+        self.client.execute(script, vec![json!(test_id), json!(value)]).await?;
+        Ok(())
+    }
+
+    /// The cells of a table (header row first), read from the DOM even when the table sits in
+    /// a closed `<details>`.
+    pub async fn table(&self, test_id: &str) -> Result<Vec<Vec<String>>> {
+        let script = "const table = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+            if (!table) return null;
+            return [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent.trim()));";
+        let rows = self.client.execute(script, vec![json!(test_id)]).await?;
+        let rows: Vec<Vec<String>> = serde_json::from_value(rows).map_err(|e| format!("table {test_id}: {e}"))?;
+        if rows.is_empty() {
+            return Err(format!("no table with data-testid=\"{test_id}\"").into());
+        }
+        Ok(rows)
+    }
+
+    /// Fails when the page scrolls sideways (something is wider than the window).
+    pub async fn assert_no_sideways_scroll(&self) -> Result {
+        let widths = self.eval("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];").await?;
+        let (scroll, client) = (widths[0].as_f64().unwrap_or(0.0), widths[1].as_f64().unwrap_or(0.0));
+        if scroll > client + 1.0 {
+            return Err(format!("{}: the page is {scroll}px wide in a {client}px window", self.name).into());
+        }
+        Ok(())
     }
 
     pub async fn set_size(&self, width: u32, height: u32) -> Result {
