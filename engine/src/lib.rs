@@ -1,1 +1,72 @@
-//! Deterministic simulation of the shop, built two ways.
+//! Deterministic simulation of one online shop built two ways: a synchronous call chain and
+//! services reacting to events on a partitioned, Kafka-like log.
+//!
+//! The engine is sans-IO and caller-paced: it never reads a clock, never sleeps and never
+//! touches the outside world. A [`Simulation`] runs one design; a [`Comparison`] runs both on
+//! the same seeded orders. Everything is reproducible from (scenario, seed, recorded actions).
+//!
+//! ```
+//! use engine::{Comparison, Scenario, SimTime};
+//! let scenario = Scenario::from_json(r#"{"duration_s": 2}"#).unwrap();
+//! let mut comparison = Comparison::new(&scenario, 7);
+//! comparison.run_until(SimTime::from_secs(1));
+//! let (sync, event) = comparison.summaries();
+//! assert_eq!(sync.orders_arrived, event.orders_arrived);
+//! ```
+//!
+//! # Map
+//!
+//! - [`time`]: `SimTime`, integer microseconds. [`queue`]: the `(time, seq)` event queue.
+//!   [`rng`]: one seeded stream per purpose.
+//! - [`scenario`] (+ `validate`): the serde form of a run, checked with paths.
+//!   [`fault`]: faults, control actions and per-service health.
+//! - [`workload`]: Poisson arrivals and order details, shared by both designs.
+//!   [`orders`]: the window of live order states. [`station`]: worker pool + queue +
+//!   service-time distribution.
+//! - [`sim`]: `Simulation` = shared core (clock, queue, faults, metrics, traces, hash) + one
+//!   model: [`sync_design`] (blocking calls, timeouts, retries, breaker, bulkhead) or
+//!   [`event_design`] (choreography over the [`broker`]: topics, partitions, groups).
+//! - [`metrics`]: counters and hdrhistogram latencies per bucket and cumulative;
+//!   [`summary`]: the headline numbers; [`snapshot`]: what to draw; [`trace`]: causal traces
+//!   and the trace hash; [`comparison`]: both designs in step, actions recorded and replayed.
+//!
+//! # Invariants (asserted in debug builds, checked by the tests from outside)
+//!
+//! - Time never goes back; equal times pop in scheduling order.
+//! - Every order is in exactly one of in flight, completed, failed or cancelled.
+//! - Busy workers never exceed the pool. A partition has at most one owner per group.
+//! - Offsets only grow; a committed offset never passes its log's end and never goes back.
+//! - No observable decision depends on a hash map's order, the platform's pointer width or a
+//!   clock; the trace hash is the same natively and in wasm ([`selfcheck`]).
+
+pub mod broker;
+pub mod comparison;
+pub mod event_design;
+pub mod fault;
+pub mod metrics;
+pub mod orders;
+pub mod queue;
+pub mod rng;
+pub mod scenario;
+pub mod selfcheck;
+pub mod sim;
+pub mod snapshot;
+pub mod station;
+pub mod summary;
+pub mod sync_design;
+pub mod time;
+pub mod trace;
+mod validate;
+pub mod workload;
+
+pub use broker::{Broker, TopicId};
+pub use comparison::Comparison;
+pub use fault::{ControlAction, Fault, FaultKind, HealthState, OutageMode, RecordedAction};
+pub use metrics::{Bucket, Counters, LatencyMs, Metrics};
+pub use orders::{OrderState, Status};
+pub use scenario::{Problem, Scenario, ScenarioError, ServiceId};
+pub use sim::{Design, Simulation};
+pub use snapshot::Snapshot;
+pub use summary::Summary;
+pub use time::SimTime;
+pub use trace::{Trace, TraceEntry};

@@ -12,5 +12,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The workspace root (the folder holding the virtual manifest).
 pub fn workspace_root() -> std::path::PathBuf {
     let xtask_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask_dir.parent().expect("xtask lives one level below the workspace root").to_path_buf()
+    xtask_dir
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
 }

@@ -34,7 +34,13 @@ fn run(args: &[String]) -> Result<()> {
     let mut options = Options::parse(rest)?;
     match command.as_str() {
         "serve" => serve(options.port.unwrap_or(8080), options.opt),
-        "dist" => dist(options.out.take().unwrap_or_else(|| workspace_root().join("dist")), options.opt),
+        "dist" => dist(
+            options
+                .out
+                .take()
+                .unwrap_or_else(|| workspace_root().join("dist")),
+            options.opt,
+        ),
         "test" => test(&options.groups),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -59,11 +65,17 @@ impl Options {
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--port" => {
-                    let value = args.next().ok_or("--port needs a number, e.g. --port 8081")?;
-                    let port = value.parse().map_err(|_| format!("--port {value}: not a port number (1-65535)"))?;
+                    let value = args
+                        .next()
+                        .ok_or("--port needs a number, e.g. --port 8081")?;
+                    let port = value
+                        .parse()
+                        .map_err(|_| format!("--port {value}: not a port number (1-65535)"))?;
                     options.port = Some(port);
                 }
-                "--out" => options.out = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?)),
+                "--out" => {
+                    options.out = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?))
+                }
                 "--opt" => options.opt = true,
                 "native" | "browser" | "e2e" => options.groups.push(arg.clone()),
                 other => return Err(format!("unknown argument `{other}`\n\n{USAGE}").into()),
@@ -74,7 +86,11 @@ impl Options {
 }
 
 fn dist(out_dir: PathBuf, wasm_opt: bool) -> Result<()> {
-    let site = site::build(&BuildOptions { out_dir, wasm_opt, live_reload: false })?;
+    let site = site::build(&BuildOptions {
+        out_dir,
+        wasm_opt,
+        live_reload: false,
+    })?;
     let sizes = sizes::measure(&site.dir)?;
     print!("{}", sizes::report(&sizes));
     println!("site written to {}", site.dir.display());
@@ -88,9 +104,17 @@ fn serve(port: u16, wasm_opt: bool) -> Result<()> {
     std::fs::create_dir_all(&out_dir)?;
     // Listen first, so a busy port is reported before minutes of compiling.
     let server = StaticServer::start(out_dir.clone(), "/", port)?;
-    let options = BuildOptions { out_dir, wasm_opt, live_reload: true };
+    let options = BuildOptions {
+        out_dir,
+        wasm_opt,
+        live_reload: true,
+    };
     let mut build_id = site::build(&options)?.build_id;
-    println!("Sync or Stream is served on http://127.0.0.1:{}/ (Ctrl+C stops; edits under {} rebuild)", server.port(), WATCHED.join("/, "));
+    println!(
+        "Sync or Stream is served on http://127.0.0.1:{}/ (Ctrl+C stops; edits under {} rebuild)",
+        server.port(),
+        WATCHED.join("/, ")
+    );
     let mut seen = watched_state()?;
     loop {
         std::thread::sleep(Duration::from_millis(700));
@@ -159,20 +183,60 @@ fn record(failures: &mut Vec<String>, what: &str, outcome: Result<()>) {
 }
 
 /// Engine, lessons and the build tool, with optimizations on: the engine's statistical tests
-/// simulate hundreds of thousands of orders.
+/// simulate over a million orders.
 fn native_tests() -> Result<()> {
-    tools::run(tools::cargo().args(["test", "--profile", "fast", "--workspace", "--exclude", "app", "--exclude", "tests"]))
+    tools::run(
+        tools::cargo()
+            .args([
+                "test",
+                "--profile",
+                "fast",
+                "--workspace",
+                "--exclude",
+                "app",
+                "--exclude",
+                "tests",
+            ])
+            // Optimized builds can afford many cases per invariant (the engine's tests use fewer
+            // when debug assertions are on, which this profile keeps).
+            .env("PROPTEST_CASES", PROPTEST_CASES),
+    )
 }
+
+const PROPTEST_CASES: &str = "256";
 
 fn browser_tests() -> Result<()> {
     let runner = tools::ensure_wasm_test_runner()?;
-    tools::run(tools::cargo()
-        .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown"])
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner))
+    // The engine's reference run, computed natively; an in-browser test must get the same.
+    let [sync, event] = engine::selfcheck::reference_hashes();
+    tools::run(
+        tools::cargo()
+            .args(["test", "-p", "app", "--target", "wasm32-unknown-unknown"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+            .env("SOS_NATIVE_REFERENCE_HASHES", format!("{sync},{event}")),
+    )
 }
 
 fn end_to_end_tests() -> Result<()> {
     let site_dir = workspace_root().join("dist");
-    site::build(&BuildOptions { out_dir: site_dir.clone(), wasm_opt: false, live_reload: false })?;
-    tools::run(tools::cargo().args(["test", "-p", "tests", "--test", "e2e", "--", "--test-threads=1"]).env("SOS_SITE_DIR", site_dir))
+    site::build(&BuildOptions {
+        out_dir: site_dir.clone(),
+        wasm_opt: false,
+        live_reload: false,
+    })?;
+    // `--show-output` prints what passing tests print: the measured budgets.
+    tools::run(
+        tools::cargo()
+            .args([
+                "test",
+                "-p",
+                "tests",
+                "--test",
+                "e2e",
+                "--",
+                "--test-threads=1",
+                "--show-output",
+            ])
+            .env("SOS_SITE_DIR", site_dir),
+    )
 }

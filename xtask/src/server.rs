@@ -27,7 +27,11 @@ impl StaticServer {
                 format!("could not listen on 127.0.0.1:{port}: {e}")
             }
         })?;
-        let port = server.server_addr().to_ip().map(|a| a.port()).ok_or("the server has no IP address")?;
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .ok_or("the server has no IP address")?;
         let server = Arc::new(server);
         let worker = Arc::clone(&server);
         let thread = std::thread::spawn(move || {
@@ -37,7 +41,11 @@ impl StaticServer {
                 let _ = request.respond(response);
             }
         });
-        Ok(StaticServer { server, port, thread: Some(thread) })
+        Ok(StaticServer {
+            server,
+            port,
+            thread: Some(thread),
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -63,7 +71,11 @@ impl Drop for StaticServer {
 
 fn normalize_prefix(prefix: &str) -> String {
     let trimmed = prefix.trim_matches('/');
-    if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") }
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{trimmed}/")
+    }
 }
 
 type Reply = Response<std::io::Cursor<Vec<u8>>>;
@@ -108,7 +120,10 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
         match (bytes[i], hex) {
             (b'%', Some(value)) => {
                 out.push(value);
@@ -140,15 +155,20 @@ pub fn content_type(file: &Path) -> &'static str {
 }
 
 fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header names and values are valid")
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header names and values are valid")
 }
 
 fn not_found() -> Reply {
-    Response::from_string("not found").with_status_code(StatusCode(404)).with_header(header("Content-Type", "text/plain; charset=utf-8"))
+    Response::from_string("not found")
+        .with_status_code(StatusCode(404))
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
 }
 
 fn redirect(location: &str) -> Reply {
-    Response::from_string("").with_status_code(StatusCode(301)).with_header(header("Location", location))
+    Response::from_string("")
+        .with_status_code(StatusCode(301))
+        .with_header(header("Location", location))
 }
 
 #[cfg(test)]
@@ -177,6 +197,9 @@ mod tests {
         assert_eq!(normalize_prefix("a/b/"), "/a/b/");
         assert_eq!(percent_decode("a%20b%2"), "a b%2");
         assert_eq!(content_type(Path::new("x.wasm")), "application/wasm");
-        assert_eq!(content_type(Path::new("x.js")), "text/javascript; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("x.js")),
+            "text/javascript; charset=utf-8"
+        );
     }
 }

@@ -34,8 +34,19 @@ pub const BUILD_STATUS_FILE: &str = "build-status.json";
 pub fn build(options: &BuildOptions) -> Result<Site> {
     tools::ensure_wasm_target()?;
     let root = crate::workspace_root();
-    tools::run(tools::cargo().args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", APP_CRATE, "--bin", APP_CRATE]))?;
-    let compiled = root.join("target/wasm32-unknown-unknown/release").join(format!("{APP_CRATE}.wasm"));
+    tools::run(tools::cargo().args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        APP_CRATE,
+        "--bin",
+        APP_CRATE,
+    ]))?;
+    let compiled = root
+        .join("target/wasm32-unknown-unknown/release")
+        .join(format!("{APP_CRATE}.wasm"));
 
     let staging = root.join("target/site-staging");
     reset_dir(&staging)?;
@@ -59,7 +70,9 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     let wasm = fs::read(&staged_wasm)?;
     let wasm_file = format!("{APP_CRATE}-{}.wasm", short_hash(&wasm));
     let glue = fs::read_to_string(staging.join(format!("{APP_CRATE}.js")))?;
-    let js = format!("{glue}\n__wbg_init({{ module_or_path: new URL('./{wasm_file}', import.meta.url) }});\n");
+    let js = format!(
+        "{glue}\n__wbg_init({{ module_or_path: new URL('./{wasm_file}', import.meta.url) }});\n"
+    );
     let js_file = format!("{APP_CRATE}-{}.js", short_hash(js.as_bytes()));
 
     // Assemble next to the output and swap at the end, so a server never sees half a site.
@@ -72,31 +85,54 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     }
     copy_dir(&root.join("public"), &next)?;
 
-    let build_id = short_hash(format!("{wasm_file}{js_file}{}", public_fingerprint(&root.join("public"))?).as_bytes());
-    let mut head = format!(r#"<link rel="modulepreload" href="./{js_file}">
-    <script type="module" src="./{js_file}"></script>"#);
+    let build_id = short_hash(
+        format!(
+            "{wasm_file}{js_file}{}",
+            public_fingerprint(&root.join("public"))?
+        )
+        .as_bytes(),
+    );
+    let mut head = format!(
+        r#"<link rel="modulepreload" href="./{js_file}">
+    <script type="module" src="./{js_file}"></script>"#
+    );
     if options.live_reload {
         fs::write(next.join("live-reload.js"), LIVE_RELOAD_JS)?;
         write_build_status(&next, &build_id, None)?;
-        write!(head, "\n    <script type=\"module\" src=\"./live-reload.js\" data-build=\"{build_id}\"></script>")?;
+        write!(
+            head,
+            "\n    <script type=\"module\" src=\"./live-reload.js\" data-build=\"{build_id}\"></script>"
+        )?;
     }
     let template = fs::read_to_string(root.join("app/index.html"))?;
     if !template.contains("<!-- app-scripts -->") {
         return Err("app/index.html lost its `<!-- app-scripts -->` marker; the build puts the script tags there".into());
     }
-    fs::write(next.join("index.html"), template.replace("<!-- app-scripts -->", &head))?;
+    fs::write(
+        next.join("index.html"),
+        template.replace("<!-- app-scripts -->", &head),
+    )?;
     if options.out_dir.exists() {
-        fs::remove_dir_all(&options.out_dir).map_err(|e| format!("could not replace {}: {e}", options.out_dir.display()))?;
+        fs::remove_dir_all(&options.out_dir)
+            .map_err(|e| format!("could not replace {}: {e}", options.out_dir.display()))?;
     }
     fs::rename(&next, &options.out_dir)?;
-    Ok(Site { dir: options.out_dir.clone(), wasm_file, js_file, build_id })
+    Ok(Site {
+        dir: options.out_dir.clone(),
+        wasm_file,
+        js_file,
+        build_id,
+    })
 }
 
 /// What the live-reload script polls: the current build, or the error of the last attempt.
 pub fn write_build_status(dir: &Path, build_id: &str, error: Option<&str>) -> Result<()> {
     let status = match error {
         None => format!("{{\"build\":\"{build_id}\"}}"),
-        Some(error) => format!("{{\"build\":\"{build_id}\",\"error\":{}}}", json_string(error)),
+        Some(error) => format!(
+            "{{\"build\":\"{build_id}\",\"error\":{}}}",
+            json_string(error)
+        ),
     };
     fs::write(dir.join(BUILD_STATUS_FILE), status)?;
     Ok(())
@@ -108,7 +144,9 @@ fn json_string(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32).expect("writing to a String"),
+            c if (c as u32) < 0x20 => {
+                write!(out, "\\u{:04x}", c as u32).expect("writing to a String")
+            }
             c => out.push(c),
         }
     }
@@ -119,16 +157,25 @@ fn json_string(text: &str) -> String {
 fn shrink_wasm(wasm: &Path) -> Result<()> {
     let wasm_opt = tools::ensure_wasm_opt()?;
     let optimized = wasm.with_extension("opt.wasm");
-    tools::run(std::process::Command::new(wasm_opt).arg("-Oz").arg(wasm).arg("-o").arg(&optimized))?;
+    tools::run(
+        std::process::Command::new(wasm_opt)
+            .arg("-Oz")
+            .arg(wasm)
+            .arg("-o")
+            .arg(&optimized),
+    )?;
     fs::rename(optimized, wasm)?;
     Ok(())
 }
 
 pub fn short_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().take(5).fold(String::new(), |mut hex, byte| {
-        write!(hex, "{byte:02x}").expect("writing to a String");
-        hex
-    })
+    Sha256::digest(bytes)
+        .iter()
+        .take(5)
+        .fold(String::new(), |mut hex, byte| {
+            write!(hex, "{byte:02x}").expect("writing to a String");
+            hex
+        })
 }
 
 fn public_fingerprint(dir: &Path) -> Result<String> {
@@ -147,7 +194,11 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     while let Some(current) = pending.pop() {
         for entry in fs::read_dir(&current)? {
             let path = entry?.path();
-            if path.is_dir() { pending.push(path) } else { files.push(path) }
+            if path.is_dir() {
+                pending.push(path)
+            } else {
+                files.push(path)
+            }
         }
     }
     files.sort();

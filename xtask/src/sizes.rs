@@ -25,25 +25,43 @@ pub fn measure(dir: &Path) -> Result<Vec<FileSize>> {
         encoder.write_all(&bytes)?;
         let gzip = encoder.finish()?.len() as u64;
         let name = file.strip_prefix(dir)?.to_string_lossy().into_owned();
-        sizes.push(FileSize { name, raw: bytes.len() as u64, gzip });
+        sizes.push(FileSize {
+            name,
+            raw: bytes.len() as u64,
+            gzip,
+        });
     }
     Ok(sizes)
 }
 
 /// The gzipped bytes that count against the budget: the wasm and every JS module.
 pub fn budgeted_gzip(sizes: &[FileSize]) -> u64 {
-    sizes.iter().filter(|f| f.name.ends_with(".wasm") || f.name.ends_with(".js")).map(|f| f.gzip).sum()
+    sizes
+        .iter()
+        .filter(|f| f.name.ends_with(".wasm") || f.name.ends_with(".js"))
+        .map(|f| f.gzip)
+        .sum()
 }
 
 pub fn report(sizes: &[FileSize]) -> String {
     let width = sizes.iter().map(|f| f.name.len()).max().unwrap_or(4).max(4);
     let mut out = format!("{:<width$}  {:>10}  {:>10}\n", "file", "raw", "gzip");
     for file in sizes {
-        out += &format!("{:<width$}  {:>10}  {:>10}\n", file.name, kib(file.raw), kib(file.gzip));
+        out += &format!(
+            "{:<width$}  {:>10}  {:>10}\n",
+            file.name,
+            kib(file.raw),
+            kib(file.gzip)
+        );
     }
     let total_raw: u64 = sizes.iter().map(|f| f.raw).sum();
     let total_gzip: u64 = sizes.iter().map(|f| f.gzip).sum();
-    out += &format!("{:<width$}  {:>10}  {:>10}\n", "total", kib(total_raw), kib(total_gzip));
+    out += &format!(
+        "{:<width$}  {:>10}  {:>10}\n",
+        "total",
+        kib(total_raw),
+        kib(total_gzip)
+    );
     let budgeted = budgeted_gzip(sizes);
     out += &format!(
         "wasm + JS gzipped: {} of the {} budget ({:.0} %)\n",
@@ -57,7 +75,12 @@ pub fn report(sizes: &[FileSize]) -> String {
 pub fn check_budget(sizes: &[FileSize]) -> Result<()> {
     let budgeted = budgeted_gzip(sizes);
     if budgeted > GZIP_BUDGET_BYTES {
-        return Err(format!("gzipped wasm + JS is {}, over the {} budget (xtask/src/sizes.rs)", kib(budgeted), kib(GZIP_BUDGET_BYTES)).into());
+        return Err(format!(
+            "gzipped wasm + JS is {}, over the {} budget (xtask/src/sizes.rs)",
+            kib(budgeted),
+            kib(GZIP_BUDGET_BYTES)
+        )
+        .into());
     }
     Ok(())
 }
@@ -71,12 +94,20 @@ mod tests {
     use super::*;
 
     fn file(name: &str, gzip: u64) -> FileSize {
-        FileSize { name: name.into(), raw: gzip * 3, gzip }
+        FileSize {
+            name: name.into(),
+            raw: gzip * 3,
+            gzip,
+        }
     }
 
     #[test]
     fn only_wasm_and_js_count_against_the_budget() {
-        let sizes = [file("app-1.wasm", 300_000), file("app-1.js", 10_000), file("style.css", 900_000)];
+        let sizes = [
+            file("app-1.wasm", 300_000),
+            file("app-1.js", 10_000),
+            file("style.css", 900_000),
+        ];
         assert_eq!(budgeted_gzip(&sizes), 310_000);
         assert!(check_budget(&sizes).is_ok());
         let over = [file("app-1.wasm", GZIP_BUDGET_BYTES), file("app-1.js", 1)];

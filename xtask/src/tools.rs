@@ -15,7 +15,9 @@ pub const BINARYEN_NPM_VERSION: &str = "132.0.0";
 /// Runs a command, echoing it, and fails with the command line when it fails.
 pub fn run(command: &mut Command) -> Result<()> {
     eprintln!("$ {}", describe(command));
-    let status = command.status().map_err(|e| format!("could not start `{}`: {e}", describe(command)))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start `{}`: {e}", describe(command)))?;
     if status.success() {
         Ok(())
     } else {
@@ -41,11 +43,15 @@ pub fn cargo() -> Command {
 /// `rustup target add` is a no-op when the target is present. It is needed because automatic
 /// toolchain installs can be switched off, which leaves `targets` in rust-toolchain.toml unread.
 pub fn ensure_wasm_target() -> Result<()> {
-    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output();
-    if let Ok(output) = &installed {
-        if String::from_utf8_lossy(&output.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
-            return Ok(());
-        }
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    if let Ok(output) = &installed
+        && String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        return Ok(());
     }
     run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).current_dir(crate::workspace_root()))
         .map_err(|e| format!("{e}\nInstall rustup (https://rustup.rs) and run `rustup target add wasm32-unknown-unknown`.").into())
@@ -53,31 +59,47 @@ pub fn ensure_wasm_target() -> Result<()> {
 
 pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let paths = std::env::var_os("PATH")?;
-    std::env::split_paths(&paths).map(|dir| dir.join(name)).find(|candidate| candidate.is_file())
+    std::env::split_paths(&paths)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Chromium and chromedriver for the browser tests. Installed with apt-get when missing and we
 /// are root; otherwise an error that says exactly what to install.
 pub fn ensure_chromium() -> Result<()> {
-    let missing: Vec<&str> = [("chromium", "chromium"), ("chromedriver", "chromium-driver")]
-        .into_iter()
-        .filter(|(binary, _)| find_on_path(binary).is_none())
-        .map(|(_, package)| package)
-        .collect();
+    let missing: Vec<&str> = [
+        ("chromium", "chromium"),
+        ("chromedriver", "chromium-driver"),
+    ]
+    .into_iter()
+    .filter(|(binary, _)| find_on_path(binary).is_none())
+    .map(|(_, package)| package)
+    .collect();
     if missing.is_empty() {
         return Ok(());
     }
     let install_hint = format!("sudo apt-get install -y {}", missing.join(" "));
     if !is_root() || find_on_path("apt-get").is_none() {
-        return Err(format!("the browser tests need {}; install them with `{install_hint}`", missing.join(" and ")).into());
+        return Err(format!(
+            "the browser tests need {}; install them with `{install_hint}`",
+            missing.join(" and ")
+        )
+        .into());
     }
     run(Command::new("apt-get").arg("update").arg("-qq"))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))
-        .map_err(|e| format!("{e}\nInstall them by hand: `{install_hint}`").into())
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq"])
+        .args(&missing)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+    .map_err(|e| format!("{e}\nInstall them by hand: `{install_hint}`").into())
 }
 
 /// `wasm-bindgen-test-runner` of exactly the linked wasm-bindgen version, installed with cargo
@@ -87,19 +109,37 @@ pub fn ensure_wasm_test_runner() -> Result<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
         .map(|home| home.join("bin"));
-    let runner = find_on_path("wasm-bindgen-test-runner")
-        .or_else(|| cargo_bin.as_ref().map(|bin| bin.join("wasm-bindgen-test-runner")).filter(|p| p.is_file()));
+    let runner = find_on_path("wasm-bindgen-test-runner").or_else(|| {
+        cargo_bin
+            .as_ref()
+            .map(|bin| bin.join("wasm-bindgen-test-runner"))
+            .filter(|p| p.is_file())
+    });
     if let Some(runner) = &runner {
         let version = Command::new(runner).arg("--version").output().ok();
-        let version = version.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+        let version = version
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
         if version.contains(WASM_BINDGEN_VERSION) {
             return Ok(runner.clone());
         }
     }
-    run(cargo().args(["install", "wasm-bindgen-cli", "--version", &format!("={WASM_BINDGEN_VERSION}")]))?;
+    run(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &format!("={WASM_BINDGEN_VERSION}"),
+    ]))?;
     find_on_path("wasm-bindgen-test-runner")
-        .or_else(|| cargo_bin.map(|bin| bin.join("wasm-bindgen-test-runner")).filter(|p| p.is_file()))
-        .ok_or_else(|| "wasm-bindgen-test-runner was installed but is not on PATH; add ~/.cargo/bin to PATH".into())
+        .or_else(|| {
+            cargo_bin
+                .map(|bin| bin.join("wasm-bindgen-test-runner"))
+                .filter(|p| p.is_file())
+        })
+        .ok_or_else(|| {
+            "wasm-bindgen-test-runner was installed but is not on PATH; add ~/.cargo/bin to PATH"
+                .into()
+        })
 }
 
 /// npm's binaryen, installed under target/ (never Debian's wasm-opt, which breaks the app).

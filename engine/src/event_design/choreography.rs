@@ -1,0 +1,140 @@
+//! What each service does with a record: act, note it down, skip a repeat, honour a
+//! cancellation; and when an order is complete.
+
+use super::*;
+
+impl EventModel {
+    pub(super) fn react(&mut self, core: &mut Core, service: ServiceId, record: Record) {
+        let order = record.order;
+        let version_checks = self.options.version_checks;
+        let idempotent = self.options.idempotent_consumers;
+        let Some(state) = core.orders.get_mut(order) else {
+            return;
+        };
+        let i = service.index();
+        let bit = record.kind.bit();
+        if state.seen[i] & bit != 0 && idempotent {
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Skipped)
+                    .service(service)
+                    .record(record.kind),
+            );
+            return;
+        }
+        let knew_order = state.seen[i] & !RecordKind::OrderCancelled.bit() != 0;
+        state.seen[i] |= bit;
+        if record.kind == RecordKind::OrderCancelled {
+            if knew_order || version_checks {
+                state.cancel_known |= 1 << i;
+            }
+            if state.standing_effects(service) > 0
+                && matches!(service, ServiceId::Payment | ServiceId::Inventory)
+            {
+                state.undone[i] = state.undone[i].saturating_add(1);
+            }
+            return;
+        }
+        if state.cancel_known & (1 << i) != 0 {
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Skipped)
+                    .service(service)
+                    .record(record.kind),
+            );
+            return;
+        }
+        let told_of_cancel = state.seen[i] & RecordKind::OrderCancelled.bit() != 0;
+        let ready = self.ready(core, service, order, record.kind);
+        if !ready {
+            return;
+        }
+        if told_of_cancel {
+            core.count(Count::OrderingAnomalies);
+        }
+        self.act(core, service, order);
+    }
+
+    /// Whether a service has everything it needs to act on an order.
+    pub(super) fn ready(
+        &self,
+        core: &Core,
+        service: ServiceId,
+        order: u64,
+        kind: RecordKind,
+    ) -> bool {
+        let Some(state) = core.orders.get(order) else {
+            return false;
+        };
+        let seen = state.seen[service.index()] | kind.bit();
+        let join = || {
+            let mut needed = 0u8;
+            if core.present[ServiceId::Payment.index()] {
+                needed |= RecordKind::PaymentCompleted.bit();
+            }
+            if core.present[ServiceId::Inventory.index()] {
+                needed |= RecordKind::InventoryReserved.bit();
+            }
+            if needed == 0 {
+                kind == RecordKind::OrderCreated
+            } else {
+                kind != RecordKind::OrderCreated && seen & needed == needed
+            }
+        };
+        match service {
+            ServiceId::Payment | ServiceId::Inventory | ServiceId::Fraud => {
+                kind == RecordKind::OrderCreated
+            }
+            ServiceId::Shipping => join(),
+            ServiceId::Notification if core.present[ServiceId::Shipping.index()] => {
+                kind == RecordKind::OrderShipped
+            }
+            ServiceId::Notification => join(),
+            ServiceId::Analytics | ServiceId::Order => false,
+        }
+    }
+
+    pub(super) fn act(&mut self, core: &mut Core, service: ServiceId, order: u64) {
+        core.apply_effect(order, service);
+        match service {
+            ServiceId::Payment => self.produce(
+                core,
+                service,
+                TopicId::Payments,
+                order,
+                RecordKind::PaymentCompleted,
+            ),
+            ServiceId::Inventory => self.produce(
+                core,
+                service,
+                TopicId::Inventory,
+                order,
+                RecordKind::InventoryReserved,
+            ),
+            ServiceId::Shipping => self.produce(
+                core,
+                service,
+                TopicId::Shipments,
+                order,
+                RecordKind::OrderShipped,
+            ),
+            _ => {}
+        }
+        self.maybe_complete(core, order);
+    }
+
+    pub(super) fn maybe_complete(&mut self, core: &mut Core, order: u64) {
+        let Some(state) = core.orders.get(order) else {
+            return;
+        };
+        let done = match self.terminal {
+            Some(terminal) => state.effects[terminal.index()] > 0,
+            None => [ServiceId::Payment, ServiceId::Inventory]
+                .iter()
+                .all(|id| !core.present[id.index()] || state.effects[id.index()] > 0),
+        };
+        if done {
+            core.finish(order, Status::Completed, Count::Completed);
+        }
+    }
+}

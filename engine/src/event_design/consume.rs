@@ -1,0 +1,368 @@
+//! Consumer groups at work: long-polling, batches processed in offset order, commits by
+//! policy, failures and dead letters, crashes, session timeouts and rebalances.
+
+use super::*;
+
+impl EventModel {
+    pub(super) fn poll_all(&mut self, core: &mut Core, group: usize, at: SimTime) {
+        let g = &mut self.broker.groups[group];
+        for (index, member) in g.members.iter_mut().enumerate() {
+            if member.alive && !member.busy {
+                member.waiting = false;
+                let event = StreamEv::Poll {
+                    group: group as u8,
+                    member: index as u16,
+                    epoch: member.epoch,
+                };
+                core.schedule(at, Ev::Stream(event));
+            }
+        }
+    }
+
+    pub(super) fn poll(&mut self, core: &mut Core, group: usize, member: usize) {
+        let service = self.broker.groups[group].service;
+        let health = core.health[service.index()];
+        let g = &self.broker.groups[group];
+        let m = &g.members[member];
+        if !m.alive || m.busy || core.now < g.paused_until || health.refusing || health.hanging {
+            return;
+        }
+        let count = m.slots.len();
+        let mut chosen = None;
+        for step in 0..count {
+            let slot_index = m.slots[(m.next_slot + step) % count];
+            let slot = &g.slots[slot_index as usize];
+            let end = self.broker.end_offset(slot.topic, slot.partition);
+            if slot.position < end && core.unavailable.binary_search(&slot.partition).is_err() {
+                chosen = Some((step, slot_index, slot.position, end));
+                break;
+            }
+        }
+        let Some((step, slot, from, end)) = chosen else {
+            self.broker.groups[group].members[member].waiting = true;
+            return;
+        };
+        let to = end.min(from.saturating_add(u64::from(self.options.batch_size.max(1))));
+        if self.options.commit == CommitPolicy::BeforeProcessing {
+            self.broker.commit(group, slot, to);
+        }
+        let m = &mut self.broker.groups[group].members[member];
+        m.next_slot = (m.next_slot + step + 1) % count.max(1);
+        m.busy = true;
+        m.batch = Some(Batch {
+            slot,
+            next: from,
+            end: to,
+        });
+        self.schedule_record(core, group, member, SimTime::ZERO);
+    }
+
+    /// Schedules the end of the work on the member's next record. Records that only update the
+    /// service's own bookkeeping (half of a join, a cancellation, an event it ignores) cost a
+    /// fixed small time; records it acts on cost a full service-time draw.
+    pub(super) fn schedule_record(
+        &mut self,
+        core: &mut Core,
+        group: usize,
+        member: usize,
+        delay: SimTime,
+    ) {
+        let g = &self.broker.groups[group];
+        let service = g.service;
+        let record = g.members[member].batch.and_then(|batch| {
+            let slot = &g.slots[batch.slot as usize];
+            self.broker
+                .partition(slot.topic, slot.partition)?
+                .get(batch.next)
+                .copied()
+        });
+        let acts = service == ServiceId::Analytics
+            || record.is_some_and(|r| {
+                r.kind != RecordKind::OrderCancelled && self.ready(core, service, r.order, r.kind)
+            });
+        let health = &core.health[service.index()];
+        let base = if acts {
+            let worker = &mut self.workers[group];
+            worker.distribution.sample(&mut worker.rng)
+        } else {
+            BOOKKEEPING_MICROS
+        };
+        let work =
+            SimTime(crate::time::micros_from_f64(base * health.slow_factor)) + health.extra_latency;
+        let epoch = self.broker.groups[group].members[member].epoch;
+        let event = StreamEv::RecordDone {
+            group: group as u8,
+            member: member as u16,
+            epoch,
+        };
+        core.schedule(core.now + delay + work, Ev::Stream(event));
+    }
+
+    pub(super) fn record_done(&mut self, core: &mut Core, group: usize, member: usize) {
+        let Some(batch) = self.broker.groups[group].members[member].batch else {
+            return;
+        };
+        let slot = self.broker.groups[group].slots[batch.slot as usize];
+        let service = self.broker.groups[group].service;
+        let Some(record) = self
+            .broker
+            .partition(slot.topic, slot.partition)
+            .and_then(|p| p.get(batch.next))
+            .copied()
+        else {
+            return self.finish_batch(core, group, member);
+        };
+        core.metrics.service(service, ServiceCount::Arrivals);
+        let poisoned = record.kind == RecordKind::OrderCreated
+            && core
+                .orders
+                .get(record.order)
+                .is_some_and(|s| s.is_poison_for(service));
+        if poisoned || core.error_draw(service) {
+            return self.record_failed(core, group, member, record);
+        }
+        self.broker.groups[group].slots[batch.slot as usize].failures = 0;
+        if core.traced(record.order) {
+            let entry = TraceEntry::new(core.now, Step::Consumed)
+                .service(service)
+                .record(record.kind)
+                .at_offset(slot.topic, slot.partition, batch.next);
+            core.trace(record.order, entry);
+        }
+        self.react(core, service, record);
+        core.metrics.service(service, ServiceCount::Completions);
+        if core.crash_pending[service.index()] > 0 {
+            core.crash_pending[service.index()] -= 1;
+            return self.crash(core, group, member);
+        }
+        if core.duplicate_draw(service) {
+            // The delivery was repeated: the same record comes again.
+            core.count(Count::DuplicateDeliveries);
+            core.trace(
+                record.order,
+                TraceEntry::new(core.now, Step::Redelivered).service(service),
+            );
+            return self.schedule_record(core, group, member, SimTime::ZERO);
+        }
+        self.advance(core, group, member);
+    }
+
+    /// The record at the member's position is done with: move on.
+    pub(super) fn advance(&mut self, core: &mut Core, group: usize, member: usize) {
+        let g = &mut self.broker.groups[group];
+        let Some(batch) = g.members[member].batch.as_mut() else {
+            return;
+        };
+        batch.next += 1;
+        let (slot, next, end) = (batch.slot, batch.next, batch.end);
+        g.slots[slot as usize].position = next;
+        if next < end {
+            return self.schedule_record(core, group, member, SimTime::ZERO);
+        }
+        self.finish_batch(core, group, member);
+    }
+
+    pub(super) fn finish_batch(&mut self, core: &mut Core, group: usize, member: usize) {
+        let m = &mut self.broker.groups[group].members[member];
+        let batch = m.batch.take();
+        m.busy = false;
+        if let (Some(batch), CommitPolicy::AfterProcessing) = (batch, self.options.commit) {
+            let position = self.broker.groups[group].slots[batch.slot as usize].position;
+            self.broker.commit(group, batch.slot, position);
+        }
+        self.poll(core, group, member);
+    }
+
+    pub(super) fn record_failed(
+        &mut self,
+        core: &mut Core,
+        group: usize,
+        member: usize,
+        record: Record,
+    ) {
+        let service = self.broker.groups[group].service;
+        core.metrics.service(service, ServiceCount::Errors);
+        core.count(Count::Errors);
+        core.trace(
+            record.order,
+            TraceEntry::new(core.now, Step::WorkFailed)
+                .service(service)
+                .record(record.kind),
+        );
+        let Some(batch) = self.broker.groups[group].members[member].batch else {
+            return;
+        };
+        let failures = {
+            let slot = &mut self.broker.groups[group].slots[batch.slot as usize];
+            slot.failures += 1;
+            slot.failures
+        };
+        if self
+            .options
+            .dead_letter_after
+            .is_some_and(|after| failures >= after)
+        {
+            self.broker.groups[group].slots[batch.slot as usize].failures = 0;
+            self.dead_letter(core, service, record);
+            return self.advance(core, group, member);
+        }
+        // Without a dead-letter topic the partition is blocked: the same record is retried.
+        let backoff =
+            SimTime::from_millis_f64(self.options.retry_backoff_ms).max(SimTime::from_millis(1));
+        self.schedule_record(core, group, member, backoff);
+    }
+
+    pub(super) fn dead_letter(&mut self, core: &mut Core, service: ServiceId, record: Record) {
+        core.count(Count::DeadLettered);
+        core.trace(
+            record.order,
+            TraceEntry::new(core.now, Step::DeadLettered)
+                .service(service)
+                .record(record.kind),
+        );
+        let parked = Record {
+            produced_at: core.now,
+            ..record
+        };
+        let partition = (record.order % u64::from(self.broker.partition_count().max(1))) as u32;
+        if let Some(log) = self.broker.topics[TopicId::DeadLetters.index()]
+            .partitions
+            .get_mut(partition as usize)
+        {
+            log.append(parked);
+        }
+        if self.required(service) {
+            core.finish(record.order, Status::Failed, Count::Failed);
+        }
+    }
+
+    /// Whether an order needs this service's work to complete.
+    pub(super) fn required(&self, service: ServiceId) -> bool {
+        !matches!(service, ServiceId::Fraud | ServiceId::Analytics)
+    }
+
+    pub(super) fn crash(&mut self, core: &mut Core, group: usize, member: usize) {
+        let service = self.broker.groups[group].service;
+        let restart_after = core.health[service.index()].restart_after;
+        let session = SimTime::from_millis_f64(self.options.session_timeout_ms).max(SimTime(1));
+        let m = &mut self.broker.groups[group].members[member];
+        m.alive = false;
+        m.busy = false;
+        m.waiting = false;
+        m.epoch = m.epoch.wrapping_add(1);
+        let epoch = m.epoch;
+        if let Some(batch) = m.batch.take() {
+            self.mark_skipped(core, group, batch.slot, batch.next + 1);
+        }
+        let (g, mb) = (group as u8, member as u16);
+        core.schedule(
+            core.now + session,
+            Ev::Stream(StreamEv::SessionExpired {
+                group: g,
+                member: mb,
+                epoch,
+            }),
+        );
+        core.schedule(
+            core.now + restart_after,
+            Ev::Stream(StreamEv::Restart {
+                group: g,
+                member: mb,
+            }),
+        );
+    }
+
+    /// Records from `from` up to the committed offset were committed without being processed:
+    /// nobody will ever read them again (at-most-once).
+    pub(super) fn mark_skipped(&mut self, core: &mut Core, group: usize, slot: u32, from: u64) {
+        let s = self.broker.groups[group].slots[slot as usize];
+        let service = self.broker.groups[group].service;
+        for offset in from..s.committed {
+            let Some(record) = self
+                .broker
+                .partition(s.topic, s.partition)
+                .and_then(|p| p.get(offset))
+                .copied()
+            else {
+                continue;
+            };
+            core.trace(
+                record.order,
+                TraceEntry::new(core.now, Step::Skipped)
+                    .service(service)
+                    .record(record.kind),
+            );
+            if self.required(service)
+                && core
+                    .orders
+                    .get(record.order)
+                    .is_some_and(|o| o.status == Status::InFlight)
+            {
+                core.mark_lost(record.order);
+            }
+        }
+    }
+
+    pub(super) fn on_session_expired(
+        &mut self,
+        core: &mut Core,
+        group: usize,
+        member: usize,
+        epoch: u32,
+    ) {
+        let m = &self.broker.groups[group].members[member];
+        if !m.alive && m.epoch == epoch {
+            self.rebalance(core, group);
+        }
+    }
+
+    pub(super) fn on_restart(&mut self, core: &mut Core, group: usize, member: usize) {
+        let m = &mut self.broker.groups[group].members[member];
+        if !m.alive {
+            m.alive = true;
+            self.rebalance(core, group);
+        }
+    }
+
+    /// Revokes every partition, commits what living owners processed, restarts every slot from
+    /// its committed offset and assigns slots again after a pause.
+    pub(super) fn rebalance(&mut self, core: &mut Core, group: usize) {
+        core.count(Count::Rebalances);
+        for slot_index in 0..self.broker.groups[group].slots.len() {
+            let slot = self.broker.groups[group].slots[slot_index];
+            let owner_alive = slot.owner.is_some_and(|o| {
+                self.broker.groups[group]
+                    .members
+                    .get(o as usize)
+                    .is_some_and(|m| m.alive)
+            });
+            if owner_alive && self.options.commit != CommitPolicy::BeforeProcessing {
+                self.broker.commit(group, slot_index as u32, slot.position);
+            }
+            if owner_alive && slot.committed > slot.position {
+                self.mark_skipped(core, group, slot_index as u32, slot.position);
+            }
+            let s = &mut self.broker.groups[group].slots[slot_index];
+            if s.position > s.committed {
+                for _ in s.committed..s.position {
+                    core.count(Count::Redeliveries);
+                }
+            }
+            s.position = s.committed;
+            s.failures = 0;
+        }
+        let pause = SimTime::from_millis_f64(self.options.rebalance_ms);
+        let g = &mut self.broker.groups[group];
+        g.generation = g.generation.wrapping_add(1);
+        for member in &mut g.members {
+            member.busy = false;
+            member.batch = None;
+            member.waiting = false;
+            member.epoch = member.epoch.wrapping_add(1);
+        }
+        g.assign();
+        g.paused_until = core.now + pause;
+        let at = g.paused_until;
+        self.poll_all(core, group, at);
+    }
+}

@@ -1,0 +1,394 @@
+//! The event-driven design. Order answers the customer as soon as it has stored the order and
+//! produced `OrderCreated`; everything else is choreography over the broker: Payment and
+//! Inventory react to new orders, Shipping waits for both, Notification tells the customer.
+//! Consumers poll batches, process in offset order and commit by the chosen policy; a crash
+//! loses what was processed but not committed, which is then delivered again.
+
+use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
+use crate::metrics::{Count, ServiceCount, ServiceCounters};
+use crate::orders::Status;
+use crate::rng;
+use crate::scenario::{CommitPolicy, EventOptions, PartitionKey, ServiceId};
+use crate::sim::{Core, Ev};
+use crate::snapshot::{
+    EdgeView, GroupOffset, GroupView, MessageDot, Node, PartitionView, ServiceView, Snapshot,
+};
+use crate::station::{Distribution, Station};
+use crate::time::SimTime;
+use crate::trace::{RecordKind, Step, TraceEntry};
+
+mod choreography;
+mod consume;
+mod order;
+mod view;
+
+const SAMPLE_PER_EDGE: usize = 16;
+/// Time to read a record a service only notes down.
+const BOOKKEEPING_MICROS: f64 = 100.0;
+
+/// How the Order service answered the customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reply {
+    Accepted,
+    Error,
+    Rejected,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum StreamEv {
+    OrderArrive {
+        order: u64,
+    },
+    OrderDone {
+        order: u64,
+    },
+    OrderReply {
+        order: u64,
+        reply: Reply,
+    },
+    OrderTimeout {
+        order: u64,
+    },
+    /// A produced record reaches the broker.
+    Append {
+        topic: TopicId,
+        partition: u32,
+        kind: RecordKind,
+        order: u64,
+        produced_at: SimTime,
+    },
+    Poll {
+        group: u8,
+        member: u16,
+        epoch: u32,
+    },
+    RecordDone {
+        group: u8,
+        member: u16,
+        epoch: u32,
+    },
+    SessionExpired {
+        group: u8,
+        member: u16,
+        epoch: u32,
+    },
+    Restart {
+        group: u8,
+        member: u16,
+    },
+    CommitTick,
+}
+
+impl StreamEv {
+    pub(crate) fn fingerprint(&self) -> (u64, u64) {
+        let member_word = |group: u8, member: u16, epoch: u32| {
+            u64::from(group) | (u64::from(member) << 8) | (u64::from(epoch) << 24)
+        };
+        match *self {
+            StreamEv::OrderArrive { order } => (20, order),
+            StreamEv::OrderDone { order } => (21, order),
+            StreamEv::OrderReply { order, reply } => (22 + ((reply as u64) << 4), order),
+            StreamEv::OrderTimeout { order } => (23, order),
+            StreamEv::Append {
+                topic,
+                partition,
+                kind,
+                order,
+                ..
+            } => (
+                24 + ((topic as u64) << 4) + ((kind as u64) << 8) + (u64::from(partition) << 16),
+                order,
+            ),
+            StreamEv::Poll {
+                group,
+                member,
+                epoch,
+            } => (25, member_word(group, member, epoch)),
+            StreamEv::RecordDone {
+                group,
+                member,
+                epoch,
+            } => (26, member_word(group, member, epoch)),
+            StreamEv::SessionExpired {
+                group,
+                member,
+                epoch,
+            } => (27, member_word(group, member, epoch)),
+            StreamEv::Restart { group, member } => (28, member_word(group, member, 0)),
+            StreamEv::CommitTick => (29, 0),
+        }
+    }
+}
+
+/// A consumer group's service: how long each record takes and its random stream.
+struct Worker {
+    distribution: Distribution,
+    rng: rng::Rng,
+}
+
+pub(crate) struct EventModel {
+    pub(crate) broker: Broker,
+    order_station: Station<u64>,
+    workers: Vec<Worker>,
+    options: EventOptions,
+    latency: SimTime,
+    timeout: Option<SimTime>,
+    broker_latency: SimTime,
+    /// Records produced and not yet on the broker, per topic.
+    in_transit: [u64; TopicId::COUNT],
+    /// Records held back by the producer while their partition is unavailable.
+    held: Vec<(TopicId, u32, Record)>,
+    requests_in_transit: u64,
+    /// The service whose effect finishes an order, or none when the join of Payment and
+    /// Inventory does.
+    terminal: Option<ServiceId>,
+    commit_ticking: bool,
+}
+
+fn subscriptions(service: ServiceId, present: &[bool; ServiceId::COUNT]) -> Vec<TopicId> {
+    let has = |id: ServiceId| present[id.index()];
+    let upstream = |topics: &mut Vec<TopicId>| {
+        if has(ServiceId::Payment) {
+            topics.push(TopicId::Payments);
+        }
+        if has(ServiceId::Inventory) {
+            topics.push(TopicId::Inventory);
+        }
+    };
+    let mut topics = vec![TopicId::Orders];
+    match service {
+        ServiceId::Shipping => upstream(&mut topics),
+        ServiceId::Notification if has(ServiceId::Shipping) => topics.push(TopicId::Shipments),
+        ServiceId::Notification => upstream(&mut topics),
+        ServiceId::Analytics => {
+            topics.extend([TopicId::Payments, TopicId::Inventory, TopicId::Shipments])
+        }
+        _ => {}
+    }
+    topics
+}
+
+impl EventModel {
+    pub(crate) fn new(core: &mut Core) -> EventModel {
+        let options = core.scenario.event.clone();
+        let mut broker = Broker::new(options.partitions.clamp(1, 1_024));
+        let mut workers = Vec::new();
+        for (&id, config) in core
+            .scenario
+            .services
+            .iter()
+            .filter(|(id, _)| **id != ServiceId::Order)
+        {
+            let members = config.consumers.unwrap_or(config.workers).clamp(1, 1_024);
+            broker.add_group(id, subscriptions(id, &core.present), members);
+            let rng = rng::stream(core.seed, rng::stream::SERVICE_TIME + id.index() as u64);
+            workers.push(Worker {
+                distribution: Distribution::new(&config.service_time),
+                rng,
+            });
+        }
+        let order_config = core
+            .scenario
+            .services
+            .get(&ServiceId::Order)
+            .cloned()
+            .unwrap_or_default();
+        let order_rng = rng::stream(
+            core.seed,
+            rng::stream::SERVICE_TIME + ServiceId::Order.index() as u64,
+        );
+        let terminal = [ServiceId::Notification, ServiceId::Shipping]
+            .into_iter()
+            .find(|id| core.present[id.index()]);
+        let mut model = EventModel {
+            broker,
+            order_station: Station::new(&order_config, order_rng),
+            workers,
+            latency: SimTime::from_millis_f64(core.scenario.sync.hop_latency_ms),
+            timeout: core
+                .scenario
+                .sync
+                .timeout_ms
+                .map(SimTime::from_millis_f64)
+                .map(|t| t.max(SimTime(1))),
+            broker_latency: SimTime::from_millis_f64(options.broker_latency_ms),
+            options,
+            in_transit: [0; TopicId::COUNT],
+            held: Vec::new(),
+            requests_in_transit: 0,
+            terminal,
+            commit_ticking: false,
+        };
+        model.start_commit_ticks(core);
+        for group in 0..model.broker.groups.len() {
+            model.poll_all(core, group, core.now);
+        }
+        model
+    }
+
+    fn start_commit_ticks(&mut self, core: &mut Core) {
+        if self.options.commit == CommitPolicy::Periodic && !self.commit_ticking {
+            self.commit_ticking = true;
+            let interval =
+                SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
+            core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
+        }
+    }
+
+    pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
+        let new = core.scenario.event.clone();
+        self.latency = SimTime::from_millis_f64(core.scenario.sync.hop_latency_ms);
+        self.timeout = core
+            .scenario
+            .sync
+            .timeout_ms
+            .map(SimTime::from_millis_f64)
+            .map(|t| t.max(SimTime(1)));
+        self.broker_latency = SimTime::from_millis_f64(new.broker_latency_ms);
+        if new.partitions > self.broker.partition_count() {
+            self.broker.grow(new.partitions.min(1_024));
+            for group in 0..self.broker.groups.len() {
+                self.rebalance(core, group);
+            }
+        }
+        let wanted: Vec<(ServiceId, usize)> = core
+            .scenario
+            .services
+            .iter()
+            .map(|(&id, config)| {
+                (
+                    id,
+                    config.consumers.unwrap_or(config.workers).clamp(1, 1_024) as usize,
+                )
+            })
+            .collect();
+        for (id, wanted) in wanted {
+            let Some(group) = self.group_of(id) else {
+                continue;
+            };
+            if wanted != self.broker.groups[group].members.len() {
+                self.resize_group(core, group, wanted);
+            }
+        }
+        self.options = new;
+        self.start_commit_ticks(core);
+    }
+
+    fn group_of(&self, service: ServiceId) -> Option<usize> {
+        self.broker.groups.iter().position(|g| g.service == service)
+    }
+
+    fn resize_group(&mut self, core: &mut Core, group: usize, members: usize) {
+        let g = &mut self.broker.groups[group];
+        g.members.resize_with(members, || crate::broker::Member {
+            alive: true,
+            ..Default::default()
+        });
+        self.rebalance(core, group);
+    }
+
+    pub(crate) fn handle(&mut self, core: &mut Core, event: StreamEv) {
+        match event {
+            StreamEv::OrderArrive { order } => {
+                self.requests_in_transit = self.requests_in_transit.saturating_sub(1);
+                self.order_arrive(core, order);
+            }
+            StreamEv::OrderDone { order } => self.order_done(core, order),
+            StreamEv::OrderReply { order, reply } => self.on_reply(core, order, reply),
+            StreamEv::OrderTimeout { order } => self.on_order_timeout(core, order),
+            StreamEv::Append {
+                topic,
+                partition,
+                kind,
+                order,
+                produced_at,
+            } => self.on_append(
+                core,
+                topic,
+                partition,
+                Record {
+                    order,
+                    kind,
+                    produced_at,
+                },
+            ),
+            StreamEv::Poll {
+                group,
+                member,
+                epoch,
+            } if self.current(group, member, epoch) => {
+                self.poll(core, group as usize, member as usize)
+            }
+            StreamEv::RecordDone {
+                group,
+                member,
+                epoch,
+            } if self.current(group, member, epoch) => {
+                self.record_done(core, group as usize, member as usize)
+            }
+            StreamEv::SessionExpired {
+                group,
+                member,
+                epoch,
+            } if self.current(group, member, epoch) => {
+                self.on_session_expired(core, group as usize, member as usize, epoch);
+            }
+            StreamEv::Restart { group, member }
+                if (group as usize) < self.broker.groups.len()
+                    && (member as usize) < self.broker.groups[group as usize].members.len() =>
+            {
+                self.on_restart(core, group as usize, member as usize);
+            }
+            StreamEv::CommitTick => self.commit_tick(core),
+            _ => {}
+        }
+    }
+
+    pub(super) fn current(&self, group: u8, member: u16, epoch: u32) -> bool {
+        self.broker
+            .groups
+            .get(group as usize)
+            .and_then(|g| g.members.get(member as usize))
+            .is_some_and(|m| m.epoch == epoch)
+    }
+
+    pub(super) fn commit_tick(&mut self, core: &mut Core) {
+        if self.options.commit != CommitPolicy::Periodic {
+            self.commit_ticking = false;
+            return;
+        }
+        for group in 0..self.broker.groups.len() {
+            for slot in 0..self.broker.groups[group].slots.len() {
+                let s = self.broker.groups[group].slots[slot];
+                let alive = s
+                    .owner
+                    .is_some_and(|o| self.broker.groups[group].members[o as usize].alive);
+                if alive {
+                    self.broker.commit(group, slot as u32, s.position);
+                }
+            }
+        }
+        let interval = SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
+        core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
+    }
+
+    pub(crate) fn on_tick(&mut self, _core: &mut Core) {
+        self.broker.truncate();
+    }
+
+    /// Health or partitions changed: release held records and wake every consumer.
+    pub(crate) fn on_faults_changed(&mut self, core: &mut Core) {
+        let held = std::mem::take(&mut self.held);
+        for (topic, partition, record) in held {
+            if core.unavailable.binary_search(&partition).is_ok() {
+                self.held.push((topic, partition, record));
+            } else {
+                self.append(core, topic, partition, record);
+            }
+        }
+        for group in 0..self.broker.groups.len() {
+            let at = core.now.max(self.broker.groups[group].paused_until);
+            self.poll_all(core, group, at);
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The Order service, the only synchronous part of this design (it answers the customer), and
+//! producing records to the broker.
+
+use super::*;
+
+impl EventModel {
+    pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
+        if let Some(timeout) = self.timeout {
+            core.schedule(
+                core.now + timeout,
+                Ev::Stream(StreamEv::OrderTimeout { order }),
+            );
+        }
+        let delay = self.latency + core.jitter(ServiceId::Order);
+        if delay == SimTime::ZERO {
+            self.order_arrive(core, order);
+        } else {
+            self.requests_in_transit += 1;
+            core.schedule(
+                core.now + delay,
+                Ev::Stream(StreamEv::OrderArrive { order }),
+            );
+        }
+    }
+
+    pub(super) fn order_arrive(&mut self, core: &mut Core, order: u64) {
+        core.metrics
+            .service(ServiceId::Order, ServiceCount::Arrivals);
+        let health = core.health[ServiceId::Order.index()];
+        if health.hanging {
+            return;
+        }
+        if health.refusing {
+            return self.reply(core, order, Reply::Error);
+        }
+        if self.order_station.try_start() {
+            self.order_start(core, order);
+        } else if !self.order_station.enqueue(order) {
+            self.reply(core, order, Reply::Rejected);
+        }
+    }
+
+    pub(super) fn order_start(&mut self, core: &mut Core, order: u64) {
+        let work = self
+            .order_station
+            .work_time(&core.health[ServiceId::Order.index()]);
+        core.trace(
+            order,
+            TraceEntry::new(core.now, Step::WorkStarted).service(ServiceId::Order),
+        );
+        core.schedule(core.now + work, Ev::Stream(StreamEv::OrderDone { order }));
+    }
+
+    pub(super) fn order_done(&mut self, core: &mut Core, order: u64) {
+        if let Some(next) = self.order_station.finish() {
+            self.order_start(core, next);
+        }
+        let poisoned = core
+            .orders
+            .get(order)
+            .is_some_and(|s| s.is_poison_for(ServiceId::Order));
+        if poisoned || core.error_draw(ServiceId::Order) {
+            core.metrics.service(ServiceId::Order, ServiceCount::Errors);
+            core.count(Count::Errors);
+            return self.reply(core, order, Reply::Error);
+        }
+        let cancelled = core
+            .orders
+            .get(order)
+            .is_some_and(|s| s.status == Status::Cancelled);
+        core.metrics
+            .service(ServiceId::Order, ServiceCount::Completions);
+        if !cancelled {
+            core.apply_effect(order, ServiceId::Order);
+            self.produce(
+                core,
+                ServiceId::Order,
+                TopicId::Orders,
+                order,
+                RecordKind::OrderCreated,
+            );
+        }
+        self.reply(core, order, Reply::Accepted);
+        if self.terminal.is_none()
+            && !core.present[ServiceId::Payment.index()]
+            && !core.present[ServiceId::Inventory.index()]
+        {
+            core.finish(order, Status::Completed, Count::Completed);
+        }
+    }
+
+    pub(super) fn reply(&mut self, core: &mut Core, order: u64, reply: Reply) {
+        let delay = self.latency + core.jitter(ServiceId::Order);
+        if delay == SimTime::ZERO {
+            self.on_reply(core, order, reply);
+        } else {
+            core.schedule(
+                core.now + delay,
+                Ev::Stream(StreamEv::OrderReply { order, reply }),
+            );
+        }
+    }
+
+    pub(super) fn on_reply(&mut self, core: &mut Core, order: u64, reply: Reply) {
+        if core.orders.get(order).is_none_or(|s| s.answered) {
+            return;
+        }
+        core.answer(order);
+        core.trace(
+            order,
+            TraceEntry::new(core.now, Step::Answered).service(ServiceId::Order),
+        );
+        match reply {
+            Reply::Accepted => core.count(Count::Accepted),
+            Reply::Error => _ = core.finish(order, Status::Failed, Count::Failed),
+            Reply::Rejected => _ = core.finish(order, Status::Failed, Count::Rejected),
+        }
+    }
+
+    pub(super) fn on_order_timeout(&mut self, core: &mut Core, order: u64) {
+        if core.orders.get(order).is_none_or(|s| s.answered) {
+            return;
+        }
+        core.answer(order);
+        core.metrics
+            .service(ServiceId::Order, ServiceCount::Timeouts);
+        core.count(Count::Timeouts);
+        core.trace(
+            order,
+            TraceEntry::new(core.now, Step::TimedOut).service(ServiceId::Order),
+        );
+        core.finish(order, Status::Failed, Count::Failed);
+    }
+
+    /// The customer cancels: Order marks the order and announces it.
+    pub(crate) fn on_cancel(&mut self, core: &mut Core, order: u64) {
+        let created = core
+            .orders
+            .get(order)
+            .is_some_and(|s| s.effects[ServiceId::Order.index()] > 0);
+        if core.finish(order, Status::Cancelled, Count::Cancelled) && created {
+            self.produce(
+                core,
+                ServiceId::Order,
+                TopicId::Orders,
+                order,
+                RecordKind::OrderCancelled,
+            );
+        }
+    }
+
+    pub(super) fn partition_for(&mut self, core: &Core, topic: TopicId, order: u64) -> u32 {
+        let partitions = self.broker.partition_count().max(1);
+        let key = if core.keyless {
+            PartitionKey::None
+        } else {
+            self.options.partition_key
+        };
+        match key {
+            PartitionKey::OrderId => (rng::splitmix64(order) % u64::from(partitions)) as u32,
+            PartitionKey::CustomerId => {
+                let customer = core
+                    .orders
+                    .get(order)
+                    .map_or(order, |s| u64::from(s.customer));
+                (rng::splitmix64(customer) % u64::from(partitions)) as u32
+            }
+            PartitionKey::None => {
+                let topic = &mut self.broker.topics[topic.index()];
+                topic.round_robin = topic.round_robin.wrapping_add(1);
+                topic.round_robin % partitions
+            }
+        }
+    }
+
+    pub(super) fn produce(
+        &mut self,
+        core: &mut Core,
+        producer: ServiceId,
+        topic: TopicId,
+        order: u64,
+        kind: RecordKind,
+    ) {
+        let partition = self.partition_for(core, topic, order);
+        let delay = self.broker_latency + core.jitter(producer);
+        let event = StreamEv::Append {
+            topic,
+            partition,
+            kind,
+            order,
+            produced_at: core.now,
+        };
+        self.in_transit[topic.index()] += 1;
+        core.schedule(core.now + delay, Ev::Stream(event));
+        if core.duplicate_draw(producer) && !self.options.idempotent_producer {
+            // The acknowledgement was lost and the producer sent the record again.
+            self.in_transit[topic.index()] += 1;
+            core.count(Count::DuplicateDeliveries);
+            core.schedule(core.now + delay + self.broker_latency, Ev::Stream(event));
+        }
+    }
+
+    pub(super) fn on_append(
+        &mut self,
+        core: &mut Core,
+        topic: TopicId,
+        partition: u32,
+        record: Record,
+    ) {
+        self.in_transit[topic.index()] = self.in_transit[topic.index()].saturating_sub(1);
+        if core.unavailable.binary_search(&partition).is_ok() {
+            self.held.push((topic, partition, record));
+            return;
+        }
+        self.append(core, topic, partition, record);
+    }
+
+    pub(super) fn append(
+        &mut self,
+        core: &mut Core,
+        topic: TopicId,
+        partition: u32,
+        record: Record,
+    ) {
+        let Some(log) = self.broker.topics[topic.index()]
+            .partitions
+            .get_mut(partition as usize)
+        else {
+            return;
+        };
+        let offset = log.append(record);
+        if core.traced(record.order) {
+            let entry = TraceEntry::new(core.now, Step::Produced)
+                .record(record.kind)
+                .at_offset(topic, partition, offset);
+            core.trace(record.order, entry);
+        }
+        self.wake(core, topic, partition);
+    }
+
+    /// Wakes the owner of a partition in every group that reads it, if it is long-polling.
+    pub(super) fn wake(&mut self, core: &mut Core, topic: TopicId, partition: u32) {
+        for group in 0..self.broker.groups.len() {
+            let g = &mut self.broker.groups[group];
+            let Some(&slot) = g.slot_of[topic.index()].get(partition as usize) else {
+                continue;
+            };
+            if slot == NO_SLOT {
+                continue;
+            }
+            let Some(owner) = g.slots[slot as usize].owner else {
+                continue;
+            };
+            let member = &mut g.members[owner as usize];
+            if member.waiting && member.alive {
+                member.waiting = false;
+                let event = StreamEv::Poll {
+                    group: group as u8,
+                    member: owner as u16,
+                    epoch: member.epoch,
+                };
+                core.schedule(core.now.max(g.paused_until), Ev::Stream(event));
+            }
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! Metrics per design: counters and latency histograms per bucket of simulated time and
+//! cumulative. Buckets are closed by a tick event; old buckets are merged pairwise once there
+//! are too many, so a long run keeps a bounded, coarser history.
+
+use crate::scenario::ServiceId;
+use crate::time::SimTime;
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+/// Most buckets kept before the older half is merged pairwise.
+const MAX_BUCKETS: usize = 4_096;
+/// Histogram range in microseconds: one microsecond to one hour, two significant digits.
+const HIST_MAX_MICROS: u64 = 3_600_000_000;
+
+/// Counters of one design. In buckets they hold the change within the bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Orders placed by customers.
+    pub requests: u64,
+    /// Customers told "yes": the order went through (sync) or was accepted (event).
+    pub accepted: u64,
+    /// Orders fully processed.
+    pub completed: u64,
+    /// Customers told "no" after trying: errors, timeouts, dead-lettered orders.
+    pub failed: u64,
+    /// Customers turned away at once: full queue, open breaker, full bulkhead.
+    pub rejected: u64,
+    pub cancelled: u64,
+    pub double_charges: u64,
+    pub double_shipments: u64,
+    pub double_emails: u64,
+    pub duplicate_deliveries: u64,
+    /// A service acted on an order after it had been told the order was cancelled.
+    pub ordering_anomalies: u64,
+    /// Orders left with side effects that disagree (charged but failed, shipped but cancelled…).
+    pub inconsistent_orders: u64,
+    /// Orders that can never finish because a record was skipped.
+    pub lost_orders: u64,
+    pub dead_lettered: u64,
+    pub retries: u64,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub redeliveries: u64,
+    pub rebalances: u64,
+}
+
+impl Counters {
+    fn add(&mut self, other: &Counters) {
+        macro_rules! sum { ($($field:ident),*) => { $( self.$field += other.$field; )* } }
+        sum!(
+            requests,
+            accepted,
+            completed,
+            failed,
+            rejected,
+            cancelled,
+            double_charges,
+            double_shipments,
+            double_emails,
+            duplicate_deliveries,
+            ordering_anomalies,
+            inconsistent_orders,
+            lost_orders,
+            dead_lettered,
+            retries,
+            timeouts,
+            errors,
+            redeliveries,
+            rebalances
+        );
+    }
+}
+
+/// Per-service counters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCounters {
+    pub arrivals: u64,
+    pub completions: u64,
+    pub errors: u64,
+    pub retries: u64,
+    pub timeouts: u64,
+    /// Gauges sampled at the end of a bucket.
+    pub busy: u64,
+    pub queue: u64,
+    /// Consumer lag of this service's group in records (event design).
+    pub lag: u64,
+}
+
+/// Latency summary in milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencyMs {
+    pub count: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl LatencyMs {
+    /// Percentiles from the histogram; the mean from the exact sum of the samples.
+    fn of(recorder: &Recorder) -> LatencyMs {
+        let histogram = &recorder.histogram;
+        if histogram.is_empty() {
+            return LatencyMs::default();
+        }
+        let ms = |micros: u64| micros as f64 / 1_000.0;
+        LatencyMs {
+            count: histogram.len(),
+            mean: recorder.sum_micros as f64 / histogram.len() as f64 / 1_000.0,
+            p50: ms(histogram.value_at_quantile(0.50)),
+            p95: ms(histogram.value_at_quantile(0.95)),
+            p99: ms(histogram.value_at_quantile(0.99)),
+            max: ms(histogram.max()),
+        }
+    }
+
+    /// Merging percentiles exactly needs the samples; a weighted mean of the two is the
+    /// usual approximation for downsampled history, and the max stays exact.
+    fn merge(&mut self, other: &LatencyMs) {
+        let total = self.count + other.count;
+        if total == 0 {
+            return;
+        }
+        let (a, b) = (
+            self.count as f64 / total as f64,
+            other.count as f64 / total as f64,
+        );
+        self.mean = self.mean * a + other.mean * b;
+        self.p50 = self.p50 * a + other.p50 * b;
+        self.p95 = self.p95 * a + other.p95 * b;
+        self.p99 = self.p99.max(other.p99);
+        self.max = self.max.max(other.max);
+        self.count = total;
+    }
+}
+
+/// One bucket of simulated time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub start: SimTime,
+    pub width: SimTime,
+    pub counts: Counters,
+    /// Orders in each state at the end of the bucket.
+    pub in_flight: u64,
+    pub total_arrived: u64,
+    pub total_completed: u64,
+    pub total_failed: u64,
+    pub total_cancelled: u64,
+    pub latency_ms: LatencyMs,
+    pub completion_latency_ms: LatencyMs,
+    pub services: [ServiceCounters; ServiceId::COUNT],
+    /// Largest lag of any group at the end of the bucket, in records and in seconds.
+    pub max_lag: u64,
+    pub max_lag_s: f64,
+}
+
+impl Bucket {
+    fn merge(&mut self, later: &Bucket) {
+        self.width += later.width;
+        self.counts.add(&later.counts);
+        self.in_flight = later.in_flight;
+        self.total_arrived = later.total_arrived;
+        self.total_completed = later.total_completed;
+        self.total_failed = later.total_failed;
+        self.total_cancelled = later.total_cancelled;
+        self.latency_ms.merge(&later.latency_ms);
+        self.completion_latency_ms
+            .merge(&later.completion_latency_ms);
+        for (mine, theirs) in self.services.iter_mut().zip(&later.services) {
+            mine.arrivals += theirs.arrivals;
+            mine.completions += theirs.completions;
+            mine.errors += theirs.errors;
+            mine.retries += theirs.retries;
+            mine.timeouts += theirs.timeouts;
+            mine.busy = theirs.busy;
+            mine.queue = theirs.queue;
+            mine.lag = theirs.lag;
+        }
+        self.max_lag = self.max_lag.max(later.max_lag);
+        self.max_lag_s = self.max_lag_s.max(later.max_lag_s);
+    }
+}
+
+/// A latency histogram plus the exact sum of what it recorded.
+struct Recorder {
+    histogram: Histogram<u64>,
+    sum_micros: u128,
+}
+
+impl Recorder {
+    fn new() -> Recorder {
+        // The bounds are constants that hdrhistogram accepts; failure here is a programming error.
+        let histogram =
+            Histogram::new_with_bounds(1, HIST_MAX_MICROS, 2).expect("valid histogram bounds");
+        Recorder {
+            histogram,
+            sum_micros: 0,
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, latency: SimTime) {
+        let micros = latency.as_micros().clamp(1, HIST_MAX_MICROS);
+        self.histogram.saturating_record(micros);
+        self.sum_micros += u128::from(micros);
+    }
+
+    fn reset(&mut self) {
+        self.histogram.reset();
+        self.sum_micros = 0;
+    }
+}
+
+/// All metrics of one design.
+pub struct Metrics {
+    pub bucket_width: SimTime,
+    buckets: Vec<Bucket>,
+    bucket_start: SimTime,
+    /// Changes since the current bucket started.
+    pub current: Counters,
+    pub current_services: [ServiceCounters; ServiceId::COUNT],
+    /// Cumulative totals.
+    pub totals: Counters,
+    pub service_totals: [ServiceCounters; ServiceId::COUNT],
+    pub in_flight: u64,
+    pub max_lag: u64,
+    pub max_lag_s: f64,
+    latency: Recorder,
+    completion: Recorder,
+    bucket_latency: Recorder,
+    bucket_completion: Recorder,
+    convergence: Recorder,
+}
+
+/// A counter name, so the model bumps bucket and total together with one call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Count {
+    Requests,
+    Accepted,
+    Completed,
+    Failed,
+    Rejected,
+    Cancelled,
+    DoubleCharges,
+    DoubleShipments,
+    DoubleEmails,
+    DuplicateDeliveries,
+    OrderingAnomalies,
+    InconsistentOrders,
+    LostOrders,
+    DeadLettered,
+    Retries,
+    Timeouts,
+    Errors,
+    Redeliveries,
+    Rebalances,
+}
+
+fn field(counters: &mut Counters, count: Count) -> &mut u64 {
+    match count {
+        Count::Requests => &mut counters.requests,
+        Count::Accepted => &mut counters.accepted,
+        Count::Completed => &mut counters.completed,
+        Count::Failed => &mut counters.failed,
+        Count::Rejected => &mut counters.rejected,
+        Count::Cancelled => &mut counters.cancelled,
+        Count::DoubleCharges => &mut counters.double_charges,
+        Count::DoubleShipments => &mut counters.double_shipments,
+        Count::DoubleEmails => &mut counters.double_emails,
+        Count::DuplicateDeliveries => &mut counters.duplicate_deliveries,
+        Count::OrderingAnomalies => &mut counters.ordering_anomalies,
+        Count::InconsistentOrders => &mut counters.inconsistent_orders,
+        Count::LostOrders => &mut counters.lost_orders,
+        Count::DeadLettered => &mut counters.dead_lettered,
+        Count::Retries => &mut counters.retries,
+        Count::Timeouts => &mut counters.timeouts,
+        Count::Errors => &mut counters.errors,
+        Count::Redeliveries => &mut counters.redeliveries,
+        Count::Rebalances => &mut counters.rebalances,
+    }
+}
+
+/// A per-service counter name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceCount {
+    Arrivals,
+    Completions,
+    Errors,
+    Retries,
+    Timeouts,
+}
+
+impl Metrics {
+    pub fn new(bucket_width: SimTime) -> Metrics {
+        Metrics {
+            bucket_width: bucket_width.max(SimTime::from_millis(1)),
+            buckets: Vec::new(),
+            bucket_start: SimTime::ZERO,
+            current: Counters::default(),
+            current_services: Default::default(),
+            totals: Counters::default(),
+            service_totals: Default::default(),
+            in_flight: 0,
+            max_lag: 0,
+            max_lag_s: 0.0,
+            latency: Recorder::new(),
+            completion: Recorder::new(),
+            bucket_latency: Recorder::new(),
+            bucket_completion: Recorder::new(),
+            convergence: Recorder::new(),
+        }
+    }
+
+    #[inline]
+    pub fn count(&mut self, count: Count) {
+        *field(&mut self.current, count) += 1;
+        *field(&mut self.totals, count) += 1;
+    }
+
+    #[inline]
+    pub fn service(&mut self, service: ServiceId, count: ServiceCount) {
+        for counters in [
+            &mut self.current_services[service.index()],
+            &mut self.service_totals[service.index()],
+        ] {
+            match count {
+                ServiceCount::Arrivals => counters.arrivals += 1,
+                ServiceCount::Completions => counters.completions += 1,
+                ServiceCount::Errors => counters.errors += 1,
+                ServiceCount::Retries => counters.retries += 1,
+                ServiceCount::Timeouts => counters.timeouts += 1,
+            }
+        }
+    }
+
+    /// Customer-facing latency of an answered request.
+    #[inline]
+    pub fn record_latency(&mut self, latency: SimTime) {
+        self.latency.record(latency);
+        self.bucket_latency.record(latency);
+    }
+
+    /// Time from placing an order to it being fully processed.
+    #[inline]
+    pub fn record_completion(&mut self, latency: SimTime) {
+        self.completion.record(latency);
+        self.bucket_completion.record(latency);
+    }
+
+    /// Time from the first downstream side effect to completion: how long the services
+    /// disagreed about a successful order.
+    #[inline]
+    pub fn record_convergence(&mut self, window: SimTime) {
+        self.convergence.record(window);
+    }
+
+    pub fn convergence_ms(&self) -> LatencyMs {
+        LatencyMs::of(&self.convergence)
+    }
+
+    /// Closes the current bucket at `now` with the given gauges.
+    pub fn close_bucket(
+        &mut self,
+        now: SimTime,
+        gauges: &[ServiceCounters; ServiceId::COUNT],
+        lag: (u64, f64),
+    ) {
+        let mut services = self.current_services;
+        for (service, gauge) in services.iter_mut().zip(gauges) {
+            service.busy = gauge.busy;
+            service.queue = gauge.queue;
+            service.lag = gauge.lag;
+        }
+        self.max_lag = self.max_lag.max(lag.0);
+        self.max_lag_s = self.max_lag_s.max(lag.1);
+        self.buckets.push(Bucket {
+            start: self.bucket_start,
+            width: now - self.bucket_start,
+            counts: self.current,
+            in_flight: self.in_flight,
+            total_arrived: self.totals.requests,
+            total_completed: self.totals.completed,
+            total_failed: self.totals.failed + self.totals.rejected,
+            total_cancelled: self.totals.cancelled,
+            latency_ms: LatencyMs::of(&self.bucket_latency),
+            completion_latency_ms: LatencyMs::of(&self.bucket_completion),
+            services,
+            max_lag: lag.0,
+            max_lag_s: lag.1,
+        });
+        self.bucket_start = now;
+        self.current = Counters::default();
+        self.current_services = Default::default();
+        self.bucket_latency.reset();
+        self.bucket_completion.reset();
+        if self.buckets.len() > MAX_BUCKETS {
+            self.downsample();
+        }
+    }
+
+    /// Merges the older half of the history pairwise: recent buckets keep full resolution.
+    fn downsample(&mut self) {
+        let half = self.buckets.len() / 2;
+        let mut merged: Vec<Bucket> = Vec::with_capacity(self.buckets.len());
+        let mut older = self.buckets.drain(..half);
+        while let Some(mut first) = older.next() {
+            if let Some(second) = older.next() {
+                first.merge(&second);
+            }
+            merged.push(first);
+        }
+        drop(older);
+        merged.append(&mut self.buckets);
+        self.buckets = merged;
+    }
+
+    /// Closed buckets, oldest first.
+    pub fn buckets(&self) -> &[Bucket] {
+        &self.buckets
+    }
+
+    pub fn latency_ms(&self) -> LatencyMs {
+        LatencyMs::of(&self.latency)
+    }
+
+    pub fn completion_latency_ms(&self) -> LatencyMs {
+        LatencyMs::of(&self.completion)
+    }
+
+    /// The conservation law: every order placed is in exactly one state.
+    pub fn conserved(&self) -> bool {
+        let t = &self.totals;
+        t.requests == self.in_flight + t.completed + t.failed + t.rejected + t.cancelled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_come_from_hdrhistogram_and_the_mean_is_exact() {
+        let mut recorder = Recorder::new();
+        let mut state = 7u64;
+        let mut sum = 0u64;
+        for _ in 0..10_000 {
+            state = crate::rng::splitmix64(state);
+            let micros = 1 + state % 5_000_000;
+            sum += micros;
+            recorder.record(SimTime(micros));
+        }
+        let summary = LatencyMs::of(&recorder);
+        for (q, got) in [
+            (0.50, summary.p50),
+            (0.95, summary.p95),
+            (0.99, summary.p99),
+        ] {
+            assert_eq!(
+                got,
+                recorder.histogram.value_at_quantile(q) as f64 / 1_000.0,
+                "q={q}"
+            );
+        }
+        assert!((summary.mean - sum as f64 / 10_000.0 / 1_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn downsampling_keeps_totals_and_bounds_the_history() {
+        let mut metrics = Metrics::new(SimTime::from_millis(1));
+        for i in 1..=10_000u64 {
+            metrics.count(Count::Requests);
+            metrics.close_bucket(SimTime::from_millis(i), &Default::default(), (0, 0.0));
+        }
+        let buckets = metrics.buckets();
+        assert!(buckets.len() <= MAX_BUCKETS);
+        assert_eq!(
+            buckets.iter().map(|b| b.counts.requests).sum::<u64>(),
+            10_000
+        );
+        assert_eq!(
+            buckets.iter().map(|b| b.width.as_micros()).sum::<u64>(),
+            10_000 * 1_000
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The headline numbers of one run, as printed by the `simulate` command.
+
+use crate::metrics::LatencyMs;
+use crate::sim::Simulation;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub simulated_seconds: f64,
+    pub orders_arrived: u64,
+    pub orders_completed: u64,
+    /// Failed and rejected orders.
+    pub orders_failed: u64,
+    pub orders_rejected: u64,
+    pub orders_cancelled: u64,
+    pub orders_in_flight: u64,
+    /// Customer-facing: time until the customer got an answer.
+    pub latency_ms: LatencyMs,
+    /// Time until the order was fully processed.
+    pub completion_latency_ms: LatencyMs,
+    pub double_charges: u64,
+    pub double_shipments: u64,
+    pub double_emails: u64,
+    pub duplicate_deliveries: u64,
+    pub ordering_anomalies: u64,
+    pub inconsistent_orders: u64,
+    /// How long services disagreed about an order before it completed.
+    pub convergence_ms: LatencyMs,
+    pub max_consumer_lag: u64,
+    pub max_consumer_lag_s: f64,
+    pub lost_orders: u64,
+    pub dead_lettered: u64,
+    pub retries: u64,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub rebalances: u64,
+    pub events_processed: u64,
+    /// Filled in by callers that measure it; the engine never reads a clock.
+    pub wall_seconds: f64,
+    pub trace_hash: u64,
+}
+
+impl Summary {
+    pub fn of(sim: &Simulation) -> Summary {
+        let metrics = sim.metrics();
+        let t = &metrics.totals;
+        Summary {
+            simulated_seconds: sim.now().as_secs_f64(),
+            orders_arrived: t.requests,
+            orders_completed: t.completed,
+            orders_failed: t.failed + t.rejected,
+            orders_rejected: t.rejected,
+            orders_cancelled: t.cancelled,
+            orders_in_flight: metrics.in_flight,
+            latency_ms: metrics.latency_ms(),
+            completion_latency_ms: metrics.completion_latency_ms(),
+            double_charges: t.double_charges,
+            double_shipments: t.double_shipments,
+            double_emails: t.double_emails,
+            duplicate_deliveries: t.duplicate_deliveries,
+            ordering_anomalies: t.ordering_anomalies,
+            inconsistent_orders: t.inconsistent_orders,
+            convergence_ms: metrics.convergence_ms(),
+            max_consumer_lag: metrics.max_lag,
+            max_consumer_lag_s: metrics.max_lag_s,
+            lost_orders: t.lost_orders,
+            dead_lettered: t.dead_lettered,
+            retries: t.retries,
+            timeouts: t.timeouts,
+            errors: t.errors,
+            rebalances: t.rebalances,
+            events_processed: sim.events_processed(),
+            wall_seconds: 0.0,
+            trace_hash: sim.trace_hash(),
+        }
+    }
+}

@@ -1,0 +1,727 @@
+//! The synchronous design: blocking calls through a chain of services. A caller's worker (or the
+//! gateway, for the orchestrated style) waits for each answer until its timeout fires; retries
+//! back off exponentially with jitter; a circuit breaker and a bulkhead can fail calls fast.
+//! A callee that was given up on keeps working, so its side effects still happen.
+
+use crate::metrics::{Count, ServiceCount, ServiceCounters};
+use crate::orders::Status;
+use crate::rng;
+use crate::scenario::{RetryPolicy, ServiceId, SyncStyle};
+use crate::sim::{Core, Ev};
+use crate::snapshot::{EdgeView, MessageDot, Node, ServiceView, Snapshot};
+use crate::station::Station;
+use crate::time::SimTime;
+use crate::trace::{Step, TraceEntry};
+
+/// The parent of calls made by the gateway rather than by a service's worker.
+const GATEWAY: u32 = u32::MAX;
+/// Most messages per edge listed in a snapshot for animation.
+const SAMPLE_PER_EDGE: usize = 16;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answer {
+    Ok,
+    Error,
+    /// Turned away at once: full queue or full bulkhead.
+    Rejected,
+    /// Not even sent: the circuit breaker is open. Retrying would not help.
+    Open,
+    Timeout,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SyncEv {
+    Deliver {
+        frame: u32,
+        generation: u32,
+    },
+    Done {
+        frame: u32,
+        generation: u32,
+    },
+    Reply {
+        frame: u32,
+        generation: u32,
+        answer: Answer,
+    },
+    Timeout {
+        frame: u32,
+        generation: u32,
+    },
+    Retry {
+        order: u64,
+        parent: u32,
+        step: u8,
+        attempt: u8,
+    },
+}
+
+impl SyncEv {
+    pub(crate) fn fingerprint(&self) -> (u64, u64) {
+        let frame_word =
+            |frame: u32, generation: u32| u64::from(frame) | (u64::from(generation) << 32);
+        match *self {
+            SyncEv::Deliver { frame, generation } => (10, frame_word(frame, generation)),
+            SyncEv::Done { frame, generation } => (11, frame_word(frame, generation)),
+            SyncEv::Reply {
+                frame,
+                generation,
+                answer,
+            } => (12 + ((answer as u64) << 4), frame_word(frame, generation)),
+            SyncEv::Timeout { frame, generation } => (13, frame_word(frame, generation)),
+            SyncEv::Retry {
+                order,
+                step,
+                attempt,
+                ..
+            } => (
+                14 + (u64::from(step) << 4) + (u64::from(attempt) << 12),
+                order,
+            ),
+        }
+    }
+}
+
+/// One attempt of one call. Lives until both sides are done with it.
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    order: u64,
+    sent_at: SimTime,
+    parent: u32,
+    generation: u32,
+    callee: ServiceId,
+    step: u8,
+    attempt: u8,
+    caller_waiting: bool,
+    callee_holding: bool,
+}
+
+/// Closed until `failure_threshold` consecutive failures, then open (failing fast) for
+/// `open_ms`, then half-open: one trial call decides whether it closes or opens again.
+#[derive(Clone, Copy, Debug, Default)]
+struct Breaker {
+    consecutive_failures: u32,
+    open_until: SimTime,
+    tripped: bool,
+    trial_in_flight: bool,
+}
+
+impl Breaker {
+    fn allow(&mut self, now: SimTime) -> bool {
+        if !self.tripped {
+            return true;
+        }
+        if now < self.open_until || self.trial_in_flight {
+            return false;
+        }
+        self.trial_in_flight = true;
+        true
+    }
+
+    fn record(&mut self, now: SimTime, success: bool, threshold: u32, open_for: SimTime) {
+        if success {
+            *self = Breaker::default();
+            return;
+        }
+        self.consecutive_failures += 1;
+        if self.trial_in_flight || (!self.tripped && self.consecutive_failures >= threshold) {
+            self.tripped = true;
+            self.trial_in_flight = false;
+            self.open_until = now + open_for;
+        }
+    }
+}
+
+/// The synchronous options in engine units.
+#[derive(Clone, Copy, Debug)]
+struct SyncConfig {
+    style: SyncStyle,
+    latency: SimTime,
+    timeout: Option<SimTime>,
+    retries: RetryPolicy,
+    breaker: Option<(u32, SimTime)>,
+    bulkhead: Option<u32>,
+    idempotency_keys: bool,
+}
+
+impl SyncConfig {
+    fn of(core: &Core) -> SyncConfig {
+        let sync = &core.scenario.sync;
+        SyncConfig {
+            style: sync.style,
+            latency: SimTime::from_millis_f64(sync.hop_latency_ms),
+            timeout: sync
+                .timeout_ms
+                .map(SimTime::from_millis_f64)
+                .map(|t| t.max(SimTime(1))),
+            retries: sync.retries,
+            breaker: sync.circuit_breaker.map(|b| {
+                (
+                    b.failure_threshold.max(1),
+                    SimTime::from_millis_f64(b.open_ms),
+                )
+            }),
+            bulkhead: sync.bulkhead,
+            idempotency_keys: sync.idempotency_keys,
+        }
+    }
+}
+
+pub(crate) struct SyncModel {
+    chain: Vec<ServiceId>,
+    stations: Vec<Option<Station<u32>>>,
+    frames: Vec<Frame>,
+    free: Vec<u32>,
+    /// Calls awaiting an answer, per callee (what a bulkhead limits).
+    calls_in_flight: [u32; ServiceId::COUNT],
+    /// Requests and answers on the wire, per callee.
+    requests_in_transit: [u32; ServiceId::COUNT],
+    replies_in_transit: [u32; ServiceId::COUNT],
+    breakers: [Breaker; ServiceId::COUNT],
+    config: SyncConfig,
+}
+
+impl SyncModel {
+    pub(crate) fn new(core: &mut Core) -> SyncModel {
+        let chain: Vec<ServiceId> = ServiceId::ALL
+            .into_iter()
+            .filter(|id| core.present[id.index()])
+            .collect();
+        let stations = ServiceId::ALL
+            .iter()
+            .map(|&id| {
+                core.scenario.services.get(&id).map(|config| {
+                    Station::new(
+                        config,
+                        rng::stream(core.seed, rng::stream::SERVICE_TIME + id.index() as u64),
+                    )
+                })
+            })
+            .collect();
+        SyncModel {
+            chain,
+            stations,
+            frames: Vec::with_capacity(1024),
+            free: Vec::new(),
+            calls_in_flight: [0; ServiceId::COUNT],
+            requests_in_transit: [0; ServiceId::COUNT],
+            replies_in_transit: [0; ServiceId::COUNT],
+            breakers: [Breaker::default(); ServiceId::COUNT],
+            config: SyncConfig::of(core),
+        }
+    }
+
+    pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
+        self.config = SyncConfig::of(core);
+    }
+
+    pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
+        self.call(core, order, GATEWAY, 0, 1);
+    }
+
+    /// The customer cancels: the Order service marks the order and refunds what was charged.
+    /// Calls already under way still finish; the gateway stops before the next step.
+    pub(crate) fn on_cancel(&mut self, core: &mut Core, order: u64) {
+        if core.finish(order, Status::Cancelled, Count::Cancelled)
+            && let Some(state) = core.orders.get_mut(order)
+        {
+            for index in 0..ServiceId::COUNT {
+                state.undone[index] = state.effects[index];
+            }
+        }
+    }
+
+    pub(crate) fn handle(&mut self, core: &mut Core, event: SyncEv) {
+        match event {
+            SyncEv::Deliver { frame, generation } if self.live(frame, generation) => {
+                let callee = self.frames[frame as usize].callee;
+                self.requests_in_transit[callee.index()] -= 1;
+                self.deliver(core, frame);
+            }
+            SyncEv::Done { frame, generation } if self.live(frame, generation) => {
+                self.done(core, frame)
+            }
+            SyncEv::Reply {
+                frame,
+                generation,
+                answer,
+            } if self.live(frame, generation) => {
+                let callee = self.frames[frame as usize].callee;
+                self.replies_in_transit[callee.index()] -= 1;
+                self.on_reply(core, frame, answer);
+            }
+            SyncEv::Timeout { frame, generation } if self.live(frame, generation) => {
+                self.on_timeout(core, frame)
+            }
+            SyncEv::Retry {
+                order,
+                parent,
+                step,
+                attempt,
+            } => {
+                let abandoned = parent == GATEWAY
+                    && core
+                        .orders
+                        .get(order)
+                        .is_none_or(|s| s.status != Status::InFlight);
+                if !abandoned {
+                    self.call(core, order, parent, step, attempt);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn live(&self, frame: u32, generation: u32) -> bool {
+        self.frames
+            .get(frame as usize)
+            .is_some_and(|f| f.generation == generation)
+    }
+
+    fn allocate(&mut self, frame: Frame) -> u32 {
+        match self.free.pop() {
+            Some(index) => {
+                let generation = self.frames[index as usize].generation;
+                self.frames[index as usize] = Frame {
+                    generation,
+                    ..frame
+                };
+                index
+            }
+            None => {
+                self.frames.push(frame);
+                (self.frames.len() - 1) as u32
+            }
+        }
+    }
+
+    fn release_frame_if_done(&mut self, index: u32) {
+        let frame = &mut self.frames[index as usize];
+        if !frame.caller_waiting && !frame.callee_holding {
+            frame.generation = frame.generation.wrapping_add(1);
+            self.free.push(index);
+        }
+    }
+
+    /// Starts one attempt of the call at `step` of the chain.
+    fn call(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
+        let Some(&callee) = self.chain.get(step as usize) else {
+            return;
+        };
+        let now = core.now;
+        if self.config.breaker.is_some() && !self.breakers[callee.index()].allow(now) {
+            return self.outcome(core, order, parent, step, attempt, Answer::Open);
+        }
+        if self
+            .config
+            .bulkhead
+            .is_some_and(|limit| self.calls_in_flight[callee.index()] >= limit)
+        {
+            return self.outcome(core, order, parent, step, attempt, Answer::Rejected);
+        }
+        let frame = Frame {
+            order,
+            sent_at: now,
+            parent,
+            generation: 0,
+            callee,
+            step,
+            attempt,
+            caller_waiting: true,
+            callee_holding: true,
+        };
+        let index = self.allocate(frame);
+        self.calls_in_flight[callee.index()] += 1;
+        if core.traced(order) {
+            core.trace(
+                order,
+                TraceEntry::new(now, Step::CallSent)
+                    .service(callee)
+                    .attempt(u32::from(attempt)),
+            );
+        }
+        if let Some(timeout) = self.config.timeout {
+            let generation = self.frames[index as usize].generation;
+            core.schedule(
+                now + timeout,
+                Ev::Sync(SyncEv::Timeout {
+                    frame: index,
+                    generation,
+                }),
+            );
+        }
+        self.send_request(core, index);
+    }
+
+    fn send_request(&mut self, core: &mut Core, index: u32) {
+        let callee = self.frames[index as usize].callee;
+        let delay = self.config.latency + core.jitter(callee);
+        if delay == SimTime::ZERO {
+            self.deliver(core, index);
+        } else {
+            self.requests_in_transit[callee.index()] += 1;
+            let generation = self.frames[index as usize].generation;
+            core.schedule(
+                core.now + delay,
+                Ev::Sync(SyncEv::Deliver {
+                    frame: index,
+                    generation,
+                }),
+            );
+        }
+    }
+
+    /// A request reaches its service.
+    fn deliver(&mut self, core: &mut Core, index: u32) {
+        let callee = self.frames[index as usize].callee;
+        core.metrics.service(callee, ServiceCount::Arrivals);
+        let health = core.health[callee.index()];
+        if health.hanging {
+            // Accepted and never answered: only the caller's timeout ends the wait.
+            self.frames[index as usize].callee_holding = false;
+            return self.release_frame_if_done(index);
+        }
+        if health.refusing {
+            core.metrics.service(callee, ServiceCount::Errors);
+            return self.respond(core, index, Answer::Error);
+        }
+        if core.duplicate_draw(callee) {
+            // The network delivered the request twice; the copy's answer goes nowhere.
+            core.count(Count::DuplicateDeliveries);
+            let copy = Frame {
+                caller_waiting: false,
+                ..self.frames[index as usize]
+            };
+            let copy_index = self.allocate(copy);
+            self.admit(core, copy_index);
+        }
+        self.admit(core, index);
+    }
+
+    fn admit(&mut self, core: &mut Core, index: u32) {
+        let callee = self.frames[index as usize].callee;
+        let Some(station) = self.stations[callee.index()].as_mut() else {
+            return self.respond(core, index, Answer::Error);
+        };
+        if station.try_start() {
+            self.start(core, index);
+        } else if !station.enqueue(index) {
+            self.respond(core, index, Answer::Rejected);
+        }
+    }
+
+    fn start(&mut self, core: &mut Core, index: u32) {
+        let frame = self.frames[index as usize];
+        let Some(station) = self.stations[frame.callee.index()].as_mut() else {
+            return;
+        };
+        let work = station.work_time(&core.health[frame.callee.index()]);
+        debug_assert!(
+            station.busy <= station.workers,
+            "more busy workers than the pool"
+        );
+        if core.traced(frame.order) {
+            core.trace(
+                frame.order,
+                TraceEntry::new(core.now, Step::WorkStarted).service(frame.callee),
+            );
+        }
+        core.schedule(
+            core.now + work,
+            Ev::Sync(SyncEv::Done {
+                frame: index,
+                generation: frame.generation,
+            }),
+        );
+    }
+
+    /// The callee finished its own work.
+    fn done(&mut self, core: &mut Core, index: u32) {
+        let frame = self.frames[index as usize];
+        let callee = frame.callee;
+        let poisoned = core
+            .orders
+            .get(frame.order)
+            .is_some_and(|s| s.is_poison_for(callee));
+        if poisoned || core.error_draw(callee) {
+            core.metrics.service(callee, ServiceCount::Errors);
+            core.count(Count::Errors);
+            core.trace(
+                frame.order,
+                TraceEntry::new(core.now, Step::WorkFailed).service(callee),
+            );
+            self.release_worker(core, callee);
+            return self.respond(core, index, Answer::Error);
+        }
+        self.side_effect(core, frame.order, callee);
+        core.metrics.service(callee, ServiceCount::Completions);
+        if core.crash_pending[callee.index()] > 0 {
+            // The instance dies after doing the work but before answering.
+            core.crash_pending[callee.index()] -= 1;
+            self.release_worker(core, callee);
+            return self.respond(core, index, Answer::Error);
+        }
+        let next = frame.step as usize + 1;
+        if self.config.style == SyncStyle::Nested && next < self.chain.len() {
+            // Hold this worker while the rest of the chain runs.
+            return self.call(core, frame.order, index, next as u8, 1);
+        }
+        self.release_worker(core, callee);
+        self.respond(core, index, Answer::Ok)
+    }
+
+    fn side_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
+        let Some(state) = core.orders.get(order) else {
+            return;
+        };
+        let already = state.effects[callee.index()] > 0;
+        if already && callee == ServiceId::Payment && self.config.idempotency_keys {
+            return;
+        }
+        if state.status == Status::Cancelled && callee != ServiceId::Order {
+            core.count(Count::OrderingAnomalies);
+        }
+        core.apply_effect(order, callee);
+        if core.traced(order) {
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::WorkDone).service(callee),
+            );
+        }
+    }
+
+    fn release_worker(&mut self, core: &mut Core, service: ServiceId) {
+        let Some(station) = self.stations[service.index()].as_mut() else {
+            return;
+        };
+        if let Some(next) = station.finish() {
+            self.start(core, next);
+        }
+    }
+
+    fn respond(&mut self, core: &mut Core, index: u32, answer: Answer) {
+        let frame = &mut self.frames[index as usize];
+        frame.callee_holding = false;
+        let callee = frame.callee;
+        let generation = frame.generation;
+        let delay = self.config.latency + core.jitter(callee);
+        if delay == SimTime::ZERO {
+            self.on_reply(core, index, answer);
+        } else {
+            self.replies_in_transit[callee.index()] += 1;
+            core.schedule(
+                core.now + delay,
+                Ev::Sync(SyncEv::Reply {
+                    frame: index,
+                    generation,
+                    answer,
+                }),
+            );
+        }
+    }
+
+    fn on_reply(&mut self, core: &mut Core, index: u32, answer: Answer) {
+        let frame = self.frames[index as usize];
+        if !frame.caller_waiting {
+            return self.release_frame_if_done(index);
+        }
+        self.frames[index as usize].caller_waiting = false;
+        self.calls_in_flight[frame.callee.index()] -= 1;
+        self.record_breaker(core, frame.callee, answer == Answer::Ok);
+        self.release_frame_if_done(index);
+        self.outcome(
+            core,
+            frame.order,
+            frame.parent,
+            frame.step,
+            frame.attempt,
+            answer,
+        );
+    }
+
+    fn on_timeout(&mut self, core: &mut Core, index: u32) {
+        let frame = self.frames[index as usize];
+        if !frame.caller_waiting {
+            return;
+        }
+        self.frames[index as usize].caller_waiting = false;
+        self.calls_in_flight[frame.callee.index()] -= 1;
+        core.metrics.service(frame.callee, ServiceCount::Timeouts);
+        core.count(Count::Timeouts);
+        core.trace(
+            frame.order,
+            TraceEntry::new(core.now, Step::TimedOut)
+                .service(frame.callee)
+                .attempt(u32::from(frame.attempt)),
+        );
+        self.record_breaker(core, frame.callee, false);
+        self.release_frame_if_done(index);
+        self.outcome(
+            core,
+            frame.order,
+            frame.parent,
+            frame.step,
+            frame.attempt,
+            Answer::Timeout,
+        );
+    }
+
+    fn record_breaker(&mut self, core: &Core, callee: ServiceId, success: bool) {
+        if let Some((threshold, open_for)) = self.config.breaker {
+            self.breakers[callee.index()].record(core.now, success, threshold, open_for);
+        }
+    }
+
+    /// What the caller does with an answer.
+    fn outcome(
+        &mut self,
+        core: &mut Core,
+        order: u64,
+        parent: u32,
+        step: u8,
+        attempt: u8,
+        answer: Answer,
+    ) {
+        if answer == Answer::Ok {
+            return self.succeeded(core, order, parent, step);
+        }
+        let retryable = answer != Answer::Open;
+        if retryable && u32::from(attempt) <= self.config.retries.attempts {
+            return self.schedule_retry(core, order, parent, step, attempt);
+        }
+        if parent == GATEWAY {
+            core.answer(order);
+            let count = if matches!(answer, Answer::Rejected | Answer::Open) {
+                Count::Rejected
+            } else {
+                Count::Failed
+            };
+            core.finish(order, Status::Failed, count);
+        } else {
+            let caller = self.frames[parent as usize].callee;
+            self.release_worker(core, caller);
+            self.respond(core, parent, Answer::Error);
+        }
+    }
+
+    fn succeeded(&mut self, core: &mut Core, order: u64, parent: u32, step: u8) {
+        if parent != GATEWAY {
+            let caller = self.frames[parent as usize].callee;
+            self.release_worker(core, caller);
+            return self.respond(core, parent, Answer::Ok);
+        }
+        let next = step as usize + 1;
+        if self.config.style == SyncStyle::Orchestrated && next < self.chain.len() {
+            if core
+                .orders
+                .get(order)
+                .is_some_and(|s| s.status == Status::InFlight)
+            {
+                self.call(core, order, GATEWAY, next as u8, 1);
+            }
+            return;
+        }
+        core.answer(order);
+        if core.finish(order, Status::Completed, Count::Completed) {
+            core.count(Count::Accepted);
+        }
+    }
+
+    fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
+        let Some(&callee) = self.chain.get(step as usize) else {
+            return;
+        };
+        core.count(Count::Retries);
+        core.metrics.service(callee, ServiceCount::Retries);
+        let policy = self.config.retries;
+        let exponent = i32::from(attempt.saturating_sub(1)).min(30);
+        let base = policy.backoff_ms.max(0.0) * policy.multiplier.clamp(1.0, 10.0).powi(exponent);
+        let jitter = policy.jitter.clamp(0.0, 1.0);
+        let factor = 1.0 - jitter + 2.0 * jitter * rng::unit(&mut core.retry_rng);
+        let delay = SimTime::from_millis_f64(base * factor);
+        core.trace(
+            order,
+            TraceEntry::new(core.now, Step::RetryScheduled)
+                .service(callee)
+                .attempt(u32::from(attempt) + 1),
+        );
+        let event = SyncEv::Retry {
+            order,
+            parent,
+            step,
+            attempt: attempt.saturating_add(1),
+        };
+        core.schedule(core.now + delay, Ev::Sync(event));
+    }
+
+    pub(crate) fn gauges(&self) -> [ServiceCounters; ServiceId::COUNT] {
+        let mut gauges = [ServiceCounters::default(); ServiceId::COUNT];
+        for (gauge, station) in gauges.iter_mut().zip(&self.stations) {
+            if let Some(station) = station {
+                gauge.busy = u64::from(station.busy);
+                gauge.queue = station.queue.len() as u64;
+            }
+        }
+        gauges
+    }
+
+    /// Busy workers and pool size of a service, for observers.
+    pub(crate) fn pool(&self, service: ServiceId) -> Option<(u32, u32, u64)> {
+        self.stations[service.index()]
+            .as_ref()
+            .map(|s| (s.busy, s.workers, s.queue.len() as u64))
+    }
+
+    pub(crate) fn snapshot(&self, core: &Core) -> Snapshot {
+        let services = ServiceId::ALL
+            .iter()
+            .filter_map(|&id| {
+                let station = self.stations[id.index()].as_ref()?;
+                Some(ServiceView {
+                    service: id,
+                    health: core.health[id.index()].state(),
+                    workers: station.workers,
+                    busy: station.busy,
+                    queue: station.queue.len() as u64,
+                    consumers: 0,
+                    consumers_alive: 0,
+                })
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for (step, &callee) in self.chain.iter().enumerate() {
+            let from = match self.config.style {
+                SyncStyle::Nested if step > 0 => Node::Service(self.chain[step - 1]),
+                _ => Node::Gateway,
+            };
+            let sample = self
+                .frames
+                .iter()
+                .filter(|f| f.callee == callee && f.caller_waiting)
+                .take(SAMPLE_PER_EDGE)
+                .map(|f| MessageDot {
+                    order: f.order,
+                    sent_at: f.sent_at,
+                })
+                .collect();
+            edges.push(EdgeView {
+                from,
+                to: Node::Service(callee),
+                in_flight: u64::from(
+                    self.requests_in_transit[callee.index()]
+                        + self.replies_in_transit[callee.index()],
+                ),
+                waiting: u64::from(self.calls_in_flight[callee.index()]),
+                sample,
+            });
+        }
+        Snapshot {
+            at: core.now,
+            design: core.design,
+            services,
+            edges,
+            partitions: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! Per-order causal traces for a bounded sample of orders plus every pinned one, and the run's
+//! trace hash: a fingerprint of every event handled, identical on every platform.
+
+use crate::scenario::ServiceId;
+use crate::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Most entries kept per trace; a pathological order (a blocked partition retrying forever)
+/// must not grow without bound.
+const MAX_ENTRIES: usize = 256;
+
+/// What happened to an order at one moment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Placed,
+    CancelRequested,
+    /// A synchronous call was sent.
+    CallSent,
+    /// The callee started working on it.
+    WorkStarted,
+    /// The callee finished and applied its side effect.
+    WorkDone,
+    WorkFailed,
+    Answered,
+    TimedOut,
+    RetryScheduled,
+    Rejected,
+    Produced,
+    Consumed,
+    Skipped,
+    DeadLettered,
+    Redelivered,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+/// A record type on the log; also used to describe trace entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    OrderCreated = 0,
+    OrderCancelled = 1,
+    PaymentCompleted = 2,
+    PaymentFailed = 3,
+    InventoryReserved = 4,
+    OrderShipped = 5,
+}
+
+impl RecordKind {
+    pub const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    pub at: SimTime,
+    pub step: Step,
+    pub service: Option<ServiceId>,
+    pub record: Option<RecordKind>,
+    pub topic: Option<crate::broker::TopicId>,
+    pub partition: Option<u32>,
+    pub offset: Option<u64>,
+    pub attempt: u32,
+}
+
+impl TraceEntry {
+    pub fn new(at: SimTime, step: Step) -> TraceEntry {
+        TraceEntry {
+            at,
+            step,
+            service: None,
+            record: None,
+            topic: None,
+            partition: None,
+            offset: None,
+            attempt: 0,
+        }
+    }
+    pub fn service(mut self, service: ServiceId) -> Self {
+        self.service = Some(service);
+        self
+    }
+    pub fn record(mut self, record: RecordKind) -> Self {
+        self.record = Some(record);
+        self
+    }
+    pub fn attempt(mut self, attempt: u32) -> Self {
+        self.attempt = attempt;
+        self
+    }
+    pub fn at_offset(mut self, topic: crate::broker::TopicId, partition: u32, offset: u64) -> Self {
+        self.topic = Some(topic);
+        self.partition = Some(partition);
+        self.offset = Some(offset);
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub order: u64,
+    pub entries: Vec<TraceEntry>,
+    pub truncated: bool,
+}
+
+/// Chooses which orders are traced and keeps their traces.
+pub struct Tracer {
+    sample_every: u64,
+    max_sampled: usize,
+    pinned: BTreeSet<u64>,
+    traces: BTreeMap<u64, Trace>,
+    sampled: VecDeque<u64>,
+}
+
+impl Tracer {
+    pub fn new(sample_every: u64, max_sampled: u32, pinned: &[u64]) -> Tracer {
+        Tracer {
+            sample_every,
+            max_sampled: max_sampled as usize,
+            pinned: pinned.iter().copied().collect(),
+            traces: BTreeMap::new(),
+            sampled: VecDeque::new(),
+        }
+    }
+
+    /// Decides at placement whether to trace an order.
+    pub fn start(&mut self, order: u64) -> bool {
+        if self.pinned.contains(&order) {
+            self.traces.insert(
+                order,
+                Trace {
+                    order,
+                    ..Trace::default()
+                },
+            );
+            return true;
+        }
+        if self.sample_every == 0
+            || self.max_sampled == 0
+            || !order.is_multiple_of(self.sample_every)
+        {
+            return false;
+        }
+        if self.sampled.len() >= self.max_sampled
+            && let Some(oldest) = self.sampled.pop_front()
+        {
+            self.traces.remove(&oldest);
+        }
+        self.sampled.push_back(order);
+        self.traces.insert(
+            order,
+            Trace {
+                order,
+                ..Trace::default()
+            },
+        );
+        true
+    }
+
+    /// Pins an order from now on. Returns whether it is newly traced.
+    pub fn pin(&mut self, order: u64) -> bool {
+        self.pinned.insert(order);
+        if let Some(position) = self.sampled.iter().position(|&o| o == order) {
+            self.sampled.remove(position);
+        }
+        let fresh = !self.traces.contains_key(&order);
+        self.traces.entry(order).or_insert(Trace {
+            order,
+            ..Trace::default()
+        });
+        fresh
+    }
+
+    pub fn record(&mut self, order: u64, entry: TraceEntry) {
+        if let Some(trace) = self.traces.get_mut(&order) {
+            if trace.entries.len() < MAX_ENTRIES {
+                trace.entries.push(entry);
+            } else {
+                trace.truncated = true;
+            }
+        }
+    }
+
+    pub fn get(&self, order: u64) -> Option<&Trace> {
+        self.traces.get(&order)
+    }
+
+    pub fn orders(&self) -> impl Iterator<Item = u64> + '_ {
+        self.traces.keys().copied()
+    }
+}
+
+/// FNV-1a over 64-bit words. Inputs are always explicit `u64`s, never `usize` or std's
+/// `Hasher`, so the value is the same on 32-bit wasm and 64-bit native builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceHash(pub u64);
+
+impl Default for TraceHash {
+    fn default() -> Self {
+        TraceHash(0xCBF2_9CE4_8422_2325)
+    }
+}
+
+impl TraceHash {
+    const PRIME: u64 = 0x0000_0100_0000_01B3;
+
+    #[inline]
+    pub fn word(&mut self, word: u64) {
+        self.0 = (self.0 ^ word).wrapping_mul(Self::PRIME);
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the engine, in one binary: behaviour of features, determinism,
+//! invariants over many seeds and fault schedules, queueing theory and bad input.
+
+mod bad_input;
+mod behaviour;
+mod checkers;
+mod cli;
+mod determinism;
+mod invariants;
+mod queueing;
+mod scenarios;
+mod support;
