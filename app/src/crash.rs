@@ -11,7 +11,9 @@ pub fn install_panic_hook() {
 }
 
 fn show_crash(details: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
     let Some(body) = document.body() else { return };
     let element = |tag: &str, text: &str| {
         let element = document.create_element(tag).ok()?;
@@ -21,7 +23,10 @@ fn show_crash(details: &str) {
     let (Some(panel), Some(title), Some(advice), Some(pre), Some(reload)) = (
         element("section", ""),
         element("h2", "Sync or Stream stopped working"),
-        element("p", "Something inside the playground failed. Reloading the page starts again; if it keeps happening, please report it with the details below."),
+        element(
+            "p",
+            "Something inside the playground failed. Reloading the page starts again; if it keeps happening, please report it with the details below.",
+        ),
         element("pre", details),
         element("a", "Reload the page"),
     ) else {

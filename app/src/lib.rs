@@ -1,7 +1,10 @@
 //! The Sync or Stream user interface: a thin Leptos layer over the `engine` and `lessons` crates.
 
+pub mod charts;
 mod components;
 mod crash;
+mod hooks;
+pub mod playground;
 pub mod route;
 
 use leptos::prelude::*;
@@ -21,7 +24,9 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let (route, set_route) = signal(current_route());
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| set_route.set(current_route()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        set_route.set(current_route())
+    });
     on_cleanup(move || listener.remove());
     view! {
         <div class="shell" data-testid="shell">
@@ -42,6 +47,8 @@ pub fn App() -> impl IntoView {
 fn current_route() -> Route {
     let hash = window().location().hash().unwrap_or_default();
     // Browsers keep the fragment percent-encoded; decode it so messages show what was typed.
-    let hash = web_sys::js_sys::decode_uri_component(&hash).map(String::from).unwrap_or(hash);
+    let hash = web_sys::js_sys::decode_uri_component(&hash)
+        .map(String::from)
+        .unwrap_or(hash);
     Route::from_hash(&hash)
 }

@@ -16,9 +16,15 @@ impl Route {
         match parts.as_slice() {
             [] | ["lessons"] => Route::Lessons,
             ["sandbox"] => Route::Sandbox,
-            ["lesson", id] if is_lesson_id(id) => Route::Lesson { id: id.to_string(), step: 1 },
+            ["lesson", id] if is_lesson_id(id) => Route::Lesson {
+                id: id.to_string(),
+                step: 1,
+            },
             ["lesson", id, step] if is_lesson_id(id) => match step.parse() {
-                Ok(step) if step >= 1 => Route::Lesson { id: id.to_string(), step },
+                Ok(step) if step >= 1 => Route::Lesson {
+                    id: id.to_string(),
+                    step,
+                },
                 _ => Route::NotFound(path.to_string()),
             },
             _ => Route::NotFound(path.chars().take(200).collect()),

@@ -18,17 +18,50 @@ fn routes_parse_from_the_fragment() {
     assert_eq!(route(""), Route::Lessons);
     assert_eq!(route("#/"), Route::Lessons);
     assert_eq!(route("#/sandbox/"), Route::Sandbox);
-    assert_eq!(route("#/lesson/delivered-twice"), Route::Lesson { id: "delivered-twice".into(), step: 1 });
-    assert_eq!(route("#/lesson/delivered-twice/3"), Route::Lesson { id: "delivered-twice".into(), step: 3 });
-    assert_eq!(route("#/lesson/delivered-twice/0"), Route::NotFound("lesson/delivered-twice/0".into()));
-    assert_eq!(route("#/lesson/x/99999999999999999999"), Route::NotFound("lesson/x/99999999999999999999".into()));
-    assert_eq!(route("#/lesson/<script>/1"), Route::NotFound("lesson/<script>/1".into()));
-    for example in [Route::Lessons, Route::Sandbox, Route::Lesson { id: "the-chain".into(), step: 2 }] {
+    assert_eq!(
+        route("#/lesson/delivered-twice"),
+        Route::Lesson {
+            id: "delivered-twice".into(),
+            step: 1
+        }
+    );
+    assert_eq!(
+        route("#/lesson/delivered-twice/3"),
+        Route::Lesson {
+            id: "delivered-twice".into(),
+            step: 3
+        }
+    );
+    assert_eq!(
+        route("#/lesson/delivered-twice/0"),
+        Route::NotFound("lesson/delivered-twice/0".into())
+    );
+    assert_eq!(
+        route("#/lesson/x/99999999999999999999"),
+        Route::NotFound("lesson/x/99999999999999999999".into())
+    );
+    assert_eq!(
+        route("#/lesson/<script>/1"),
+        Route::NotFound("lesson/<script>/1".into())
+    );
+    for example in [
+        Route::Lessons,
+        Route::Sandbox,
+        Route::Lesson {
+            id: "the-chain".into(),
+            step: 2,
+        },
+    ] {
         assert_eq!(route(&example.href()), example);
     }
     let long = format!("#/{}", "x".repeat(10_000));
-    let Route::NotFound(shown) = route(&long) else { panic!("a long unknown path is not found") };
-    assert!(shown.len() <= 200, "unknown paths are shortened before they are shown");
+    let Route::NotFound(shown) = route(&long) else {
+        panic!("a long unknown path is not found")
+    };
+    assert!(
+        shown.len() <= 200,
+        "unknown paths are shortened before they are shown"
+    );
 }
 
 async fn settle() {
@@ -43,16 +76,181 @@ async fn the_shell_follows_the_fragment() {
     document().body().unwrap().append_child(&host).unwrap();
     let _mounted = leptos::mount::mount_to(host.clone().unchecked_into(), app::App);
     settle().await;
-    assert!(host.query_selector("[data-testid=lesson-list]").unwrap().is_some());
-    assert!(host.text_content().unwrap().contains(lessons::CURRICULUM[0].title));
+    assert!(
+        host.query_selector("[data-testid=lesson-list]")
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        host.text_content()
+            .unwrap()
+            .contains(lessons::CURRICULUM[0].title)
+    );
 
     window.location().set_hash("#/sandbox").unwrap();
     settle().await;
-    assert!(host.query_selector("[data-testid=sandbox]").unwrap().is_some());
+    assert!(
+        host.query_selector("[data-testid=sandbox]")
+            .unwrap()
+            .is_some()
+    );
     let current = host.query_selector("[aria-current=page]").unwrap().unwrap();
-    assert_eq!(current.get_attribute("data-testid").as_deref(), Some("nav-sandbox"));
+    assert_eq!(
+        current.get_attribute("data-testid").as_deref(),
+        Some("nav-sandbox")
+    );
 
     window.location().set_hash("#/lesson/nope/1").unwrap();
     settle().await;
-    assert!(host.query_selector("[data-testid=not-found]").unwrap().is_some());
+    assert!(
+        host.query_selector("[data-testid=not-found]")
+            .unwrap()
+            .is_some()
+    );
+}
+
+mod playground {
+    use app::playground::{CSV_HEADER, Run, metrics_csv, parse_scenario};
+    use engine::{ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId, SimTime};
+    use wasm_bindgen_test::*;
+
+    fn shop() -> Scenario {
+        Scenario::from_json(include_str!("../../engine/scenarios/shop.json")).unwrap()
+    }
+
+    fn secs(s: u64) -> SimTime {
+        SimTime::from_secs(s)
+    }
+
+    fn outage() -> ControlAction {
+        let mut fault = Fault::new(FaultKind::Outage).on(ServiceId::Payment);
+        fault.mode = Some(OutageMode::Hang);
+        ControlAction::InjectFault { fault }
+    }
+
+    /// Plays 0–20 s with an outage from 5 s to 12 s.
+    fn played() -> Run {
+        let mut run = Run::new(shop(), 7);
+        run.advance_to(secs(5));
+        run.apply(outage());
+        run.advance_to(secs(12));
+        run.apply(ControlAction::Heal { target: None });
+        run.advance_to(secs(20));
+        run
+    }
+
+    fn fingerprint(run: &Run) -> (u64, u64, String) {
+        let comparison = run.comparison();
+        (
+            comparison.sync().trace_hash(),
+            comparison.event().trace_hash(),
+            metrics_csv(comparison.sync().metrics(), comparison.event().metrics()),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn rewinding_and_playing_on_gives_the_identical_run() {
+        let straight = played();
+        let mut rewound = played();
+        rewound.seek(secs(3));
+        assert_eq!(rewound.now(), secs(3));
+        assert_eq!(
+            rewound.horizon(),
+            secs(20),
+            "the scrubber still reaches the furthest point"
+        );
+        // Played in uneven steps, as frames of different lengths would.
+        let mut at = secs(3);
+        while at < secs(20) {
+            at = (at + SimTime::from_millis(37)).min(secs(20));
+            rewound.advance_to(at);
+        }
+        assert_eq!(fingerprint(&rewound), fingerprint(&straight));
+        let sync_failed = straight.comparison().sync().summary().orders_failed;
+        assert!(
+            sync_failed > 0,
+            "the outage made synchronous orders fail (else this test proves little)"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn acting_after_a_rewind_writes_a_new_future() {
+        let mut run = played();
+        assert_eq!(run.timeline().len(), 2);
+        run.seek(secs(8));
+        run.apply(ControlAction::SetArrivalRate { per_s: 50.0 });
+        assert_eq!(
+            run.timeline().len(),
+            2,
+            "the heal at 12 s belonged to the old future"
+        );
+        assert_eq!(run.timeline()[1].at, secs(8));
+        run.advance_to(secs(20));
+        assert!(
+            run.faults().iter().any(|w| w.end.is_none()),
+            "the outage is never healed in the new future"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn fault_windows_follow_injections_and_heals() {
+        let run = played();
+        assert_eq!(run.fault_windows(), vec![(5.0, 12.0)]);
+    }
+
+    #[wasm_bindgen_test]
+    fn metrics_csv_has_a_row_per_bucket_and_design() {
+        let run = played();
+        let csv = metrics_csv(
+            run.comparison().sync().metrics(),
+            run.comparison().event().metrics(),
+        );
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], CSV_HEADER);
+        assert_eq!(
+            lines.len() - 1,
+            2 * 80,
+            "20 s of 250 ms buckets, both designs"
+        );
+        let columns = CSV_HEADER.split(',').count();
+        assert!(lines.iter().all(|l| l.split(',').count() == columns));
+        assert!(lines[1].starts_with("0.250,sync,"), "{}", lines[1]);
+    }
+
+    #[wasm_bindgen_test]
+    fn malformed_scenarios_report_every_problem_with_its_path() {
+        let problems =
+            parse_scenario(r#"{"duration_s": -5, "services": {"payment": {"workers": 0}}}"#)
+                .unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.starts_with("duration_s")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("services.payment.workers")),
+            "{problems:?}"
+        );
+        let problems = parse_scenario("{\n  \"workload\": [").unwrap_err();
+        assert!(problems[0].starts_with("line 2 column"), "{problems:?}");
+        assert!(parse_scenario("   ").is_err());
+        assert!(parse_scenario(&"x".repeat(300_000)).unwrap_err()[0].contains("at most"));
+        assert!(parse_scenario(include_str!("../../engine/scenarios/shop.json")).is_ok());
+    }
+}
+
+/// The engine compiled to wasm runs the reference exactly as it does natively.
+#[wasm_bindgen_test]
+fn the_engine_gives_the_same_trace_hashes_in_wasm_as_natively() {
+    let Some(native) = option_env!("SOS_NATIVE_REFERENCE_HASHES") else {
+        panic!(
+            "SOS_NATIVE_REFERENCE_HASHES is not set: run these tests with `cargo xtask test browser`"
+        );
+    };
+    let native: Vec<u64> = native
+        .split(',')
+        .map(|h| h.parse().expect("a hash"))
+        .collect();
+    assert_eq!(engine::selfcheck::reference_hashes().to_vec(), native);
 }

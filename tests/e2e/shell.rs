@@ -7,15 +7,35 @@ async fn shows_the_shell(page: &Page) -> Result {
     page.open("").await?;
     page.find("shell").await?;
     let version = page.text("version").await?;
-    assert_eq!(version, format!("Sync or Stream v{}", env!("CARGO_PKG_VERSION")));
-    let lessons = page.client.find_all(fantoccini::Locator::Css("[data-testid=outline-lesson]")).await?;
-    assert_eq!(lessons.len(), lessons::CURRICULUM.len(), "the lesson list shows the whole curriculum");
+    assert_eq!(
+        version,
+        format!("Sync or Stream v{}", env!("CARGO_PKG_VERSION"))
+    );
+    let lessons = page
+        .client
+        .find_all(fantoccini::Locator::Css("[data-testid=outline-lesson]"))
+        .await?;
+    assert_eq!(
+        lessons.len(),
+        lessons::CURRICULUM.len(),
+        "the lesson list shows the whole curriculum"
+    );
 
     page.click("nav-sandbox").await?;
     page.find("sandbox").await?;
     let current = page.find("nav-sandbox").await?.attr("aria-current").await?;
-    assert_eq!(current.as_deref(), Some("page"), "the sandbox link is marked current");
-    assert!(page.client.current_url().await?.as_str().ends_with("#/sandbox"));
+    assert_eq!(
+        current.as_deref(),
+        Some("page"),
+        "the sandbox link is marked current"
+    );
+    assert!(
+        page.client
+            .current_url()
+            .await?
+            .as_str()
+            .ends_with("#/sandbox")
+    );
 
     page.click("nav-lessons").await?;
     page.find("lesson-list").await?;
@@ -48,7 +68,10 @@ fn deep_links_and_unknown_routes() -> Result {
         page.open("#/lesson/delivered-twice/2").await?;
         page.find("lesson-page").await?;
         let text = page.text("lesson-page").await?.to_lowercase();
-        assert!(text.contains("delivered twice") && text.contains("step 2"), "{text}");
+        assert!(
+            text.contains("delivered twice") && text.contains("step 2"),
+            "{text}"
+        );
 
         page.open("#/no/such/page").await?;
         let text = page.text("not-found").await?;
@@ -58,7 +81,10 @@ fn deep_links_and_unknown_routes() -> Result {
         page.open("#/%3Cimg%20src=x%20onerror=alert(1)%3E").await?;
         let text = page.text("not-found").await?;
         assert!(text.contains("<img"), "{text}");
-        let images = page.client.find_all(fantoccini::Locator::Css("main img")).await?;
+        let images = page
+            .client
+            .find_all(fantoccini::Locator::Css("main img"))
+            .await?;
         assert!(images.is_empty());
         Ok(())
     })
@@ -70,10 +96,16 @@ fn console_errors_fail_the_test() -> Result {
     let outcome = run("console-error", Mount::Root, async |page| {
         page.open("").await?;
         page.find("shell").await?;
-        page.eval("console.error('deliberate error from the harness self-test')").await?;
+        page.eval("console.error('deliberate error from the harness self-test')")
+            .await?;
         Ok(())
     });
-    let error = outcome.expect_err("a console error must fail the run").to_string();
-    assert!(error.contains("deliberate error from the harness self-test"), "{error}");
+    let error = outcome
+        .expect_err("a console error must fail the run")
+        .to_string();
+    assert!(
+        error.contains("deliberate error from the harness self-test"),
+        "{error}"
+    );
     Ok(())
 }

@@ -45,7 +45,11 @@ pub fn site_dir() -> Result<PathBuf> {
     if dist.join("index.html").is_file() {
         return Ok(dist);
     }
-    let options = xtask::site::BuildOptions { out_dir: dist.clone(), wasm_opt: false, live_reload: false };
+    let options = xtask::site::BuildOptions {
+        out_dir: dist.clone(),
+        wasm_opt: false,
+        live_reload: false,
+    };
     xtask::site::build(&options)?;
     Ok(dist)
 }
@@ -60,10 +64,16 @@ pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) ->
     let server = StaticServer::start(site_dir()?, mount.prefix(), 0)?;
     let base = format!("http://127.0.0.1:{}{}", server.port(), mount.prefix());
     let mut browser = Browser::start()?;
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     let outcome = runtime.block_on(async {
         let client = browser.connect().await?;
-        let page = Page { client, base, name: name.to_string() };
+        let page = Page {
+            client,
+            base,
+            name: name.to_string(),
+        };
         let tested = test(&page).await;
         let console = page.console_problems().await;
         if tested.is_err() {
@@ -72,7 +82,10 @@ pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) ->
         let _ = page.client.close().await;
         let console = match console {
             Ok(problems) if problems.is_empty() => None,
-            Ok(problems) => Some(format!("the page logged errors:\n  {}", problems.join("\n  "))),
+            Ok(problems) => Some(format!(
+                "the page logged errors:\n  {}",
+                problems.join("\n  ")
+            )),
             Err(error) => Some(format!("could not read the browser console: {error}")),
         };
         match (tested, console) {
@@ -130,9 +143,14 @@ impl Browser {
             },
             "goog:loggingPrefs": { "browser": "ALL" },
         });
-        let Value::Object(capabilities) = capabilities else { unreachable!("a JSON object literal") };
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal")
+        };
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        Ok(ClientBuilder::new(connector).capabilities(capabilities).connect(&format!("http://127.0.0.1:{}", self.port)).await?)
+        Ok(ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await?)
     }
 
     /// Kills the whole process group (chromedriver does not take Chromium down with it),
@@ -141,7 +159,10 @@ impl Browser {
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
-        let _ = Command::new("pkill").args(["-KILL", "-f"]).arg(self.temp.to_string_lossy().as_ref()).status();
+        let _ = Command::new("pkill")
+            .args(["-KILL", "-f"])
+            .arg(self.temp.to_string_lossy().as_ref())
+            .status();
         let _ = std::fs::remove_dir_all(&self.temp);
     }
 }
@@ -163,7 +184,9 @@ fn chromium_binary() -> String {
 }
 
 fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 fn wait_for_port(port: u16, limit: Duration) -> Result {
@@ -199,11 +222,19 @@ impl Page {
     pub async fn find(&self, test_id: &str) -> Result<Element> {
         let selector = format!("[data-testid=\"{test_id}\"]");
         let wait = self.client.wait().at_most(Duration::from_secs(10));
-        wait.for_element(Locator::Css(&selector)).await.map_err(|e| format!("no element with data-testid=\"{test_id}\": {e}").into())
+        wait.for_element(Locator::Css(&selector))
+            .await
+            .map_err(|e| format!("no element with data-testid=\"{test_id}\": {e}").into())
     }
 
+    /// Scrolls the element to the middle of the window (clear of sticky bars), then clicks it.
     pub async fn click(&self, test_id: &str) -> Result {
-        self.find(test_id).await?.click().await?;
+        let element = self.find(test_id).await?;
+        let script = "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });";
+        self.client
+            .execute(script, vec![serde_json::to_value(&element)?])
+            .await?;
+        element.click().await?;
         Ok(())
     }
 
@@ -212,11 +243,20 @@ impl Page {
     }
 
     /// Waits (up to 10 s) until the element's text satisfies `accept`, returning it.
-    pub async fn wait_for_text(&self, test_id: &str, accept: impl Fn(&str) -> bool) -> Result<String> {
+    pub async fn wait_for_text(
+        &self,
+        test_id: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> Result<String> {
         self.wait_for_text_within(test_id, accept, 10).await
     }
 
-    pub async fn wait_for_text_within(&self, test_id: &str, accept: impl Fn(&str) -> bool, seconds: u64) -> Result<String> {
+    pub async fn wait_for_text_within(
+        &self,
+        test_id: &str,
+        accept: impl Fn(&str) -> bool,
+        seconds: u64,
+    ) -> Result<String> {
         let start = Instant::now();
         loop {
             let text = self.text_content(test_id).await?;
@@ -224,7 +264,10 @@ impl Page {
                 return Ok(text);
             }
             if start.elapsed() > Duration::from_secs(seconds) {
-                return Err(format!("data-testid=\"{test_id}\" still reads {text:?} after {seconds} s").into());
+                return Err(format!(
+                    "data-testid=\"{test_id}\" still reads {text:?} after {seconds} s"
+                )
+                .into());
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -244,7 +287,12 @@ impl Page {
         let entries = entries.as_array().cloned().unwrap_or_default();
         Ok(entries
             .iter()
-            .map(|e| (e["level"].as_str().unwrap_or("").to_string(), e["message"].as_str().unwrap_or("").to_string()))
+            .map(|e| {
+                (
+                    e["level"].as_str().unwrap_or("").to_string(),
+                    e["message"].as_str().unwrap_or("").to_string(),
+                )
+            })
             .collect())
     }
 
@@ -276,7 +324,9 @@ impl Page {
             el.value = arguments[1];
             el.dispatchEvent(new Event('input', { bubbles: true }));
             el.dispatchEvent(new Event('change', { bubbles: true }));";
-        self.client.execute(script, vec![json!(test_id), json!(value)]).await?;
+        self.client
+            .execute(script, vec![json!(test_id), json!(value)])
+            .await?;
         Ok(())
     }
 
@@ -287,7 +337,8 @@ impl Page {
             if (!table) return null;
             return [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent.trim()));";
         let rows = self.client.execute(script, vec![json!(test_id)]).await?;
-        let rows: Vec<Vec<String>> = serde_json::from_value(rows).map_err(|e| format!("table {test_id}: {e}"))?;
+        let rows: Vec<Vec<String>> =
+            serde_json::from_value(rows).map_err(|e| format!("table {test_id}: {e}"))?;
         if rows.is_empty() {
             return Err(format!("no table with data-testid=\"{test_id}\"").into());
         }
@@ -297,9 +348,16 @@ impl Page {
     /// Fails when the page scrolls sideways (something is wider than the window).
     pub async fn assert_no_sideways_scroll(&self) -> Result {
         let widths = self.eval("return [document.documentElement.scrollWidth, document.documentElement.clientWidth];").await?;
-        let (scroll, client) = (widths[0].as_f64().unwrap_or(0.0), widths[1].as_f64().unwrap_or(0.0));
+        let (scroll, client) = (
+            widths[0].as_f64().unwrap_or(0.0),
+            widths[1].as_f64().unwrap_or(0.0),
+        );
         if scroll > client + 1.0 {
-            return Err(format!("{}: the page is {scroll}px wide in a {client}px window", self.name).into());
+            return Err(format!(
+                "{}: the page is {scroll}px wide in a {client}px window",
+                self.name
+            )
+            .into());
         }
         Ok(())
     }
@@ -319,12 +377,18 @@ impl Page {
 struct BrowserLog;
 
 impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> std::result::Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_string()))
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
     }
 }
-

@@ -1,14 +1,29 @@
 use leptos::prelude::*;
 
+use crate::playground::{Playground, PlaygroundOptions, PlaygroundView};
+
+/// The free sandbox: the whole shop, ten minutes of simulated time, nothing broken yet.
+pub fn sandbox_scenario() -> engine::Scenario {
+    let mut scenario =
+        engine::Scenario::from_json(include_str!("../../../engine/scenarios/shop.json"))
+            .expect("the bundled shop scenario is valid (checked by the engine's scenario tests)");
+    scenario.name = "sandbox".into();
+    scenario.duration_s = 600.0;
+    scenario
+}
+
 #[component]
 pub fn Sandbox() -> impl IntoView {
+    let scenario = sandbox_scenario();
+    let seed = scenario.seed;
+    let playground = Playground::new(scenario, seed, PlaygroundOptions { autoplay: false });
     view! {
-        <section class="page" data-testid="sandbox">
+        <section class="page sandbox-page" data-testid="sandbox">
             <h1>"Sandbox"</h1>
             <p class="lead">
-                "Both shops on the same orders, every fault and lever within reach: take a service down, slow it, flood the shop, deliver events twice or out of order, crash a consumer — and compare the two designs on live charts."
+                "Both shops take the same orders. Press Play, then break something: click a service to target it, pick a fault and apply it, and compare how the two designs cope."
             </p>
-            <p class="notice" data-testid="coming">"The sandbox is coming in this build."</p>
+            <PlaygroundView playground=playground />
         </section>
     }
 }

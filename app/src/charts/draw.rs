@@ -1,0 +1,187 @@
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+
+use super::{Chart, Dash, Series};
+
+/// Colours and scale of one rendering: light or dark page, and the device pixel ratio so
+/// canvases stay crisp on high-density screens.
+#[derive(Clone, Copy, Debug)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub grid: RGBColor,
+    pub shade: RGBAColor,
+    pub scale: f64,
+}
+
+impl Theme {
+    pub fn light(scale: f64) -> Theme {
+        Theme {
+            background: RGBColor(255, 255, 255),
+            text: RGBColor(29, 31, 35),
+            grid: RGBColor(226, 228, 232),
+            shade: RGBColor(204, 121, 167).mix(0.16),
+            scale,
+        }
+    }
+
+    pub fn dark(scale: f64) -> Theme {
+        Theme {
+            background: RGBColor(28, 31, 36),
+            text: RGBColor(232, 234, 237),
+            grid: RGBColor(52, 57, 66),
+            shade: RGBColor(204, 121, 167).mix(0.22),
+            scale,
+        }
+    }
+
+    fn px(&self, value: f64) -> u32 {
+        (value * self.scale).round().max(1.0) as u32
+    }
+}
+
+/// Draws `chart` on `root`. Errors are the backend's, as text.
+pub fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &Chart,
+    theme: &Theme,
+) -> Result<(), String> {
+    draw_inner(root, chart, theme).map_err(|e| e.to_string())
+}
+
+fn draw_inner<DB: DrawingBackend>(
+    root: DrawingArea<DB, Shift>,
+    chart: &Chart,
+    theme: &Theme,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&theme.background)?;
+    let font = |size: f64| {
+        ("sans-serif", size * theme.scale)
+            .into_font()
+            .color(&theme.text)
+    };
+    let (x0, x1) = chart.x_range;
+    let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
+    let y_max = chart.y_max(false);
+    let has_secondary = chart.y2_label.is_some();
+    let mut context = ChartBuilder::on(&root)
+        .margin(theme.px(8.0))
+        .caption(chart.title, font(15.0))
+        .x_label_area_size(theme.px(34.0))
+        .y_label_area_size(theme.px(54.0))
+        .right_y_label_area_size(if has_secondary { theme.px(54.0) } else { 0 })
+        .build_cartesian_2d(x0..x1, 0.0..y_max)?
+        .set_secondary_coord(x0..x1, 0.0..chart.y_max(true));
+
+    context
+        .configure_mesh()
+        .x_desc("simulated time (s)")
+        .y_desc(chart.y_label)
+        .x_labels(6)
+        .y_labels(5)
+        .label_style(font(11.0))
+        .axis_desc_style(font(11.5))
+        .axis_style(theme.text.mix(0.6))
+        .bold_line_style(theme.grid)
+        .light_line_style(theme.grid.mix(0.0))
+        .y_label_formatter(&|v| short_number(*v))
+        .draw()?;
+    if let Some(label) = chart.y2_label {
+        context
+            .configure_secondary_axes()
+            .y_desc(label)
+            .y_labels(5)
+            .label_style(font(11.0))
+            .axis_desc_style(font(11.5))
+            .axis_style(theme.text.mix(0.6))
+            .y_label_formatter(&|v| short_number(*v))
+            .draw()?;
+    }
+
+    context.draw_series(chart.shaded.iter().map(|&(start, end)| {
+        Rectangle::new(
+            [(start.max(x0), 0.0), (end.min(x1), y_max)],
+            theme.shade.filled(),
+        )
+    }))?;
+
+    let width = theme.px(2.0);
+    for series in &chart.series {
+        let color = RGBColor(series.color.0, series.color.1, series.color.2);
+        let style = color.stroke_width(width);
+        let points = series.points.iter().copied().filter(|p| p.1.is_finite());
+        let legend = legend_path(series, style, theme);
+        let drawn = if series.secondary {
+            match dash_pattern(series.dash, theme) {
+                None => context.draw_secondary_series(LineSeries::new(points, style))?,
+                Some((size, gap)) => context
+                    .draw_secondary_series(DashedLineSeries::new(points, size, gap, style))?,
+            }
+        } else {
+            match dash_pattern(series.dash, theme) {
+                None => context.draw_series(LineSeries::new(points, style))?,
+                Some((size, gap)) => {
+                    context.draw_series(DashedLineSeries::new(points, size, gap, style))?
+                }
+            }
+        };
+        drawn.label(series.label.as_str()).legend(legend);
+    }
+
+    if !chart.series.is_empty() {
+        context
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(theme.background.mix(0.85))
+            .border_style(theme.grid)
+            .label_font(font(11.0))
+            .margin(theme.px(6.0))
+            .legend_area_size(theme.px(26.0))
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
+}
+
+/// Dash length and gap in pixels, or None for a solid line.
+fn dash_pattern(dash: Dash, theme: &Theme) -> Option<(u32, u32)> {
+    match dash {
+        Dash::Solid => None,
+        Dash::Dashed => Some((theme.px(7.0), theme.px(4.0))),
+        Dash::Dotted => Some((theme.px(2.0), theme.px(3.0))),
+        Dash::LongDash => Some((theme.px(14.0), theme.px(4.0))),
+    }
+}
+
+fn legend_path<DB: DrawingBackend>(
+    series: &Series,
+    style: ShapeStyle,
+    theme: &Theme,
+) -> impl Fn((i32, i32)) -> DynElement<'static, DB, (i32, i32)> + use<DB> {
+    let dash = dash_pattern(series.dash, theme);
+    let length = theme.px(20.0) as i32;
+    move |(x, y)| match dash {
+        None => PathElement::new(vec![(x, y), (x + length, y)], style).into_dyn(),
+        Some((size, gap)) => {
+            DashedPathElement::new(vec![(x, y), (x + length, y)], size, gap, style).into_dyn()
+        }
+    }
+}
+
+/// Axis numbers: 1200 → "1.2k", 0.25 → "0.25".
+pub fn short_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1_000_000.0 {
+        format!("{:.1}M", value / 1_000_000.0)
+    } else if magnitude >= 10_000.0 {
+        format!("{:.0}k", value / 1_000.0)
+    } else if magnitude >= 1_000.0 {
+        format!("{:.1}k", value / 1_000.0)
+    } else if magnitude >= 10.0 || magnitude == 0.0 {
+        format!("{value:.0}")
+    } else {
+        let text = format!("{value:.2}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

@@ -1,0 +1,232 @@
+//! One chart: drawn on a canvas (crisp at any device pixel ratio) when its data changes, at
+//! most a few times a second; with a text summary and a data table for screen readers (and
+//! tests), and PNG/SVG export.
+
+use std::collections::BTreeMap;
+
+use gloo_timers::callback::Timeout;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+
+use super::Playground;
+use super::export::{download_data_url, download_text};
+use super::state::now_ms;
+use crate::charts::{Chart, ChartKind, Theme, build_chart, draw};
+
+/// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
+/// second at high speed, and nobody reads a chart faster than this.
+const MIN_REDRAW_MS: f64 = 200.0;
+const CSS_HEIGHT: u32 = 230;
+const STAGGER_MS: f64 = 20.0;
+const TABLE_ROWS: usize = 60;
+
+#[component]
+pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let canvas = NodeRef::<Canvas>::new();
+    let chart = RwSignal::new_local(None::<Chart>);
+    // The table is built only while it is open: hundreds of cells rebuilt with every redraw
+    // would cost more than the chart itself.
+    let table_open = RwSignal::new(false);
+    let last_draw = StoredValue::new(f64::NEG_INFINITY);
+    let pending = StoredValue::new_local(None::<Timeout>);
+
+    let redraw = move || {
+        pending.set_value(None);
+        last_draw.set_value(now_ms());
+        let started = now_ms();
+        let data = playground.with_run(|run| {
+            let comparison = run.comparison();
+            let x_end = run.now().as_secs_f64().max(1.0);
+            build_chart(
+                kind,
+                comparison.sync().metrics(),
+                comparison.event().metrics(),
+                (0.0, x_end),
+                run.fault_windows(),
+            )
+        });
+        if let Some(element) = canvas.get_untracked() {
+            draw_on_canvas(&element, &data);
+        }
+        chart.set(Some(data));
+        playground.record_draw(now_ms() - started);
+        super::perf::chart_drawn();
+    };
+
+    // Redraw when the data changes, throttled; a trailing redraw makes sure the last change shows.
+    Effect::new(move |_| {
+        playground.data_version.track();
+        let since = now_ms() - last_draw.get_value();
+        if pending.with_value(Option::is_some) {
+            return;
+        }
+        // Each chart waits a little longer than the one before it, so the five redraws land
+        // in different animation frames instead of all in one.
+        let stagger = STAGGER_MS * kind as usize as f64;
+        let wait = (MIN_REDRAW_MS - since).max(0.0) + stagger;
+        pending.set_value(Some(Timeout::new(wait.ceil() as u32, redraw)));
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| redraw());
+    on_cleanup(move || resize.remove());
+
+    let id = kind.id();
+    let export_png = move |_| {
+        if let Some(element) = canvas.get_untracked() {
+            match element.to_data_url_with_type("image/png") {
+                Ok(url) => download_data_url(&format!("sync-or-stream-{id}.png"), &url),
+                Err(_) => playground.notice.set(Some(super::state::Notice::Info(
+                    "This browser could not export the chart as PNG.".into(),
+                ))),
+            }
+        }
+    };
+    let export_svg = move |_| {
+        if let Some(data) = chart.get_untracked() {
+            let mut svg = String::new();
+            {
+                let backend = SVGBackend::with_string(&mut svg, (900, 360));
+                let _ = draw(backend.into_drawing_area(), &data, &Theme::light(1.0));
+            }
+            download_text(&format!("sync-or-stream-{id}.svg"), "image/svg+xml", &svg);
+        }
+    };
+
+    view! {
+        <figure class="chart" data-testid=format!("chart-{id}")>
+            <canvas node_ref=canvas role="img" aria-label=move || chart.with(|c| c.as_ref().map(summary).unwrap_or_default())></canvas>
+            <figcaption>
+                <p class="chart-summary" data-testid=format!("chart-{id}-summary")>
+                    {move || chart.with(|c| c.as_ref().map(summary).unwrap_or_else(|| "No data yet.".into()))}
+                </p>
+                <div class="chart-actions">
+                    <button type="button" on:click=export_png data-testid=format!("chart-{id}-png")>"PNG"</button>
+                    <button type="button" on:click=export_svg data-testid=format!("chart-{id}-svg")>"SVG"</button>
+                </div>
+                <details on:toggle=move |event| {
+                    let open = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
+                    table_open.set(open);
+                }>
+                    <summary data-testid=format!("chart-{id}-table-toggle")>"Data table"</summary>
+                    {move || table_open.get().then(|| chart.with(|c| c.as_ref().map(|c| data_table(c, id))))}
+                </details>
+            </figcaption>
+        </figure>
+    }
+}
+
+fn draw_on_canvas(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
+    let ratio = window().device_pixel_ratio().max(1.0);
+    let css_width = element.client_width().max(240) as u32;
+    let (width, height) = (
+        (f64::from(css_width) * ratio) as u32,
+        (f64::from(CSS_HEIGHT) * ratio) as u32,
+    );
+    if element.width() != width || element.height() != height {
+        element.set_width(width);
+        element.set_height(height);
+    }
+    let style = element.unchecked_ref::<web_sys::HtmlElement>().style();
+    let _ = style.set_property("height", &format!("{CSS_HEIGHT}px"));
+    let theme = if prefers_dark() {
+        Theme::dark(ratio)
+    } else {
+        Theme::light(ratio)
+    };
+    if let Some(backend) = CanvasBackend::with_canvas_object(element.clone()) {
+        let _ = draw(backend.into_drawing_area(), chart, &theme);
+    }
+}
+
+fn prefers_dark() -> bool {
+    window()
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()
+        .is_some_and(|q| q.matches())
+}
+
+/// The latest value and the peak of every series, in words.
+pub fn summary(chart: &Chart) -> String {
+    let at = chart.x_range.1;
+    let parts: Vec<String> = chart
+        .series
+        .iter()
+        .map(|series| {
+            let last = series.points.last().map_or(0.0, |p| p.1);
+            let peak = series.points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
+            format!("{} {} (peak {})", series.label, number(last), number(peak))
+        })
+        .collect();
+    let shaded = if chart.shaded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Faults were active during {} window(s).",
+            chart.shaded.len()
+        )
+    };
+    format!(
+        "{}, {} at {:.1} s: {}.{}",
+        chart.title,
+        chart.y_label,
+        at,
+        parts.join("; "),
+        shaded
+    )
+}
+
+fn number(value: f64) -> String {
+    if value.abs() >= 100.0 || value == value.trunc() {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+/// Rows at evenly spaced times (at most `TABLE_ROWS`, always including the latest).
+fn data_table(chart: &Chart, id: &'static str) -> impl IntoView + use<> {
+    let mut rows: BTreeMap<i64, Vec<Option<f64>>> = BTreeMap::new();
+    for (column, series) in chart.series.iter().enumerate() {
+        for &(x, y) in &series.points {
+            let cells = rows
+                .entry((x * 1000.0).round() as i64)
+                .or_insert_with(|| vec![None; chart.series.len()]);
+            cells[column] = Some(y);
+        }
+    }
+    let all: Vec<(i64, Vec<Option<f64>>)> = rows.into_iter().collect();
+    let stride = all.len().div_ceil(TABLE_ROWS).max(1);
+    let last = all.len().saturating_sub(1);
+    let shown = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % stride == last % stride)
+        .map(|(_, row)| row);
+    let header = chart
+        .series
+        .iter()
+        .map(|s| view! { <th scope="col">{s.label.clone()}</th> })
+        .collect_view();
+    let body = shown
+        .map(|(ms, cells)| {
+            let cells = cells
+                .into_iter()
+                .map(|c| view! { <td>{c.map(number).unwrap_or_default()}</td> })
+                .collect_view();
+            view! { <tr><th scope="row">{format!("{:.2}", ms as f64 / 1000.0)}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="data-table" data-testid=format!("chart-{id}-table")>
+                <caption>{format!("{} ({})", chart.title, chart.y_label)}</caption>
+                <thead><tr><th scope="col">"time (s)"</th>{header}</tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}

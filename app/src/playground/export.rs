@@ -1,0 +1,186 @@
+//! Import and export: the scenario as JSON (in and out), the metrics as CSV. A scenario that
+//! fails to parse or validate is reported in the page with every problem and its path, and the
+//! current run is left exactly as it was.
+
+use engine::{Metrics, Scenario};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::Playground;
+use super::state::Notice;
+
+#[component]
+pub fn ImportExport() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let pasted = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<String>::new());
+
+    let import_text = move |text: String| match parse_scenario(&text) {
+        Ok(scenario) => {
+            problems.set(Vec::new());
+            let seed = scenario.seed;
+            let name = if scenario.name.is_empty() {
+                "the scenario".to_string()
+            } else {
+                format!("“{}”", scenario.name)
+            };
+            playground.load(scenario, seed);
+            playground.notice.set(Some(Notice::Info(format!(
+                "Loaded {name}. Press Play to run it."
+            ))));
+        }
+        Err(found) => problems.set(found),
+    };
+    let on_file = move |event: leptos::ev::Event| {
+        let Some(input) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        if file.size() > MAX_SCENARIO_BYTES as f64 {
+            problems.set(vec![format!(
+                "{}: the file is {:.0} KB; scenarios are at most {} KB",
+                file.name(),
+                file.size() / 1024.0,
+                MAX_SCENARIO_BYTES / 1024
+            )]);
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => import_text(text.as_string().unwrap_or_default()),
+                Err(_) => {
+                    problems.set(vec![format!("{}: the file could not be read", file.name())])
+                }
+            }
+        });
+    };
+    let export_scenario = move |_| {
+        let json = playground.with_run(|run| run.scenario().to_json());
+        download_text("scenario.json", "application/json", &json);
+    };
+    let export_csv = move |_| {
+        let csv = playground.with_run(|run| {
+            metrics_csv(
+                run.comparison().sync().metrics(),
+                run.comparison().event().metrics(),
+            )
+        });
+        download_text("sync-or-stream-metrics.csv", "text/csv", &csv);
+    };
+
+    view! {
+        <section class="transfer" data-testid="import-export">
+            <h2>"Import and export"</h2>
+            <div class="button-row">
+                <button type="button" on:click=export_scenario data-testid="export-scenario">"Export scenario (JSON)"</button>
+                <button type="button" on:click=export_csv data-testid="export-csv">"Export metrics (CSV)"</button>
+                <label class="file-button">
+                    "Import scenario file…"
+                    <input type="file" accept=".json,application/json" on:change=on_file data-testid="import-file" />
+                </label>
+            </div>
+            <label for="scenario-text">"…or paste a scenario:"</label>
+            <textarea
+                id="scenario-text"
+                rows="4"
+                spellcheck="false"
+                data-testid="import-text"
+                prop:value=move || pasted.get()
+                on:input=move |event| pasted.set(event_target_value(&event))
+            ></textarea>
+            <button type="button" on:click=move |_| import_text(pasted.get_untracked()) data-testid="import-apply">"Load pasted scenario"</button>
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <div class="problems" role="alert" data-testid="import-errors">
+                    <p>"This scenario was not loaded; the current run is unchanged. Problems found:"</p>
+                    <ul>{move || problems.get().into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+const MAX_SCENARIO_BYTES: usize = 256 * 1024;
+
+/// Parses and validates; every problem comes back as `path: message`.
+pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<String>> {
+    if text.trim().is_empty() {
+        return Err(vec![
+            "(input): empty; paste or choose a scenario in JSON".to_string(),
+        ]);
+    }
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(vec![format!(
+            "(input): {} KB; scenarios are at most {} KB",
+            text.len() / 1024,
+            MAX_SCENARIO_BYTES / 1024
+        )]);
+    }
+    Scenario::from_json(text)
+        .map_err(|error| error.problems.iter().map(ToString::to_string).collect())
+}
+
+pub const CSV_HEADER: &str = "time_s,design,requests,accepted,failed,rejected,completed,in_flight,latency_p50_ms,latency_p99_ms,completion_p50_ms,completion_p99_ms,max_lag_records,max_lag_s,double_charges,ordering_anomalies,inconsistent_orders,lost_orders";
+
+/// One row per metrics bucket and design; times are bucket ends in simulated seconds.
+pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
+    let mut csv = String::from(CSV_HEADER);
+    csv.push('\n');
+    for (design, metrics) in [("sync", sync), ("event", event)] {
+        for b in metrics.buckets() {
+            let c = &b.counts;
+            csv.push_str(&format!(
+                "{:.3},{design},{},{},{},{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.3},{},{},{},{}\n",
+                (b.start + b.width).as_secs_f64(),
+                c.requests,
+                c.accepted,
+                c.failed,
+                c.rejected,
+                c.completed,
+                b.in_flight,
+                b.latency_ms.p50,
+                b.latency_ms.p99,
+                b.completion_latency_ms.p50,
+                b.completion_latency_ms.p99,
+                b.max_lag,
+                b.max_lag_s,
+                c.double_charges,
+                c.ordering_anomalies,
+                c.inconsistent_orders,
+                c.lost_orders,
+            ));
+        }
+    }
+    csv
+}
+
+/// Offers `content` as a file download.
+pub fn download_text(file_name: &str, mime: &str, content: &str) {
+    let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download_data_url(file_name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+pub fn download_data_url(file_name: &str, url: &str) {
+    let Ok(link) = document().create_element("a") else {
+        return;
+    };
+    let _ = link.set_attribute("href", url);
+    let _ = link.set_attribute("download", file_name);
+    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
+        link.click();
+    }
+}

@@ -1,0 +1,279 @@
+//! Faults: pick a target (or click a service), a kind and its parameters, and apply it now;
+//! heal one service or everything. Parameters are checked by the engine's own scenario
+//! validation, so the page and scenario files accept exactly the same values.
+
+use engine::{ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId};
+use leptos::prelude::*;
+
+use super::Playground;
+use super::state::Notice;
+use super::topology::service_title;
+
+const KINDS: [(FaultKind, &str); 9] = [
+    (FaultKind::Outage, "Outage"),
+    (FaultKind::Slowdown, "Slowdown"),
+    (FaultKind::ErrorRate, "Error rate"),
+    (FaultKind::TrafficSpike, "Traffic spike"),
+    (FaultKind::DuplicateDelivery, "Duplicate delivery"),
+    (FaultKind::Reordering, "Reordering"),
+    (FaultKind::ConsumerCrash, "Consumer crash"),
+    (FaultKind::PartitionUnavailable, "Partition unavailable"),
+    (FaultKind::PoisonEvent, "Poison events"),
+];
+
+pub fn kind_label(kind: FaultKind) -> &'static str {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Fault", |(_, label)| label)
+}
+
+fn kind_by_index(index: usize) -> FaultKind {
+    KINDS
+        .get(index)
+        .map_or(FaultKind::Outage, |(kind, _)| *kind)
+}
+
+/// Kinds that hit the whole shop rather than one service.
+fn is_global(kind: FaultKind) -> bool {
+    matches!(
+        kind,
+        FaultKind::TrafficSpike | FaultKind::PartitionUnavailable
+    )
+}
+
+#[component]
+pub fn FaultPanel() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let kind = RwSignal::new(FaultKind::Outage);
+    let mode = RwSignal::new(OutageMode::Hang);
+    let number = |value: f64| RwSignal::new(value.to_string());
+    let (factor, extra_ms, probability, multiplier, jitter_ms, restart_ms, partition, duration_s) = (
+        number(4.0),
+        number(0.0),
+        number(0.3),
+        number(5.0),
+        number(50.0),
+        number(2000.0),
+        number(0.0),
+        RwSignal::new(String::new()),
+    );
+
+    let build = move || -> Result<Fault, Vec<String>> {
+        let kind = kind.get_untracked();
+        let mut problems = Vec::new();
+        let mut read = |label: &str, text: RwSignal<String>| -> Option<f64> {
+            let text = text.get_untracked();
+            match text.trim().parse::<f64>() {
+                Ok(value) if value.is_finite() => Some(value),
+                _ => {
+                    problems.push(format!(
+                        "{label}: “{}” is not a number",
+                        text.chars().take(20).collect::<String>()
+                    ));
+                    None
+                }
+            }
+        };
+        let mut fault = Fault::new(kind);
+        if !is_global(kind) {
+            fault.target = Some(playground.selected.get_untracked());
+        }
+        match kind {
+            FaultKind::Outage => fault.mode = Some(mode.get_untracked()),
+            FaultKind::Slowdown => {
+                fault.factor = read("factor", factor);
+                fault.extra_latency_ms = read("extra latency", extra_ms);
+            }
+            FaultKind::ErrorRate | FaultKind::DuplicateDelivery | FaultKind::PoisonEvent => {
+                fault.probability = read("probability", probability)
+            }
+            FaultKind::TrafficSpike => fault.multiplier = read("multiplier", multiplier),
+            FaultKind::Reordering => fault.jitter_ms = read("jitter", jitter_ms),
+            FaultKind::ConsumerCrash => fault.restart_after_ms = read("restart after", restart_ms),
+            FaultKind::PartitionUnavailable => {
+                fault.partition = read("partition", partition).map(|p| p as u32)
+            }
+        }
+        let duration = duration_s.get_untracked();
+        if !duration.trim().is_empty() {
+            fault.end_s = read("duration", duration_s);
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // The engine's validation of a scenario holding just this fault.
+        let scenario = playground.with_run(|run| Scenario {
+            faults: vec![fault.clone()],
+            ..run.scenario().clone()
+        });
+        match scenario.validate() {
+            Ok(()) => Ok(fault),
+            Err(found) => Err(found
+                .iter()
+                .filter(|p| p.path.starts_with("faults"))
+                .map(|p| p.to_string().replacen("faults[0].", "", 1))
+                .collect()),
+        }
+    };
+    let apply = move |_| match build() {
+        Ok(fault) => {
+            let label = describe(&fault);
+            playground.apply(ControlAction::InjectFault { fault });
+            playground
+                .notice
+                .set(Some(Notice::Info(format!("{label} started."))));
+        }
+        Err(problems) => playground.notice.set(Some(Notice::Error {
+            title: "Fault not applied".into(),
+            details: problems,
+        })),
+    };
+    let heal_target = move |_| {
+        let target = playground.selected.get_untracked();
+        playground.apply(ControlAction::Heal {
+            target: Some(target),
+        });
+    };
+    let heal_all = move |_| playground.apply(ControlAction::Heal { target: None });
+
+    let field = move |label: &'static str,
+                      id: &'static str,
+                      signal: RwSignal<String>,
+                      hint: &'static str| {
+        view! {
+            <label class="field">
+                <span>{label}</span>
+                <input type="text" inputmode="decimal" data-testid=id prop:value=move || signal.get() on:input=move |e| signal.set(event_target_value(&e)) />
+                <small>{hint}</small>
+            </label>
+        }
+    };
+    let parameters = move || {
+        match kind.get() {
+        FaultKind::Outage => view! {
+            <label class="field">
+                <span>"Mode"</span>
+                <select data-testid="fault-mode" on:change=move |e| mode.set(if event_target_value(&e) == "refuse" { OutageMode::Refuse } else { OutageMode::Hang })>
+                    <option value="hang" selected=move || mode.get() == OutageMode::Hang>"hang (never answers)"</option>
+                    <option value="refuse" selected=move || mode.get() == OutageMode::Refuse>"refuse (fails fast)"</option>
+                </select>
+            </label>
+        }
+        .into_any(),
+        FaultKind::Slowdown => view! {
+            {field("Factor", "fault-factor", factor, "× service time")}
+            {field("Extra latency (ms)", "fault-extra", extra_ms, "added to each request")}
+        }
+        .into_any(),
+        FaultKind::ErrorRate | FaultKind::DuplicateDelivery | FaultKind::PoisonEvent => field("Probability", "fault-probability", probability, "0 to 1").into_any(),
+        FaultKind::TrafficSpike => field("Multiplier", "fault-multiplier", multiplier, "× arrival rate").into_any(),
+        FaultKind::Reordering => field("Jitter (ms)", "fault-jitter", jitter_ms, "random delivery delay").into_any(),
+        FaultKind::ConsumerCrash => field("Restart after (ms)", "fault-restart", restart_ms, "until the member is back").into_any(),
+        FaultKind::PartitionUnavailable => field("Partition", "fault-partition", partition, "index, from 0").into_any(),
+    }
+    };
+    let services = move || {
+        playground.with_run(|run| {
+            run.scenario()
+                .services
+                .keys()
+                .copied()
+                .collect::<Vec<ServiceId>>()
+        })
+    };
+    let active = move || {
+        playground.ticker.track();
+        playground.with_run(|run| {
+            let now = run.now();
+            run.faults()
+                .into_iter()
+                .filter(|w| w.end.is_none_or(|end| end > now))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <section class="panel faults" data-testid="fault-panel">
+            <h2>"Break something"</h2>
+            <div class="fields">
+                <label class="field">
+                    <span>"Fault"</span>
+                    <select data-testid="fault-kind" on:change=move |e| kind.set(kind_by_index(event_target_value(&e).parse().unwrap_or(0)))>
+                        {KINDS.iter().enumerate().map(|(index, (k, label))| {
+                            let k = *k;
+                            view! { <option value=index.to_string() selected=move || kind.get() == k>{*label}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <Show when=move || !is_global(kind.get())>
+                    <label class="field">
+                        <span>"Target"</span>
+                        <select
+                            data-testid="fault-target"
+                            on:change=move |e| {
+                                if let Some(service) = event_target_value(&e).parse::<usize>().ok().and_then(ServiceId::from_index) {
+                                    playground.selected.set(service);
+                                }
+                            }
+                        >
+                            {move || services().into_iter().map(|service| view! {
+                                <option value=service.index().to_string() selected=move || playground.selected.get() == service>{service_title(service)}</option>
+                            }).collect_view()}
+                        </select>
+                        <small>"or click a service"</small>
+                    </label>
+                </Show>
+                {parameters}
+                {field("Duration (s)", "fault-duration", duration_s, "empty: until healed")}
+            </div>
+            <div class="button-row">
+                <button type="button" class="primary" data-testid="fault-apply" on:click=apply>"Apply now"</button>
+                <button type="button" data-testid="heal-target" on:click=heal_target>
+                    {move || format!("Heal {}", service_title(playground.selected.get()))}
+                </button>
+                <button type="button" data-testid="heal-all" on:click=heal_all>"Heal all"</button>
+            </div>
+            <h3>"Active faults"</h3>
+            <ul class="active-faults" data-testid="active-faults">
+                {move || {
+                    let list = active();
+                    if list.is_empty() {
+                        view! { <li class="muted">"None: everything is healthy."</li> }.into_any()
+                    } else {
+                        list.into_iter().map(|w| {
+                            let until = w.end.map_or_else(|| "until healed".to_string(), |end| format!("until {:.1} s", end.as_secs_f64()));
+                            view! { <li>{format!("{} since {:.1} s, {until}", describe(&w.fault), w.start.as_secs_f64())}</li> }
+                        }).collect_view().into_any()
+                    }
+                }}
+            </ul>
+        </section>
+    }
+}
+
+/// "Payment outage (hang)", "Traffic spike ×5".
+pub fn describe(fault: &Fault) -> String {
+    let target = fault
+        .target
+        .map(|t| format!("{} ", service_title(t)))
+        .unwrap_or_default();
+    let detail = match fault.kind {
+        FaultKind::Outage => format!(
+            " ({})",
+            if fault.mode == Some(OutageMode::Refuse) {
+                "refuse"
+            } else {
+                "hang"
+            }
+        ),
+        FaultKind::Slowdown => format!(" ×{}", fault.factor.unwrap_or(1.0)),
+        FaultKind::TrafficSpike => format!(" ×{}", fault.multiplier.unwrap_or(1.0)),
+        FaultKind::PartitionUnavailable => format!(" (partition {})", fault.partition.unwrap_or(0)),
+        _ => fault
+            .probability
+            .map(|p| format!(" (p = {p})"))
+            .unwrap_or_default(),
+    };
+    format!("{target}{}{detail}", kind_label(fault.kind).to_lowercase())
+}

@@ -1,0 +1,159 @@
+//! The order inspector: pin an order (type its id, or click one of the moving dots) and follow
+//! it through both designs: every call, event, partition and offset, attempt and wait.
+
+use engine::trace::{RecordKind, Step, TraceEntry};
+use engine::{Design, SimTime};
+use leptos::prelude::*;
+
+use super::Playground;
+use super::state::Notice;
+use super::topology::{service_title, topic_name};
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let typed = RwSignal::new(String::new());
+    let pin = move || {
+        let text = typed.get_untracked();
+        let arrived = playground
+            .view
+            .with_untracked(|v| v.sync_summary.orders_arrived);
+        match text.trim().parse::<u64>() {
+            Ok(order) if order < arrived => playground.pin(order),
+            Ok(order) => playground.notice.set(Some(Notice::Error {
+                title: "Nothing to inspect yet".into(),
+                details: vec![format!(
+                    "order {order} has not been placed; orders 0 to {} exist so far",
+                    arrived.saturating_sub(1)
+                )],
+            })),
+            Err(_) => playground.notice.set(Some(Notice::Error {
+                title: "Not an order id".into(),
+                details: vec![format!(
+                    "“{}”: type a whole number, such as 42",
+                    text.chars().take(20).collect::<String>()
+                )],
+            })),
+        }
+    };
+    view! {
+        <section class="panel inspector" data-testid="inspector">
+            <h2>"Follow one order"</h2>
+            <form class="inline-form" on:submit=move |e| { e.prevent_default(); pin(); }>
+                <label for="order-id">"Order id"</label>
+                <input id="order-id" type="text" inputmode="numeric" size="8" data-testid="order-id"
+                    prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e)) />
+                <button type="submit" data-testid="pin-order">"Inspect"</button>
+                <span class="muted">"Or hover a moving dot to see its order id."</span>
+            </form>
+            {move || playground.pinned.get().map(|order| view! {
+                <div class="traces">
+                    <TraceView order=order design=Design::Sync />
+                    <TraceView order=order design=Design::Event />
+                </div>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn TraceView(order: u64, design: Design) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let (title, id) = match design {
+        Design::Sync => ("Synchronous", "trace-sync"),
+        Design::Event => ("Event-driven", "trace-event"),
+    };
+    let rows = move || {
+        playground.ticker.track();
+        playground.with_run(|run| {
+            let sim = run.comparison().design(design);
+            let placed = sim.order(order).map(|o| o.arrived);
+            let status = sim
+                .order(order)
+                .map(|o| format!("{:?}", o.status).to_lowercase())
+                .unwrap_or_else(|| "not placed yet".into());
+            let entries = sim
+                .trace(order)
+                .map(|t| t.entries.clone())
+                .unwrap_or_default();
+            (status, placed, entries)
+        })
+    };
+    view! {
+        <div class=format!("trace {}", if design == Design::Sync { "sync" } else { "event" }) data-testid=id>
+            {move || {
+                let (status, placed, entries) = rows();
+                let start = placed.unwrap_or(SimTime::ZERO);
+                view! {
+                    <h3>{format!("{title}: order {order} is {status}")}</h3>
+                    <ol class="timeline">
+                        {entries.into_iter().map(|entry| view! {
+                            <li>
+                                <span class="at">{format!("+{:.1} ms", entry.at.saturating_sub(start).as_millis_f64())}</span>
+                                " "
+                                <span>{describe(&entry)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }
+            }}
+        </div>
+    }
+}
+
+fn describe(entry: &TraceEntry) -> String {
+    let mut text = step_label(entry.step).to_string();
+    if let Some(service) = entry.service {
+        text += &format!(" · {}", service_title(service));
+    }
+    if let Some(record) = entry.record {
+        text += &format!(" · {}", record_label(record));
+    }
+    if let (Some(topic), Some(partition), Some(offset)) =
+        (entry.topic, entry.partition, entry.offset)
+    {
+        text += &format!(
+            " · {} partition {partition} offset {offset}",
+            topic_name(topic)
+        );
+    }
+    // Attempts count from 1; the first needs no mention.
+    if entry.attempt > 1 {
+        text += &format!(" · attempt {}", entry.attempt);
+    }
+    text
+}
+
+fn step_label(step: Step) -> &'static str {
+    match step {
+        Step::Placed => "placed by the customer",
+        Step::CancelRequested => "customer asked to cancel",
+        Step::CallSent => "call sent",
+        Step::WorkStarted => "work started",
+        Step::WorkDone => "work done",
+        Step::WorkFailed => "work failed",
+        Step::Answered => "customer answered",
+        Step::TimedOut => "caller timed out",
+        Step::RetryScheduled => "retry scheduled",
+        Step::Rejected => "rejected",
+        Step::Produced => "event produced",
+        Step::Consumed => "event consumed",
+        Step::Skipped => "skipped (already seen or cancelled)",
+        Step::DeadLettered => "sent to the dead-letter topic",
+        Step::Redelivered => "delivered again",
+        Step::Completed => "completed",
+        Step::Failed => "failed",
+        Step::Cancelled => "cancelled",
+    }
+}
+
+fn record_label(record: RecordKind) -> &'static str {
+    match record {
+        RecordKind::OrderCreated => "OrderCreated",
+        RecordKind::OrderCancelled => "OrderCancelled",
+        RecordKind::PaymentCompleted => "PaymentCompleted",
+        RecordKind::PaymentFailed => "PaymentFailed",
+        RecordKind::InventoryReserved => "InventoryReserved",
+        RecordKind::OrderShipped => "OrderShipped",
+    }
+}

@@ -1,0 +1,119 @@
+//! How fast the page is, measured where it runs: work per animation frame (engine advance plus
+//! chart drawing), when the first chart appeared, memory in use, and the engine's speed in this
+//! browser on the reference scenario.
+
+use std::cell::Cell;
+
+use engine::{Comparison, Scenario, SimTime};
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::Playground;
+use super::state::{FrameSummary, now_ms};
+
+thread_local! {
+    static FIRST_CHART_MS: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+/// Called after every chart draw; remembers the first, relative to navigation start.
+pub fn chart_drawn() {
+    FIRST_CHART_MS.with(|first| {
+        if first.get().is_none() {
+            first.set(Some(now_ms()));
+        }
+    });
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct EngineSpeed {
+    orders_per_s: f64,
+    events_per_s: f64,
+    mean_latency_ms: f64,
+}
+
+#[component]
+pub fn PerfPanel() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let frames = RwSignal::new(FrameSummary::default());
+    let memory = RwSignal::new(None::<(f64, f64)>);
+    let first_chart = RwSignal::new(None::<f64>);
+    let speed = RwSignal::new(None::<EngineSpeed>);
+    let interval = send_wrapper::SendWrapper::new(Interval::new(500, move || {
+        frames.set(playground.frame_stats());
+        memory.set(Some((js_heap_mb().unwrap_or(f64::NAN), wasm_memory_mb())));
+        first_chart.set(FIRST_CHART_MS.with(Cell::get));
+    }));
+    on_cleanup(move || drop(interval.take()));
+    let measure = move |_| speed.set(Some(measure_engine()));
+
+    view! {
+        <details class="panel perf" data-testid="perf">
+            <summary>"Performance"</summary>
+            <dl>
+                <dt>"Work per frame (engine + charts)"</dt>
+                <dd data-testid="perf-frames">{move || {
+                    let f = frames.get();
+                    format!("p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} frames", f.p50_ms, f.p95_ms, f.max_ms, f.frames)
+                }}</dd>
+                <dt>"First chart drawn"</dt>
+                <dd data-testid="perf-first-chart">{move || first_chart.get().map_or("not yet".into(), |ms| format!("{ms:.0} ms after navigation"))}</dd>
+                <dt>"Memory"</dt>
+                <dd data-testid="perf-memory">{move || memory.get().map_or("…".into(), |(heap, wasm)| {
+                    if heap.is_nan() { format!("wasm {wasm:.1} MB") } else { format!("JS heap {heap:.1} MB + wasm {wasm:.1} MB = {:.1} MB", heap + wasm) }
+                })}</dd>
+                <dt>"Engine speed in this browser"</dt>
+                <dd>
+                    <button type="button" on:click=measure data-testid="perf-measure">"Measure"</button>
+                    " "
+                    <span data-testid="perf-engine">{move || speed.get().map(|s| format!(
+                        "{:.0} simulated orders/s, {:.0} events/s (reference tandem, both designs; mean latency {:.2} ms)",
+                        s.orders_per_s, s.events_per_s, s.mean_latency_ms
+                    ))}</span>
+                </dd>
+            </dl>
+        </details>
+    }
+}
+
+/// The engine's reference scenario (4 stages, 1000 orders/s) for 20 simulated seconds.
+fn measure_engine() -> EngineSpeed {
+    let Ok(mut scenario) =
+        Scenario::from_json(include_str!("../../../engine/scenarios/tandem.json"))
+    else {
+        return EngineSpeed::default();
+    };
+    scenario.duration_s = 20.0;
+    let started = now_ms();
+    let mut comparison = Comparison::new(&scenario, 42);
+    comparison.run_until(SimTime::from_secs(20));
+    let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
+    let (sync, event) = comparison.summaries();
+    EngineSpeed {
+        orders_per_s: (sync.orders_arrived + event.orders_arrived) as f64 / seconds,
+        events_per_s: (sync.events_processed + event.events_processed) as f64 / seconds,
+        mean_latency_ms: sync.latency_ms.mean,
+    }
+}
+
+fn js_heap_mb() -> Option<f64> {
+    let performance = window().performance()?;
+    let memory = web_sys::js_sys::Reflect::get(&performance, &"memory".into()).ok()?;
+    let used = web_sys::js_sys::Reflect::get(&memory, &"usedJSHeapSize".into())
+        .ok()?
+        .as_f64()?;
+    Some(used / 1_048_576.0)
+}
+
+fn wasm_memory_mb() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<web_sys::js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .unchecked_into::<web_sys::js_sys::ArrayBuffer>()
+                .byte_length() as f64
+                / 1_048_576.0
+        })
+        .unwrap_or(0.0)
+}

@@ -1,0 +1,232 @@
+//! The levers: every design option the engine offers. Each change is a control action taken at
+//! the current simulated time, so it is recorded, replayed on rewind and shareable.
+
+use engine::scenario::{CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, SyncStyle};
+use engine::{ControlAction, Scenario};
+use leptos::prelude::*;
+
+use super::Playground;
+use super::state::Notice;
+use super::topology::service_title;
+
+/// Reads a setting from the effective scenario of a design, tracking the current frame so
+/// controls follow rewinds and replays.
+fn effective<T: 'static>(
+    playground: Playground,
+    event: bool,
+    read: impl Fn(&Scenario) -> T + Copy + Send + Sync + 'static,
+) -> impl Fn() -> T + Copy + Send + Sync + 'static {
+    move || {
+        playground.ticker.track();
+        playground.with_run(|run| {
+            let comparison = run.comparison();
+            read(if event {
+                comparison.event().scenario()
+            } else {
+                comparison.sync().scenario()
+            })
+        })
+    }
+}
+
+fn number_in(text: &str, label: &str, min: f64, max: f64) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() && (min..=max).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "{label}: “{}” must be a number from {min} to {max}",
+            text.chars().take(20).collect::<String>()
+        )),
+    }
+}
+
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let act = move |result: Result<ControlAction, String>| match result {
+        Ok(action) => playground.apply(action),
+        Err(message) => playground.notice.set(Some(Notice::Error {
+            title: "Setting not changed".into(),
+            details: vec![message],
+        })),
+    };
+
+    let rate = effective(playground, false, |s| s.workload.arrival_rate_per_s);
+    let idempotent_consumers = effective(playground, true, |s| s.event.idempotent_consumers);
+    let idempotent_producer = effective(playground, true, |s| s.event.idempotent_producer);
+    let version_checks = effective(playground, true, |s| s.event.version_checks);
+    let idempotency_keys = effective(playground, false, |s| s.sync.idempotency_keys);
+    let key = effective(playground, true, |s| s.event.partition_key);
+    let partitions = effective(playground, true, |s| s.event.partitions);
+    let commit = effective(playground, true, |s| s.event.commit);
+    let dead_letter = effective(playground, true, |s| s.event.dead_letter_after);
+    let consumers = move || {
+        let service = playground.selected.get();
+        effective(playground, true, move |s| {
+            s.services
+                .get(&service)
+                .map(|c| c.consumers.unwrap_or(c.workers))
+        })()
+    };
+    let timeout = effective(playground, false, |s| s.sync.timeout_ms);
+    let retries = effective(playground, false, |s| s.sync.retries);
+    let breaker = effective(playground, false, |s| s.sync.circuit_breaker);
+    let bulkhead = effective(playground, false, |s| s.sync.bulkhead);
+    let style = effective(playground, false, |s| s.sync.style);
+
+    view! {
+        <section class="panel settings" data-testid="settings-panel">
+            <h2>"Levers"</h2>
+            <fieldset>
+                <legend>"Traffic"</legend>
+                <label class="field">
+                    <span>"Arrival rate (orders/s)"</span>
+                    <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
+                        on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"Event-driven"</legend>
+                {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
+                {checkbox(playground, "Idempotent producer", "idempotent-producer", idempotent_producer, |enabled| ControlAction::SetIdempotentProducer { enabled })}
+                {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
+                <label class="field">
+                    <span>"Partition key"</span>
+                    <select data-testid="partition-key" on:change=move |e| {
+                        let key = match event_target_value(&e).as_str() { "customer" => PartitionKey::CustomerId, "none" => PartitionKey::None, _ => PartitionKey::OrderId };
+                        act(Ok(ControlAction::SetPartitionKey { key }));
+                    }>
+                        <option value="order" selected=move || key() == PartitionKey::OrderId>"order id"</option>
+                        <option value="customer" selected=move || key() == PartitionKey::CustomerId>"customer id"</option>
+                        <option value="none" selected=move || key() == PartitionKey::None>"none (round-robin)"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"Partitions"</span>
+                    <input type="text" inputmode="numeric" data-testid="partitions" prop:value=move || partitions().to_string()
+                        on:change=move |e| act(number_in(&event_target_value(&e), "partitions", 1.0, 256.0).and_then(|p| {
+                            let p = p as u32;
+                            if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
+                        })) />
+                </label>
+                <label class="field">
+                    <span>{move || format!("Consumers of {}", service_title(playground.selected.get()))}</span>
+                    <input type="text" inputmode="numeric" data-testid="consumers" prop:value=move || consumers().map(|c| c.to_string()).unwrap_or_default()
+                        on:change=move |e| act(number_in(&event_target_value(&e), "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 })) />
+                </label>
+                <label class="field">
+                    <span>"Commit offsets"</span>
+                    <select data-testid="commit-policy" on:change=move |e| {
+                        let policy = match event_target_value(&e).as_str() { "before" => CommitPolicy::BeforeProcessing, "periodic" => CommitPolicy::Periodic, _ => CommitPolicy::AfterProcessing };
+                        act(Ok(ControlAction::SetCommitPolicy { policy }));
+                    }>
+                        <option value="after" selected=move || commit() == CommitPolicy::AfterProcessing>"after processing (at least once)"</option>
+                        <option value="before" selected=move || commit() == CommitPolicy::BeforeProcessing>"before processing (at most once)"</option>
+                        <option value="periodic" selected=move || commit() == CommitPolicy::Periodic>"periodically"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"Poison records"</span>
+                    <select data-testid="dead-letter" on:change=move |e| {
+                        let after = event_target_value(&e).parse::<u32>().ok();
+                        act(Ok(ControlAction::SetDeadLetter { after }));
+                    }>
+                        <option value="block" selected=move || dead_letter().is_none()>"block the partition"</option>
+                        {[1u32, 3, 5].into_iter().map(|n| view! {
+                            <option value=n.to_string() selected=move || dead_letter() == Some(n)>{format!("dead-letter after {n} failures")}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </fieldset>
+            <fieldset>
+                <legend>"Synchronous"</legend>
+                <label class="field">
+                    <span>"Call style"</span>
+                    <select data-testid="sync-style" on:change=move |e| {
+                        let style = if event_target_value(&e) == "nested" { SyncStyle::Nested } else { SyncStyle::Orchestrated };
+                        act(Ok(ControlAction::SetSyncStyle { style }));
+                    }>
+                        <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (gateway calls each)"</option>
+                        <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"Timeout (ms, empty: wait forever)"</span>
+                    <input type="text" inputmode="decimal" data-testid="timeout" prop:value=move || timeout().map(|t| t.to_string()).unwrap_or_default()
+                        on:change=move |e| {
+                            let text = event_target_value(&e);
+                            if text.trim().is_empty() { act(Ok(ControlAction::SetTimeout { timeout_ms: None })) }
+                            else { act(number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) })) }
+                        } />
+                </label>
+                <RetryFields retries=Signal::derive(retries) act=act />
+                {checkbox(playground, "Idempotency keys on payments", "idempotency-keys", idempotency_keys, |enabled| ControlAction::SetIdempotencyKeys { enabled })}
+                <label class="toggle">
+                    <input type="checkbox" data-testid="circuit-breaker" prop:checked=move || breaker().is_some()
+                        on:change=move |e| act(Ok(ControlAction::SetCircuitBreaker { breaker: event_target_checked(&e).then(CircuitBreaker::default) })) />
+                    <span>{move || match breaker() {
+                        Some(b) => format!("Circuit breaker (opens after {} failures for {} ms)", b.failure_threshold, b.open_ms),
+                        None => "Circuit breaker".to_string(),
+                    }}</span>
+                </label>
+                <label class="field">
+                    <span>"Bulkhead (calls per service, empty: none)"</span>
+                    <input type="text" inputmode="numeric" data-testid="bulkhead" prop:value=move || bulkhead().map(|b| b.to_string()).unwrap_or_default()
+                        on:change=move |e| {
+                            let text = event_target_value(&e);
+                            if text.trim().is_empty() { act(Ok(ControlAction::SetBulkhead { limit: None })) }
+                            else { act(number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) })) }
+                        } />
+                </label>
+            </fieldset>
+        </section>
+    }
+}
+
+fn checkbox(
+    playground: Playground,
+    label: &'static str,
+    id: &'static str,
+    checked: impl Fn() -> bool + Send + Sync + 'static,
+    make: fn(bool) -> ControlAction,
+) -> impl IntoView {
+    view! {
+        <label class="toggle">
+            <input type="checkbox" data-testid=id prop:checked=checked on:change=move |e| playground.apply(make(event_target_checked(&e))) />
+            <span>{label}</span>
+        </label>
+    }
+}
+
+#[component]
+fn RetryFields(
+    retries: Signal<RetryPolicy>,
+    act: impl Fn(Result<ControlAction, String>) + Copy + 'static,
+) -> impl IntoView {
+    let change =
+        move |text: String, label: &str, range: (f64, f64), set: fn(&mut RetryPolicy, f64)| {
+            act(number_in(&text, label, range.0, range.1).map(|value| {
+                let mut policy = retries.get_untracked();
+                set(&mut policy, value);
+                ControlAction::SetRetries { retries: policy }
+            }))
+        };
+    view! {
+        <div class="field-group">
+            <label class="field">
+                <span>"Retries"</span>
+                <input type="text" inputmode="numeric" data-testid="retry-attempts" prop:value=move || retries.get().attempts.to_string()
+                    on:change=move |e| change(event_target_value(&e), "retries", (0.0, 20.0), |p, n| p.attempts = n as u32) />
+            </label>
+            <label class="field">
+                <span>"Backoff (ms)"</span>
+                <input type="text" inputmode="decimal" data-testid="retry-backoff" prop:value=move || retries.get().backoff_ms.to_string()
+                    on:change=move |e| change(event_target_value(&e), "backoff", (0.0, 60_000.0), |p, ms| p.backoff_ms = ms) />
+            </label>
+            <label class="field">
+                <span>"Jitter (0–1)"</span>
+                <input type="text" inputmode="decimal" data-testid="retry-jitter" prop:value=move || retries.get().jitter.to_string()
+                    on:change=move |e| change(event_target_value(&e), "jitter", (0.0, 1.0), |p, j| p.jitter = j) />
+            </label>
+        </div>
+    }
+}

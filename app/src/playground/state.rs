@@ -1,0 +1,301 @@
+//! The sandbox's state: the run (not reactive: it is large and changes every frame) behind a
+//! `StoredValue`, and small signals the view reads. `FrameView` is what one frame shows; it is
+//! rebuilt once per frame, and `data_version` moves only when a metrics bucket closed, so charts
+//! redraw when their data changes rather than on every frame.
+
+use std::collections::VecDeque;
+
+use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot, Summary};
+use leptos::prelude::*;
+
+use super::Run;
+use crate::hooks::{SimClock, use_sim_clock};
+
+/// Playback speeds offered, as multiples of real time.
+/// How often slow views (tables, lists) refresh while playing.
+const SLOW_VIEW_MS: f64 = 250.0;
+
+pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FrameView {
+    pub now: SimTime,
+    pub end: SimTime,
+    pub horizon: SimTime,
+    pub sync: Snapshot,
+    pub event: Snapshot,
+    pub sync_summary: Summary,
+    pub event_summary: Summary,
+    pub actions: usize,
+}
+
+impl FrameView {
+    fn of(run: &Run) -> FrameView {
+        let comparison = run.comparison();
+        FrameView {
+            now: run.now(),
+            end: run.end(),
+            horizon: run.horizon(),
+            sync: comparison.sync().snapshot(),
+            event: comparison.event().snapshot(),
+            sync_summary: comparison.sync().summary(),
+            event_summary: comparison.event().summary(),
+            actions: run.timeline().len(),
+        }
+    }
+}
+
+/// A message for the learner: what went wrong (or right) with the last thing they did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    Info(String),
+    Error { title: String, details: Vec<String> },
+}
+
+#[derive(Clone, Copy)]
+pub struct PlaygroundOptions {
+    pub autoplay: bool,
+}
+
+/// A copyable handle on the sandbox; components take it from context.
+#[derive(Clone, Copy)]
+pub struct Playground {
+    run: StoredValue<Run, LocalStorage>,
+    pub view: RwSignal<FrameView, LocalStorage>,
+    pub data_version: RwSignal<u64>,
+    /// Moves at most a few times a second while playing (and at once on any other change):
+    /// for tables and lists that would be wasted work to rebuild every frame.
+    pub ticker: RwSignal<u64>,
+    pub playing: Signal<bool>,
+    pub speed: RwSignal<f64>,
+    pub selected: RwSignal<ServiceId>,
+    pub pinned: RwSignal<Option<u64>>,
+    pub notice: RwSignal<Option<Notice>>,
+    pub reduced_motion: Signal<bool>,
+    clock: SimClock,
+    stats: StoredValue<FrameStats, LocalStorage>,
+    buckets_seen: StoredValue<usize>,
+    last_tick_ms: StoredValue<f64>,
+}
+
+impl Playground {
+    pub fn new(scenario: Scenario, seed: u64, options: PlaygroundOptions) -> Playground {
+        let run = Run::new(scenario, seed);
+        let view = RwSignal::new_local(FrameView::of(&run));
+        let run = StoredValue::new_local(run);
+        let this_cell: StoredValue<Option<Playground>, LocalStorage> = StoredValue::new_local(None);
+        let clock = use_sim_clock(move |elapsed_ms| {
+            if let Some(playground) = this_cell.get_value() {
+                playground.tick(elapsed_ms);
+            }
+        });
+        let playground = Playground {
+            run,
+            view,
+            data_version: RwSignal::new(0),
+            ticker: RwSignal::new(0),
+            playing: clock.is_active,
+            speed: RwSignal::new(1.0),
+            selected: RwSignal::new(ServiceId::Payment),
+            pinned: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            reduced_motion: Signal::derive(prefers_reduced_motion),
+            clock,
+            stats: StoredValue::new_local(FrameStats::default()),
+            buckets_seen: StoredValue::new(0),
+            last_tick_ms: StoredValue::new(f64::NEG_INFINITY),
+        };
+        this_cell.set_value(Some(playground));
+        if options.autoplay {
+            clock.resume();
+        }
+        playground
+    }
+
+    /// Reads the run without tracking (pair with `view` or `data_version` to react).
+    pub fn with_run<R>(&self, read: impl FnOnce(&Run) -> R) -> R {
+        self.run.with_value(read)
+    }
+
+    /// Changes the run, then refreshes what the page shows.
+    pub fn update(&self, change: impl FnOnce(&mut Run)) {
+        self.run.update_value(change);
+        self.refresh(true);
+    }
+
+    fn refresh(&self, now_for_slow_views: bool) {
+        let (view, buckets) = self.run.with_value(|run| {
+            (
+                FrameView::of(run),
+                run.comparison().sync().metrics().buckets().len(),
+            )
+        });
+        self.view.set(view);
+        if buckets != self.buckets_seen.get_value() {
+            self.buckets_seen.set_value(buckets);
+            self.data_version.update(|v| *v += 1);
+        }
+        let now = now_ms();
+        if now_for_slow_views || now - self.last_tick_ms.get_value() >= SLOW_VIEW_MS {
+            self.last_tick_ms.set_value(now);
+            self.ticker.update(|t| *t += 1);
+        }
+    }
+
+    fn tick(&self, elapsed_ms: f64) {
+        let started = now_ms();
+        let speed = self.speed.get_untracked();
+        let advance = SimTime::from_millis_f64(elapsed_ms * speed);
+        let mut finished = false;
+        self.run.update_value(|run| {
+            run.advance_to(run.now() + advance);
+            finished = run.at_end();
+        });
+        self.refresh(false);
+        if finished {
+            self.clock.pause();
+        }
+        // The view updates run as microtasks queued by the signals just set; a task queued
+        // after them measures the frame including them.
+        let stats = self.stats;
+        wasm_bindgen_futures::spawn_local(async move {
+            stats.update_value(|stats| stats.frame(now_ms() - started));
+        });
+    }
+
+    /// Time spent drawing charts counts towards the frame it happens in.
+    pub fn record_draw(&self, ms: f64) {
+        self.stats.update_value(|stats| stats.add_to_frame(ms));
+    }
+
+    pub fn frame_stats(&self) -> FrameSummary {
+        self.stats.with_value(FrameStats::summary)
+    }
+
+    pub fn play(&self) {
+        if self.run.with_value(Run::at_end) {
+            self.notice.set(Some(Notice::Info(
+                "The run has reached its end. Reset or rewind to play again.".into(),
+            )));
+            return;
+        }
+        self.clock.resume();
+    }
+
+    pub fn pause(&self) {
+        self.clock.pause();
+    }
+
+    pub fn toggle(&self) {
+        if self.playing.get_untracked() {
+            self.pause()
+        } else {
+            self.play()
+        }
+    }
+
+    /// Advances by one metrics bucket while paused.
+    pub fn step(&self) {
+        self.pause();
+        self.update(|run| {
+            let bucket = SimTime::from_millis_f64(run.scenario().metrics.bucket_ms);
+            run.advance_to(run.now() + bucket);
+        });
+    }
+
+    pub fn jump_to_end(&self) {
+        self.pause();
+        self.update(|run| run.advance_to(run.end()));
+    }
+
+    pub fn reset(&self) {
+        self.pause();
+        self.update(Run::reset);
+        self.pinned.set(None);
+    }
+
+    pub fn seek(&self, to: SimTime) {
+        self.update(|run| run.seek(to));
+    }
+
+    /// Takes a control action at the current simulated time.
+    pub fn apply(&self, action: ControlAction) {
+        self.update(|run| run.apply(action));
+    }
+
+    /// Starts over with another scenario and seed (the current run is replaced only when
+    /// the new one is valid; callers validate first).
+    pub fn load(&self, scenario: Scenario, seed: u64) {
+        self.pause();
+        self.update(|run| *run = Run::new(scenario, seed));
+        self.pinned.set(None);
+    }
+
+    /// Keeps the full trace of `order` in both designs. An order that already went by is
+    /// traced by replaying the run with the pin in place from the start, which changes
+    /// nothing else: tracing does not touch the simulation.
+    pub fn pin(&self, order: u64) {
+        self.update(|run| run.pin(order));
+        self.pinned.set(Some(order));
+    }
+}
+
+fn prefers_reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|query| query.matches())
+}
+
+pub fn now_ms() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Work per animation frame (engine advance + drawing), over the last few hundred frames.
+#[derive(Default)]
+struct FrameStats {
+    frames: VecDeque<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameSummary {
+    pub frames: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+impl FrameStats {
+    const KEEP: usize = 600;
+
+    fn frame(&mut self, ms: f64) {
+        if self.frames.len() == Self::KEEP {
+            self.frames.pop_front();
+        }
+        self.frames.push_back(ms);
+    }
+
+    fn add_to_frame(&mut self, ms: f64) {
+        if let Some(last) = self.frames.back_mut() {
+            *last += ms;
+        }
+    }
+
+    fn summary(&self) -> FrameSummary {
+        let mut sorted: Vec<f64> = self.frames.iter().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            sorted
+                .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+        };
+        FrameSummary {
+            frames: sorted.len(),
+            p50_ms: at(0.5),
+            p95_ms: at(0.95),
+            max_ms: sorted.last().copied().unwrap_or(0.0),
+        }
+    }
+}

@@ -1,0 +1,432 @@
+//! One design drawn as a graph: services as boxes with health, worker and queue gauges; topics
+//! as log boxes; messages as dots moving along the edges (a bounded sample from the engine).
+//! Clicking (or Enter/Space on) a service selects it as the target for faults.
+
+use engine::snapshot::{Node, ServiceView};
+use engine::{Design, HealthState, ServiceId, TopicId};
+use leptos::prelude::*;
+
+use super::Playground;
+
+const WIDTH: f64 = 640.0;
+const NODE_W: f64 = 100.0;
+const NODE_H: f64 = 50.0;
+const COLUMN_GAP: f64 = 12.0;
+const ROW_GAP: f64 = 46.0;
+const MARGIN: f64 = 8.0;
+/// Dots approach the end of their edge with this time constant (simulated ms): a message that
+/// waits long sits by its destination, which is what a queue looks like.
+const DOT_TAU_MS: f64 = 40.0;
+
+#[component]
+pub fn Topology(design: Design) -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let title = match design {
+        Design::Sync => "Synchronous: a chain of calls",
+        Design::Event => "Event-driven: services react to a log",
+    };
+    let test_id = match design {
+        Design::Sync => "topology-sync",
+        Design::Event => "topology-event",
+    };
+    let class = match design {
+        Design::Sync => "topology sync",
+        Design::Event => "topology event",
+    };
+    let marker = match design {
+        Design::Sync => "arrow-sync",
+        Design::Event => "arrow-event",
+    };
+    // The drawing's structure (which nodes and edges exist) changes rarely; it is rebuilt only
+    // then, and the gauges, counts and dots inside update in place every frame, so keyboard
+    // focus on a service survives playback.
+    let structure = Memo::new(move |_| {
+        playground.view.with(|view| {
+            let snapshot = pick(view, design);
+            Structure {
+                services: snapshot.services.iter().map(|s| s.service).collect(),
+                edges: snapshot.edges.iter().map(|e| (e.from, e.to)).collect(),
+            }
+        })
+    });
+    let graph = move || {
+        let structure = structure.get();
+        let layout = Layout::of(&structure);
+        let (width, height) = (layout.width, layout.height);
+        let edges = structure
+            .edges
+            .iter()
+            .enumerate()
+            .filter_map(|(index, &(from, to))| {
+                draw_edge(playground, design, marker, &layout, index, from, to)
+            })
+            .collect_view();
+        let nodes = layout
+            .nodes
+            .iter()
+            .map(|placed| draw_node(playground, design, placed))
+            .collect_view();
+        view! {
+            <svg class="graph" viewBox=format!("0 0 {width:.0} {height:.0}") role="group" aria-label=title>
+                <defs>
+                    <marker id=marker viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                    </marker>
+                </defs>
+                {edges}
+                {nodes}
+            </svg>
+        }
+    };
+    view! {
+        <section class=class data-testid=test_id>
+            <h2>{title}</h2>
+            {graph}
+        </section>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Structure {
+    services: Vec<ServiceId>,
+    edges: Vec<(Node, Node)>,
+}
+
+fn pick(view: &super::FrameView, design: Design) -> &engine::Snapshot {
+    match design {
+        Design::Sync => &view.sync,
+        Design::Event => &view.event,
+    }
+}
+
+struct Placed {
+    node: Node,
+    x: f64,
+    y: f64,
+}
+
+struct Layout {
+    nodes: Vec<Placed>,
+    width: f64,
+    height: f64,
+}
+
+impl Layout {
+    /// Rows by role, centred: the synchronous shop as a chain (nested calls) or a gateway over
+    /// the services it calls in turn (orchestrated); the event-driven shop as the services that
+    /// take orders, the log's topics, and the services that react to them. Positions depend
+    /// only on which nodes exist, so the picture never jumps between frames.
+    fn of(structure: &Structure) -> Layout {
+        let edges = &structure.edges;
+        let mut nodes: Vec<Node> = vec![Node::Gateway];
+        let all = edges
+            .iter()
+            .flat_map(|&(from, to)| [from, to])
+            .chain(structure.services.iter().map(|&s| Node::Service(s)));
+        for node in all {
+            if !nodes.contains(&node) {
+                nodes.push(node);
+            }
+        }
+        nodes.sort_by_key(node_rank);
+        let event = nodes.iter().any(|n| matches!(n, Node::Topic(_)));
+        let nested = edges
+            .iter()
+            .any(|e| matches!(e, (Node::Service(_), Node::Service(_))));
+        let row_of = |node: &Node| match (event, nested, node) {
+            (_, _, Node::Gateway) | (true, _, Node::Service(ServiceId::Order)) => 0,
+            (true, _, Node::Topic(_)) => 1,
+            (true, _, Node::Service(_)) => 2,
+            (false, true, _) => 0,
+            (false, false, Node::Service(ServiceId::Order)) => 0,
+            (false, false, _) => 1,
+        };
+        let rows = nodes.iter().map(row_of).max().unwrap_or(0) + 1;
+        let mut placed = Vec::with_capacity(nodes.len());
+        for row in 0..rows {
+            let members: Vec<Node> = nodes.iter().filter(|n| row_of(n) == row).copied().collect();
+            let count = members.len() as f64;
+            let span = count * NODE_W + (count - 1.0).max(0.0) * COLUMN_GAP;
+            let left = ((WIDTH - span) / 2.0).max(MARGIN);
+            for (index, node) in members.into_iter().enumerate() {
+                let x = left + index as f64 * (NODE_W + COLUMN_GAP);
+                let y = MARGIN + row as f64 * (NODE_H + ROW_GAP);
+                placed.push(Placed { node, x, y });
+            }
+        }
+        let height = 2.0 * MARGIN + rows as f64 * NODE_H + (rows as f64 - 1.0) * ROW_GAP;
+        // Crop to the widest row so the drawing fills its panel.
+        let left = placed.iter().map(|p| p.x).fold(WIDTH, f64::min) - MARGIN;
+        let right = placed.iter().map(|p| p.x + NODE_W).fold(0.0, f64::max) + MARGIN;
+        for place in &mut placed {
+            place.x -= left;
+        }
+        Layout {
+            nodes: placed,
+            width: (right - left).max(NODE_W),
+            height,
+        }
+    }
+
+    fn position(&self, node: Node) -> Option<&Placed> {
+        self.nodes.iter().find(|p| p.node == node)
+    }
+}
+
+fn node_rank(node: &Node) -> (u8, usize) {
+    match node {
+        Node::Gateway => (0, 0),
+        Node::Service(service) => (1, service.index()),
+        Node::Topic(topic) => (2, topic.index()),
+    }
+}
+
+/// Endpoints and control point of an edge: side to side within a row, bottom to top (or top
+/// to bottom) between rows.
+fn route(from: &Placed, to: &Placed) -> ((f64, f64), (f64, f64), (f64, f64)) {
+    if (from.y - to.y).abs() < 1.0 {
+        let forward = to.x > from.x;
+        let (x1, x2) = if forward {
+            (from.x + NODE_W, to.x)
+        } else {
+            (from.x, to.x + NODE_W)
+        };
+        let y = from.y + NODE_H / 2.0;
+        let adjacent = (to.x - from.x).abs() <= NODE_W + COLUMN_GAP + 1.0;
+        let bend = if adjacent { 0.0 } else { NODE_H * 0.9 };
+        ((x1, y), ((x1 + x2) / 2.0, y - bend), (x2, y))
+    } else {
+        let down = to.y > from.y;
+        let (y1, y2) = if down {
+            (from.y + NODE_H, to.y)
+        } else {
+            (from.y, to.y + NODE_H)
+        };
+        let (x1, x2) = (from.x + NODE_W / 2.0, to.x + NODE_W / 2.0);
+        // Offset the control point so an edge and its reverse (produce/consume) do not overlap.
+        let offset = if down { -10.0 } else { 10.0 };
+        (
+            (x1, y1),
+            ((x1 + x2) / 2.0 + offset, (y1 + y2) / 2.0),
+            (x2, y2),
+        )
+    }
+}
+
+fn draw_edge(
+    playground: Playground,
+    design: Design,
+    marker: &'static str,
+    layout: &Layout,
+    index: usize,
+    from: Node,
+    to: Node,
+) -> Option<impl IntoView + use<>> {
+    let ((x1, y1), (cx, cy), (x2, y2)) = route(layout.position(from)?, layout.position(to)?);
+    let point = move |t: f64| {
+        let u = 1.0 - t;
+        (
+            u * u * x1 + 2.0 * u * t * cx + t * t * x2,
+            u * u * y1 + 2.0 * u * t * cy + t * t * y2,
+        )
+    };
+    let edge = move |view: &super::FrameView| {
+        pick(view, design)
+            .edges
+            .get(index)
+            .filter(|e| (e.from, e.to) == (from, to))
+            .cloned()
+    };
+    let busy = move || {
+        playground
+            .view
+            .with(|view| edge(view).map_or(0, |e| e.in_flight + e.waiting))
+    };
+    let (lx, ly) = point(0.5);
+    let dots = move || {
+        if playground.reduced_motion.get() {
+            return Vec::new();
+        }
+        playground.view.with(|view| {
+            let Some(edge) = edge(view) else {
+                return Vec::new();
+            };
+            edge.sample
+                .iter()
+                .map(|dot| {
+                    let order = dot.order;
+                    let age_ms = view.now.saturating_sub(dot.sent_at).as_millis_f64();
+                    let (x, y) = point(1.0 - (-age_ms / DOT_TAU_MS).exp() * 0.95);
+                    view! {
+                        <circle class="dot" cx=x cy=y r="4" on:click=move |_| playground.pin(order)>
+                            <title>{format!("order {order} (click to follow it)")}</title>
+                        </circle>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    Some(view! {
+        <g>
+            <path
+                class=move || { if busy() > 0 { "edge active" } else { "edge" } }
+                d=format!("M {x1:.1} {y1:.1} Q {cx:.1} {cy:.1} {x2:.1} {y2:.1}")
+                marker-end=format!("url(#{marker})")
+            />
+            <text class="edge-count" x=lx + 4.0 y=ly - 3.0>{move || match busy() { 0 => String::new(), n => n.to_string() }}</text>
+            {dots}
+        </g>
+    })
+}
+
+fn draw_node(playground: Playground, design: Design, placed: &Placed) -> impl IntoView + use<> {
+    let (x, y) = (placed.x, placed.y);
+    match placed.node {
+        Node::Gateway => view! {
+            <g class="node gateway">
+                <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
+                <text x=x + NODE_W / 2.0 y=y + 22.0 text-anchor="middle" class="node-name">"Customers"</text>
+                <text x=x + NODE_W / 2.0 y=y + 38.0 text-anchor="middle" class="node-detail">"place orders"</text>
+            </g>
+        }
+        .into_any(),
+        Node::Topic(topic) => view! {
+            <g class="node topic">
+                <rect x=x y=y width=NODE_W height=NODE_H rx="2" />
+                <text x=x + NODE_W / 2.0 y=y + 22.0 text-anchor="middle" class="node-name">{topic_name(topic)}</text>
+                <text x=x + NODE_W / 2.0 y=y + 38.0 text-anchor="middle" class="node-detail">"topic"</text>
+            </g>
+        }
+        .into_any(),
+        Node::Service(service) => service_node(playground, design, service, x, y).into_any(),
+    }
+}
+
+fn service_node(
+    playground: Playground,
+    design: Design,
+    service: ServiceId,
+    x: f64,
+    y: f64,
+) -> impl IntoView {
+    let state = move || {
+        playground.view.with(|view| {
+            pick(view, design)
+                .services
+                .iter()
+                .find(|s| s.service == service)
+                .cloned()
+                .unwrap_or(ServiceView {
+                    service,
+                    health: HealthState::Up,
+                    workers: 0,
+                    busy: 0,
+                    queue: 0,
+                    consumers: 0,
+                    consumers_alive: 0,
+                })
+        })
+    };
+    let state = Memo::new(move |_| state());
+    let selected = move || playground.selected.get() == service;
+    let gauge_w = NODE_W - 12.0;
+    // The queue gauge is on a log scale: 1 record and 10 000 records both stay readable.
+    let description = move || {
+        let s = state.get();
+        let consumers = if s.consumers > 0 {
+            format!("; {} of {} consumers up", s.consumers_alive, s.consumers)
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: {}; {} of {} workers busy; {} queued{consumers}",
+            service_title(service),
+            health_label(s.health),
+            s.busy,
+            s.workers,
+            s.queue
+        )
+    };
+    let select = move || playground.selected.set(service);
+    view! {
+        <g
+            class=move || format!("node service health-{}{}", health_class(state.get().health), if selected() { " selected" } else { "" })
+            role="button"
+            tabindex="0"
+            aria-pressed=move || selected().to_string()
+            aria-label=description
+            data-testid=format!("node-{}", service.name())
+            on:click=move |_| select()
+            on:keydown=move |event| {
+                if event.key() == "Enter" || event.key() == " " {
+                    event.prevent_default();
+                    select();
+                }
+            }
+        >
+            <title>{description}</title>
+            <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
+            <text x=x + 6.0 y=y + 14.0 class="node-name">{service_title(service)}</text>
+            <rect class="gauge-track" x=x + 6.0 y=y + 21.0 width=gauge_w height="6" />
+            <rect class="gauge busy" x=x + 6.0 y=y + 21.0 height="6" width=move || {
+                let s = state.get();
+                if s.workers > 0 { gauge_w * f64::from(s.busy.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
+            } />
+            <rect class="gauge-track" x=x + 6.0 y=y + 30.0 width=gauge_w height="6" />
+
+            <rect class="gauge queue" x=x + 6.0 y=y + 30.0 height="6" width=move || gauge_w * ((state.get().queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0) />
+            // Health in words as well as colour: "up" needs no mention.
+            <text x=x + 6.0 y=y + NODE_H - 3.0 class=move || if state.get().health == HealthState::Up { "node-detail" } else { "node-detail node-health" }>
+                {move || {
+                    let s = state.get();
+                    match s.health {
+                        HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, s.queue),
+                        health => format!("{} · {} queued", health_label(health), s.queue),
+                    }
+                }}
+            </text>
+        </g>
+    }
+}
+
+pub fn service_title(service: ServiceId) -> &'static str {
+    match service {
+        ServiceId::Order => "Order",
+        ServiceId::Fraud => "Fraud",
+        ServiceId::Payment => "Payment",
+        ServiceId::Inventory => "Inventory",
+        ServiceId::Shipping => "Shipping",
+        ServiceId::Notification => "Notification",
+        ServiceId::Analytics => "Analytics",
+    }
+}
+
+pub fn topic_name(topic: TopicId) -> &'static str {
+    match topic {
+        TopicId::Orders => "orders",
+        TopicId::Payments => "payments",
+        TopicId::Inventory => "inventory",
+        TopicId::Shipments => "shipments",
+        TopicId::DeadLetters => "dead-letters",
+    }
+}
+
+pub fn health_label(health: HealthState) -> &'static str {
+    match health {
+        HealthState::Up => "up",
+        HealthState::Slow => "slow",
+        HealthState::Erroring => "erroring",
+        HealthState::DownRefusing => "down",
+        HealthState::DownHanging => "hanging",
+    }
+}
+
+fn health_class(health: HealthState) -> &'static str {
+    match health {
+        HealthState::Up => "up",
+        HealthState::Slow => "slow",
+        HealthState::Erroring => "erroring",
+        HealthState::DownRefusing => "down",
+        HealthState::DownHanging => "hanging",
+    }
+}

@@ -1,0 +1,324 @@
+//! The sandbox as a learner uses it: play, take Payment down, watch the designs diverge, heal,
+//! rewind and replay, export and import.
+
+use serde_json::json;
+use tests::{Mount, Page, Result, run};
+
+/// Simulated seconds shown by the clock ("t = 12.34 s of 600 s").
+async fn clock(page: &Page) -> Result<f64> {
+    let text = page.text("clock").await?;
+    parse_clock(&text).ok_or_else(|| format!("unreadable clock {text:?}").into())
+}
+
+fn parse_clock(text: &str) -> Option<f64> {
+    text.strip_prefix("t = ")?.split(' ').next()?.parse().ok()
+}
+
+async fn wait_for_clock(page: &Page, at_least: f64) -> Result<f64> {
+    let text = page
+        .wait_for_text("clock", |t| parse_clock(t).is_some_and(|s| s >= at_least))
+        .await?;
+    Ok(parse_clock(&text).unwrap_or_default())
+}
+
+/// A chart's data table as (header, rows of numbers by column name).
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    async fn read(page: &Page, chart: &str) -> Result<Table> {
+        let table = format!("chart-{chart}-table");
+        if page.table(&table).await.is_err() {
+            page.click(&format!("chart-{chart}-table-toggle")).await?;
+            page.find(&table).await?;
+        }
+        let mut rows = page.table(&table).await?;
+        let header = rows.remove(0);
+        Ok(Table { header, rows })
+    }
+
+    fn column(&self, name: &str) -> Vec<(f64, f64)> {
+        let Some(index) = self.header.iter().position(|h| h == name) else {
+            panic!("no column {name:?} in {:?}", self.header);
+        };
+        self.rows
+            .iter()
+            .filter_map(|row| Some((row.first()?.parse().ok()?, row.get(index)?.parse().ok()?)))
+            .collect()
+    }
+
+    fn last(&self, name: &str) -> f64 {
+        self.column(name).last().map_or(0.0, |p| p.1)
+    }
+
+    fn max_between(&self, name: &str, from: f64, to: f64) -> f64 {
+        self.column(name)
+            .into_iter()
+            .filter(|(t, _)| *t >= from && *t <= to)
+            .map(|p| p.1)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Remembers every Blob the page turns into a download, so tests can read exported files.
+async fn capture_downloads(page: &Page) -> Result {
+    page.eval(
+        "window.__downloads = [];
+         const original = URL.createObjectURL;
+         URL.createObjectURL = blob => { window.__downloads.push(blob); return original.call(URL, blob); };",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn last_download(page: &Page) -> Result<String> {
+    let text = page
+        .client
+        .execute_async("const done = arguments[arguments.length - 1]; window.__downloads.at(-1).text().then(done);", vec![])
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_string())
+}
+
+async fn export_csv(page: &Page) -> Result<String> {
+    page.click("export-csv").await?;
+    last_download(page).await
+}
+
+#[test]
+fn outage_rewind_export_import() -> Result {
+    run("playground", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.find("playground").await?;
+        capture_downloads(page).await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 5.0).await?;
+
+        // Take Payment down: it hangs.
+        page.click("node-payment").await?;
+        let target = page.find("fault-target").await?.prop("value").await?;
+        assert_eq!(
+            target.as_deref(),
+            Some("2"),
+            "clicking a service selects it as the fault target"
+        );
+        page.set_value("fault-kind", "0").await?;
+        page.set_value("fault-mode", "hang").await?;
+        page.click("fault-apply").await?;
+        let fault_at = clock(page).await?;
+        let active = page.text("active-faults").await?;
+        assert!(active.contains("Payment outage (hang)"), "{active}");
+        wait_for_clock(page, fault_at + 20.0).await?;
+        page.click("play").await?;
+        let outage_end = clock(page).await?;
+
+        let outcomes = Table::read(page, "outcomes").await?;
+        let lag = Table::read(page, "lag").await?;
+        let correctness = Table::read(page, "correctness").await?;
+        let failed_before = outcomes.max_between("Sync failed", 0.0, fault_at);
+        let failed_during = outcomes.max_between("Sync failed", fault_at + 2.0, outage_end);
+        assert_eq!(failed_before, 0.0, "nothing fails before the fault");
+        assert!(
+            failed_during > 10.0,
+            "synchronous orders fail while Payment hangs: {failed_during}/s"
+        );
+        assert!(
+            outcomes.max_between("Event accepted", fault_at + 2.0, outage_end) > 100.0,
+            "the event-driven shop keeps accepting orders"
+        );
+        let lag_during = lag.max_between("Lag (records)", fault_at + 2.0, outage_end);
+        assert!(
+            lag_during > 500.0,
+            "Payment's consumers fall behind: lag {lag_during}"
+        );
+        assert_eq!(correctness.last("Event lost"), 0.0, "the log loses nothing");
+        page.eval("window.scrollTo(0, 0)").await?;
+        page.screenshot("outage").await?;
+        page.assert_no_sideways_scroll().await?;
+
+        // Heal: the backlog drains.
+        page.click("heal-all").await?;
+        page.click("play").await?;
+        wait_for_clock(page, outage_end + 20.0).await?;
+        page.click("play").await?;
+        let healed_lag = Table::read(page, "lag").await?.last("Lag (records)");
+        assert!(
+            healed_lag < lag_during / 10.0,
+            "lag drains after healing: {healed_lag} (was {lag_during})"
+        );
+        assert_eq!(
+            Table::read(page, "correctness").await?.last("Event lost"),
+            0.0
+        );
+
+        // Export: one row per bucket and design.
+        let original = export_csv(page).await?;
+        let end = clock(page).await?;
+        let lines: Vec<&str> = original.lines().collect();
+        assert!(
+            lines[0].starts_with("time_s,design,requests,accepted,failed,rejected,completed"),
+            "{}",
+            lines[0]
+        );
+        let buckets = (end / 0.25).floor() as usize;
+        assert_eq!(
+            lines.len() - 1,
+            2 * buckets,
+            "rows for both designs, one per 250 ms bucket up to {end} s"
+        );
+
+        // Rewind to before the fault and play on: the fault and heal happen again at their
+        // recorded times, and every bucket comes out identical.
+        page.set_value("scrubber", "3000").await?;
+        assert_eq!(clock(page).await?, 3.0);
+        page.click("play").await?;
+        wait_for_clock(page, end + 0.5).await?;
+        page.click("play").await?;
+        let replayed = export_csv(page).await?;
+        let original_rows: Vec<&str> = original.lines().collect();
+        let replayed_rows: Vec<&str> = replayed
+            .lines()
+            .filter(|row| original_rows.contains(row) || row.starts_with("time_s"))
+            .collect();
+        assert_eq!(
+            replayed_rows.len(),
+            original_rows.len(),
+            "every bucket of the original run reappears unchanged after rewinding"
+        );
+
+        // A malformed scenario is reported and changes nothing.
+        let before = page.text("clock").await?;
+        page.set_value(
+            "import-text",
+            &json!({"duration_s": -5, "services": {"payment": {"workers": 0}}}).to_string(),
+        )
+        .await?;
+        page.click("import-apply").await?;
+        let errors = page.text("import-errors").await?;
+        assert!(errors.contains("services.payment.workers"), "{errors}");
+        assert!(errors.contains("duration_s"), "{errors}");
+        page.set_value(
+            "import-text",
+            "{\"workload\": {\"arrival_rate_per_s\": \"fast\"}}",
+        )
+        .await?;
+        page.click("import-apply").await?;
+        let errors = page.text("import-errors").await?;
+        assert!(errors.contains("line 1 column"), "{errors}");
+        assert_eq!(
+            page.text("clock").await?,
+            before,
+            "the current run is untouched"
+        );
+
+        page.screenshot("desktop").await?;
+        page.assert_no_sideways_scroll().await?;
+        page.set_size(390, 844).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        page.assert_no_sideways_scroll().await?;
+        page.screenshot("phone").await?;
+        Ok(())
+    })
+}
+
+#[test]
+fn bad_control_values_are_refused_with_a_message() -> Result {
+    run("playground-input", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.set_value("arrival-rate", "1e9").await?;
+        let error = page.text("notice-error").await?;
+        assert!(error.contains("arrival rate"), "{error}");
+        page.set_value("seed", "not a seed").await?;
+        let error = page.text("notice-error").await?;
+        assert!(error.contains("not a seed"), "{error}");
+        page.set_value("fault-kind", "2").await?;
+        page.set_value("fault-probability", "7").await?;
+        page.click("fault-apply").await?;
+        let error = page.text("notice-error").await?;
+        assert!(error.contains("probability"), "{error}");
+        assert!(
+            page.text("active-faults").await?.contains("None"),
+            "no fault was applied"
+        );
+        Ok(())
+    })
+}
+
+/// Measured budgets: printed, not asserted (timing depends on the machine).
+#[test]
+fn budgets() -> Result {
+    run("budgets", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.wait_for_text("perf-first-chart", |t| t.contains("ms after"))
+            .await?;
+        let first_chart = page.text_content("perf-first-chart").await?;
+        page.click("play").await?;
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        let at_1x = page.text_content("perf-frames").await?;
+        page.set_value("speed", "100").await?;
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+        let at_100x = page.text_content("perf-frames").await?;
+        page.click("play").await?;
+        page.eval("document.querySelector('[data-testid=perf]').open = true")
+            .await?;
+        page.click("perf-measure").await?;
+        let engine = page
+            .wait_for_text("perf-engine", |t| t.contains("orders/s"))
+            .await?;
+
+        // 30 simulated minutes at 100×.
+        let long = json!({"duration_s": 1800, "workload": {"arrival_rate_per_s": 200},
+            "services": {"order": {}, "payment": {}, "inventory": {}, "shipping": {}, "notification": {}}});
+        page.set_value("import-text", &long.to_string()).await?;
+        page.click("import-apply").await?;
+        page.set_value("speed", "100").await?;
+        page.click("play").await?;
+        page.wait_for_text_within("clock", |t| parse_clock(t).is_some_and(|s| s >= 1799.0), 60)
+            .await?;
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let memory = page.text_content("perf-memory").await?;
+        println!("BUDGET first chart drawn: {first_chart}");
+        println!("BUDGET frame work at 1x: {at_1x}");
+        println!("BUDGET frame work at 100x: {at_100x}");
+        println!("BUDGET engine in wasm: {engine}");
+        println!("BUDGET memory after 30 simulated minutes at 100x: {memory}");
+        assert!(memory.contains("MB"), "{memory}");
+        Ok(())
+    })
+}
+
+#[test]
+fn inspector_follows_one_order_through_both_designs() -> Result {
+    run("inspector", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 3.0).await?;
+        page.click("play").await?;
+        page.set_value("order-id", "42").await?;
+        page.click("pin-order").await?;
+        let sync = page.text("trace-sync").await?;
+        let event = page.text("trace-event").await?;
+        assert!(
+            sync.contains("order 42")
+                && sync.contains("placed by the customer")
+                && sync.contains("call sent"),
+            "{sync}"
+        );
+        assert!(
+            event.contains("order 42")
+                && event.contains("event produced")
+                && event.contains("orders partition"),
+            "{event}"
+        );
+        page.screenshot("traces").await?;
+
+        page.set_value("order-id", "99999999").await?;
+        page.click("pin-order").await?;
+        let error = page.text("notice-error").await?;
+        assert!(error.contains("has not been placed"), "{error}");
+        Ok(())
+    })
+}
