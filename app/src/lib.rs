@@ -3,13 +3,19 @@
 pub mod charts;
 mod components;
 mod crash;
+pub mod embed;
+pub mod files;
 mod hooks;
+pub mod learning;
 pub mod playground;
 pub mod route;
+pub mod share;
 
 use leptos::prelude::*;
 
-use components::{Footer, Header, LessonList, LessonPage, NotFound, Sandbox};
+use components::{Footer, Header, NotFound, Sandbox};
+use embed::{Bridge, EmbedOptions};
+use learning::{LessonList, LessonPlayer, Library};
 use route::Route;
 
 /// Entry point: installs the readable panic report, then mounts the app.
@@ -19,27 +25,63 @@ pub fn start() {
         loading.remove();
     }
     leptos::mount::mount_to_body(App);
+    register_offline_cache();
+}
+
+/// Caches the site for offline use after the first visit (see xtask's `sw.js`). Development
+/// builds, which reload themselves, get no worker; browsers without one just stay online.
+fn register_offline_cache() {
+    let development = document()
+        .query_selector("script[data-build]")
+        .ok()
+        .flatten()
+        .is_some();
+    let navigator = window().navigator();
+    let supported =
+        web_sys::js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+    if development || !supported {
+        return;
+    }
+    let registration = navigator.service_worker().register("./sw.js");
+    leptos::task::spawn_local(async move {
+        if let Err(error) = wasm_bindgen_futures::JsFuture::from(registration).await {
+            web_sys::console::warn_2(&"Sync or Stream will not work offline:".into(), &error);
+        }
+    });
 }
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(Library::new());
+    let embed = EmbedOptions::from_search(&window().location().search().unwrap_or_default());
+    let embedded = embed.embedded;
+    let bridge = Bridge::new(embed);
+    provide_context(bridge);
     let (route, set_route) = signal(current_route());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         set_route.set(current_route())
     });
     on_cleanup(move || listener.remove());
+    // Tell the host page we are listening, once the first view is up.
+    Effect::new(move |_| {
+        let route = route.with_untracked(Route::href);
+        bridge.emit(&embed::Event::Ready {
+            protocol: embed::PROTOCOL,
+            route,
+        })
+    });
     view! {
-        <div class="shell" data-testid="shell">
-            <Header route=route />
+        <div class=if embedded { "shell embedded" } else { "shell" } data-testid="shell">
+            <Show when=move || !embedded><Header route=route /></Show>
             <main id="main" class="main" data-testid="main" tabindex="-1">
                 {move || match route.get() {
                     Route::Lessons => view! { <LessonList /> }.into_any(),
-                    Route::Lesson { id, step } => view! { <LessonPage id=id step=step /> }.into_any(),
+                    Route::Lesson { id, step } => view! { <LessonPlayer id=id step=step /> }.into_any(),
                     Route::Sandbox => view! { <Sandbox /> }.into_any(),
                     Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
                 }}
             </main>
-            <Footer />
+            <Show when=move || !embedded><Footer /></Show>
         </div>
     }
 }

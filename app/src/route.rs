@@ -11,7 +11,13 @@ pub enum Route {
 
 impl Route {
     pub fn from_hash(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#').trim_matches('/');
+        // State for a shared run rides after the route: `#/sandbox?run=…`.
+        let path = hash
+            .trim_start_matches('#')
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .trim_matches('/');
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             [] | ["lessons"] => Route::Lessons,
@@ -44,4 +50,15 @@ impl Route {
 /// Lesson ids are short slugs; anything else in a URL is not one of ours.
 fn is_lesson_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The value of `name` in the fragment's query (`#/sandbox?run=…`), if any.
+pub fn fragment_param(hash: &str, name: &str) -> Option<String> {
+    let (_, query) = hash.split_once('?')?;
+    query
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some((key, value)) if key == name => Some(value.to_string()),
+            _ => None,
+        })
 }

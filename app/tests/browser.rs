@@ -84,7 +84,7 @@ async fn the_shell_follows_the_fragment() {
     assert!(
         host.text_content()
             .unwrap()
-            .contains(lessons::CURRICULUM[0].title)
+            .contains(&lessons::bundled()[0].title)
     );
 
     window.location().set_hash("#/sandbox").unwrap();
@@ -253,4 +253,103 @@ fn the_engine_gives_the_same_trace_hashes_in_wasm_as_natively() {
         .map(|h| h.parse().expect("a hash"))
         .collect();
     assert_eq!(engine::selfcheck::reference_hashes().to_vec(), native);
+}
+
+mod sharing {
+    use app::embed::{Command, EmbedOptions, embed_code, parse_command};
+    use app::share::SharedRun;
+    use engine::{ControlAction, RecordedAction, SimTime};
+    use wasm_bindgen_test::*;
+
+    #[wasm_bindgen_test]
+    fn a_run_survives_the_trip_through_a_link() {
+        let actions = vec![RecordedAction {
+            at: SimTime::from_secs(3),
+            action: ControlAction::SetConsumerIdempotency { enabled: true },
+        }];
+        let run = SharedRun::new(42, SimTime::from_millis(12_345), actions, None);
+        let payload = run.encode();
+        assert!(
+            payload
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+            "safe in a URL: {payload}"
+        );
+        assert_eq!(SharedRun::decode(&payload), Ok(run));
+    }
+
+    #[wasm_bindgen_test]
+    fn damaged_links_say_what_is_wrong() {
+        assert!(SharedRun::decode("%%%").unwrap_err().contains("damaged"));
+        assert!(
+            SharedRun::decode(&"A".repeat(100_000))
+                .unwrap_err()
+                .contains("at most")
+        );
+        let wrong_version = SharedRun {
+            version: 7,
+            ..SharedRun::new(1, SimTime::ZERO, Vec::new(), None)
+        };
+        assert!(
+            SharedRun::decode(&wrong_version.encode())
+                .unwrap_err()
+                .contains("another version")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn host_commands_are_checked_against_the_schema() {
+        assert_eq!(parse_command(r#"{"type":"play"}"#), Ok(Command::Play));
+        assert_eq!(
+            parse_command(r#"{"type":"seek","seconds":12.5}"#),
+            Ok(Command::Seek { seconds: 12.5 })
+        );
+        assert!(matches!(
+            parse_command(
+                r#"{"type":"apply","action":{"action":"set_consumer_idempotency","enabled":true}}"#
+            ),
+            Ok(Command::Apply {
+                action: ControlAction::SetConsumerIdempotency { enabled: true }
+            })
+        ));
+        for bad in [
+            r#"{"type":"dance"}"#,
+            r#"{"type":"play","extra":1}"#,
+            r#"{"type":"seek","seconds":-1}"#,
+            r#"{"type":"speed","value":1000}"#,
+            r#"{"type":"goto","lesson":"x","step":0}"#,
+            "not json",
+            "[]",
+        ] {
+            assert!(parse_command(bad).is_err(), "{bad} must be refused");
+        }
+        assert!(
+            parse_command(&" ".repeat(20_000))
+                .unwrap_err()
+                .contains("too long")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn embed_options_come_from_the_query() {
+        let options = EmbedOptions::from_search(
+            "?embed&origins=https%3A%2F%2Fa.example,https://b.example&panels=charts",
+        );
+        assert!(options.embedded);
+        assert_eq!(
+            options.allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(options.shows("charts") && !options.shows("topology"));
+        assert!(!EmbedOptions::from_search("").embedded);
+        assert!(
+            EmbedOptions::from_search("").shows("topology"),
+            "outside embed mode everything shows"
+        );
+        let code = embed_code("https://x.example/sos/#/lesson/a/2?run=abc");
+        assert!(
+            code.contains("src=\"https://x.example/sos/?embed#/lesson/a/2?run=abc\""),
+            "{code}"
+        );
+    }
 }

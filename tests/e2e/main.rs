@@ -1,4 +1,6 @@
 //! End-to-end tests: the built site in headless Chromium. `cargo xtask test e2e` runs them.
 
+mod curriculum;
 mod playground;
+mod sharing;
 mod shell;

@@ -13,11 +13,11 @@ async fn shows_the_shell(page: &Page) -> Result {
     );
     let lessons = page
         .client
-        .find_all(fantoccini::Locator::Css("[data-testid=outline-lesson]"))
+        .find_all(fantoccini::Locator::Css("[data-testid=lesson-card]"))
         .await?;
     assert_eq!(
         lessons.len(),
-        lessons::CURRICULUM.len(),
+        lessons::bundled().len(),
         "the lesson list shows the whole curriculum"
     );
 
@@ -66,12 +66,17 @@ fn shell_under_a_sub_path() -> Result {
 fn deep_links_and_unknown_routes() -> Result {
     run("routes", Mount::Root, async |page| {
         page.open("#/lesson/delivered-twice/2").await?;
-        page.find("lesson-page").await?;
-        let text = page.text("lesson-page").await?.to_lowercase();
-        assert!(
-            text.contains("delivered twice") && text.contains("step 2"),
-            "{text}"
-        );
+        page.find("lesson-player").await?;
+        let progress = page.text("step-progress").await?;
+        assert!(progress.contains("Step 2 of"), "{progress}");
+        let title = page.text("step-title").await?;
+        let expected = &lessons::bundled()
+            .into_iter()
+            .find(|l| l.id == "delivered-twice")
+            .expect("lesson 7")
+            .steps[1]
+            .title;
+        assert_eq!(&title, expected);
 
         page.open("#/no/such/page").await?;
         let text = page.text("not-found").await?;

@@ -14,6 +14,8 @@ use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use serde_json::{Value, json};
 use xtask::server::StaticServer;
 
+mod network;
+
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub type Result<T = (), E = Error> = std::result::Result<T, E>;
 
@@ -62,7 +64,8 @@ pub fn screenshot_dir() -> PathBuf {
 /// shuts everything down whatever happened. `name` labels screenshots and messages.
 pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) -> Result {
     let server = StaticServer::start(site_dir()?, mount.prefix(), 0)?;
-    let base = format!("http://127.0.0.1:{}{}", server.port(), mount.prefix());
+    let relay = network::Relay::start(server.port())?;
+    let base = format!("http://127.0.0.1:{}{}", relay.port(), mount.prefix());
     let mut browser = Browser::start()?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -73,6 +76,7 @@ pub fn run(name: &str, mount: Mount, test: impl AsyncFnOnce(&Page) -> Result) ->
             client,
             base,
             name: name.to_string(),
+            relay,
         };
         let tested = test(&page).await;
         let console = page.console_problems().await;
@@ -205,6 +209,7 @@ pub struct Page {
     pub client: Client,
     base: String,
     name: String,
+    relay: network::Relay,
 }
 
 impl Page {
@@ -216,6 +221,12 @@ impl Page {
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// Cuts the network between the browser and the site: open connections are reset and
+    /// new ones refused.
+    pub fn cut_network(&self) {
+        self.relay.cut();
     }
 
     /// Waits (up to 10 s) for the element with this `data-testid`.

@@ -15,6 +15,7 @@ commands:
   serve [--port N] [--opt]   build the site, serve it on http://127.0.0.1:8080 and rebuild on change
   dist [--out DIR] [--opt]   build the site for static hosting into dist/ and print its sizes
   test [native|browser|e2e]  run every test (or only the named groups); fails if any fails
+  lessons check [FILE…]      validate lesson files (default: every file in lessons/content)
 
   --opt   shrink the wasm with wasm-opt from npm's binaryen (installed under target/)";
 
@@ -31,6 +32,12 @@ fn main() -> ExitCode {
 
 fn run(args: &[String]) -> Result<()> {
     let (command, rest) = args.split_first().ok_or(USAGE)?;
+    if command == "lessons" {
+        return match rest.split_first() {
+            Some((sub, files)) if sub == "check" => check_lessons(files),
+            _ => Err(format!("usage: cargo xtask lessons check [FILE…]\n\n{USAGE}").into()),
+        };
+    }
     let mut options = Options::parse(rest)?;
     match command.as_str() {
         "serve" => serve(options.port.unwrap_or(8080), options.opt),
@@ -239,4 +246,45 @@ fn end_to_end_tests() -> Result<()> {
             ])
             .env("SOS_SITE_DIR", site_dir),
     )
+}
+
+/// Validates lesson files and prints every problem, as an author needs to fix them.
+fn check_lessons(files: &[String]) -> Result<()> {
+    let files: Vec<PathBuf> = if files.is_empty() {
+        let content = workspace_root().join("lessons/content");
+        site::files_under(&content)?
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+            .collect()
+    } else {
+        files.iter().map(PathBuf::from).collect()
+    };
+    let mut failed = 0;
+    for file in &files {
+        let name = file.display().to_string();
+        let outcome = std::fs::read_to_string(file)
+            .map_err(|e| vec![format!("{name}: cannot read: {e}")])
+            .and_then(|text| {
+                lessons::parse_lesson(&name, &text)
+                    .map_err(|problems| problems.iter().map(ToString::to_string).collect())
+            });
+        match outcome {
+            Ok(lesson) => println!(
+                "ok    {name}: “{}”, {} steps",
+                lesson.title,
+                lesson.steps.len()
+            ),
+            Err(problems) => {
+                failed += 1;
+                println!("FAIL  {name}");
+                for problem in problems {
+                    println!("      {problem}");
+                }
+            }
+        }
+    }
+    match failed {
+        0 => Ok(()),
+        n => Err(format!("{n} of {} lesson files have problems", files.len()).into()),
+    }
 }

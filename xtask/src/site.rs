@@ -29,6 +29,7 @@ pub struct Site {
 
 const APP_CRATE: &str = "app";
 const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
+const SERVICE_WORKER_JS: &str = include_str!("sw.js");
 pub const BUILD_STATUS_FILE: &str = "build-status.json";
 
 pub fn build(options: &BuildOptions) -> Result<Site> {
@@ -36,7 +37,8 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     let root = crate::workspace_root();
     tools::run(tools::cargo().args([
         "build",
-        "--release",
+        "--profile",
+        "web",
         "--target",
         "wasm32-unknown-unknown",
         "-p",
@@ -45,7 +47,7 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         APP_CRATE,
     ]))?;
     let compiled = root
-        .join("target/wasm32-unknown-unknown/release")
+        .join("target/wasm32-unknown-unknown/web")
         .join(format!("{APP_CRATE}.wasm"));
 
     let staging = root.join("target/site-staging");
@@ -112,6 +114,9 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         next.join("index.html"),
         template.replace("<!-- app-scripts -->", &head),
     )?;
+    if !options.live_reload {
+        write_service_worker(&next, &build_id)?;
+    }
     if options.out_dir.exists() {
         fs::remove_dir_all(&options.out_dir)
             .map_err(|e| format!("could not replace {}: {e}", options.out_dir.display()))?;
@@ -123,6 +128,29 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         js_file,
         build_id,
     })
+}
+
+/// The offline cache lists every file of this build; development builds get none, so edits are
+/// never hidden behind a cache.
+fn write_service_worker(dir: &Path, build_id: &str) -> Result<()> {
+    let mut files = vec!["./".to_string()];
+    for file in files_under(dir)? {
+        let relative = file.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+        files.push(format!("./{relative}"));
+    }
+    let list = format!(
+        "[{}]",
+        files
+            .iter()
+            .map(|f| json_string(f))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let script = SERVICE_WORKER_JS
+        .replace("{{BUILD}}", build_id)
+        .replace("{{FILES}}", &list);
+    fs::write(dir.join("sw.js"), script)?;
+    Ok(())
 }
 
 /// What the live-reload script polls: the current build, or the error of the last attempt.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::playground::{Playground, PlaygroundOptions, PlaygroundView};
+use crate::playground::{Playground, PlaygroundOptions, PlaygroundView, Visible};
 
 /// The free sandbox: the whole shop, ten minutes of simulated time, nothing broken yet.
 pub fn sandbox_scenario() -> engine::Scenario {
@@ -16,14 +16,16 @@ pub fn sandbox_scenario() -> engine::Scenario {
 pub fn Sandbox() -> impl IntoView {
     let scenario = sandbox_scenario();
     let seed = scenario.seed;
-    let playground = Playground::new(scenario, seed, PlaygroundOptions { autoplay: false });
+    let link = crate::route::fragment_param(&window().location().hash().unwrap_or_default(), "run");
+    let playground =
+        Playground::from_link(scenario, seed, link, PlaygroundOptions { autoplay: false });
     view! {
         <section class="page sandbox-page" data-testid="sandbox">
             <h1>"Sandbox"</h1>
             <p class="lead">
                 "Both shops take the same orders. Press Play, then break something: click a service to target it, pick a fault and apply it, and compare how the two designs cope."
             </p>
-            <PlaygroundView playground=playground />
+            <PlaygroundView playground=playground visible=Visible::everything() />
         </section>
     }
 }

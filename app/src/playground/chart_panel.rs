@@ -12,9 +12,9 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::Playground;
-use super::export::{download_data_url, download_text};
 use super::state::now_ms;
 use crate::charts::{Chart, ChartKind, Theme, build_chart, draw};
+use crate::files::{download_data_url, download_text};
 
 /// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
 /// second at high speed, and nobody reads a chart faster than this.
@@ -70,6 +70,17 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         let wait = (MIN_REDRAW_MS - since).max(0.0) + stagger;
         pending.set_value(Some(Timeout::new(wait.ceil() as u32, redraw)));
     });
+    // Light and dark follow the system, also when it changes while the page is open.
+    if let Ok(Some(query)) = window().match_media("(prefers-color-scheme: dark)") {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(redraw);
+        let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        let owned = send_wrapper::SendWrapper::new((query, listener));
+        on_cleanup(move || {
+            let (query, listener) = owned.take();
+            let _ = query
+                .remove_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        });
+    }
     let resize = window_event_listener(leptos::ev::resize, move |_| redraw());
     on_cleanup(move || resize.remove());
 

@@ -2,12 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::Playground;
 use super::state::{Notice, SPEEDS};
+use super::{Playground, Visible};
 
 #[component]
 pub fn RunControls() -> impl IntoView {
     let playground = expect_context::<Playground>();
+    let visible = expect_context::<Signal<Visible>>();
     let seed_text = RwSignal::new(playground.with_run(|run| run.seed().to_string()));
     let apply_seed = move || {
         let text = seed_text.get_untracked();
@@ -25,6 +26,31 @@ pub fn RunControls() -> impl IntoView {
             })),
         }
     };
+    // Space plays and pauses, "." steps, unless the learner is typing or on a button (where
+    // Space already means "press").
+    let keys = window_event_listener(leptos::ev::keydown, move |event| {
+        let target = event
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let busy = target.is_some_and(|e| {
+            matches!(
+                e.tag_name().as_str(),
+                "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON" | "A"
+            ) || e.get_attribute("role").is_some()
+        });
+        if busy || event.alt_key() || event.ctrl_key() || event.meta_key() {
+            return;
+        }
+        match event.key().as_str() {
+            " " => {
+                event.prevent_default();
+                playground.toggle();
+            }
+            "." => playground.step(),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     let clock = move || {
         playground.view.with(|view| {
             format!(
@@ -40,12 +66,14 @@ pub fn RunControls() -> impl IntoView {
                 type="button"
                 class="primary"
                 data-testid="play"
+                aria-disabled=move || playground.locked.with(Option::is_some).to_string()
                 aria-pressed=move || playground.playing.get().to_string()
                 on:click=move |_| playground.toggle()
             >
                 {move || if playground.playing.get() { "Pause" } else { "Play" }}
             </button>
-            <button type="button" data-testid="step" on:click=move |_| playground.step() title="Advance one metrics bucket">
+            <button type="button" data-testid="step"
+                aria-disabled=move || playground.locked.with(Option::is_some).to_string() on:click=move |_| playground.step() title="Advance one metrics bucket">
                 "Step"
             </button>
             <label>
@@ -70,9 +98,10 @@ pub fn RunControls() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <button type="button" data-testid="jump-end" on:click=move |_| playground.jump_to_end()>"Jump to end"</button>
+            <button type="button" data-testid="jump-end"
+                aria-disabled=move || playground.locked.with(Option::is_some).to_string() on:click=move |_| playground.jump_to_end()>"Jump to end"</button>
             <button type="button" data-testid="reset" on:click=move |_| playground.reset()>"Reset"</button>
-            <label>
+            <label hidden=move || !visible.with(Visible::is_sandbox)>
                 "Seed "
                 <input
                     type="text"
@@ -84,8 +113,10 @@ pub fn RunControls() -> impl IntoView {
                     on:change=move |_| apply_seed()
                 />
             </label>
-            <output class="clock" data-testid="clock" aria-live="off">{clock}</output>
+            <output class="clock" data-testid="clock" aria-live="off" title="Space: play or pause · period: step">{clock}</output>
+            {move || playground.locked.get().map(|reason| view! { <p class="locked" data-testid="locked">{reason}</p> })}
         </div>
+        <ShareBar />
         <NoticeBar />
     }
 }
@@ -125,5 +156,71 @@ fn NoticeBar() -> impl IntoView {
                 .into_any(),
             }
         })
+    }
+}
+
+/// The link to the page as it stands: this route, this run, this moment.
+pub fn link_to(shared: &crate::share::SharedRun) -> String {
+    let location = window().location();
+    let hash = location.hash().unwrap_or_default();
+    let route = hash
+        .split('?')
+        .next()
+        .filter(|r| !r.is_empty())
+        .unwrap_or("#/sandbox");
+    format!(
+        "{}{}{}{route}?run={}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default(),
+        shared.encode()
+    )
+}
+
+/// "Copy link": to the clipboard when the browser allows it, and always shown to copy by hand.
+#[component]
+fn ShareBar() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let link = RwSignal::new(None::<String>);
+    let embed = RwSignal::new(None::<String>);
+    let copy = move |_| {
+        playground.pause();
+        let url = link_to(&playground.shared_run());
+        // Refused in some contexts (no permission, insecure origin); the field below remains.
+        let _ = window().navigator().clipboard().write_text(&url);
+        embed.set(None);
+        link.set(Some(url));
+    };
+    let copy_embed = move |_| {
+        playground.pause();
+        let code = crate::embed::embed_code(&link_to(&playground.shared_run()));
+        let _ = window().navigator().clipboard().write_text(&code);
+        link.set(None);
+        embed.set(Some(code));
+    };
+    view! {
+        <div class="share">
+            <button type="button" data-testid="copy-link" on:click=copy>"Copy link to this run"</button>
+            <button type="button" data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
+            {move || embed.get().map(|code| view! {
+                <label class="share-link">
+                    <span>"Paste this into a slide, course page or LMS (HTML). It fits 16:9 and narrow columns; the README explains how to drive it with postMessage."</span>
+                    <textarea readonly rows="3" data-testid="embed-code" prop:value=code></textarea>
+                </label>
+            })}
+            {move || link.get().map(|url| {
+                let length = url.chars().count();
+                view! {
+                    <label class="share-link">
+                        <span>{format!("Anyone opening this link ({length} characters) replays this run to this moment:")}</span>
+                        <input type="text" readonly data-testid="share-link" prop:value=url on:focus=move |e| {
+                            if let Some(input) = e.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                                input.select();
+                            }
+                        } />
+                    </label>
+                }
+            })}
+        </div>
     }
 }

@@ -4,10 +4,10 @@
 
 use engine::{Metrics, Scenario};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::Playground;
 use super::state::Notice;
+use crate::files::{download_text, read_chosen_file};
 
 #[component]
 pub fn ImportExport() -> impl IntoView {
@@ -32,33 +32,12 @@ pub fn ImportExport() -> impl IntoView {
         Err(found) => problems.set(found),
     };
     let on_file = move |event: leptos::ev::Event| {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        if file.size() > MAX_SCENARIO_BYTES as f64 {
-            problems.set(vec![format!(
-                "{}: the file is {:.0} KB; scenarios are at most {} KB",
-                file.name(),
-                file.size() / 1024.0,
-                MAX_SCENARIO_BYTES / 1024
-            )]);
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                Ok(text) => import_text(text.as_string().unwrap_or_default()),
-                Err(_) => {
-                    problems.set(vec![format!("{}: the file could not be read", file.name())])
-                }
-            }
-        });
+        read_chosen_file(
+            &event,
+            MAX_SCENARIO_BYTES,
+            move |_, text| import_text(text),
+            move |error| problems.set(vec![error]),
+        );
     };
     let export_scenario = move |_| {
         let json = playground.with_run(|run| run.scenario().to_json());
@@ -157,30 +136,4 @@ pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
         }
     }
     csv
-}
-
-/// Offers `content` as a file download.
-pub fn download_text(file_name: &str, mime: &str, content: &str) {
-    let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    download_data_url(file_name, &url);
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-pub fn download_data_url(file_name: &str, url: &str) {
-    let Ok(link) = document().create_element("a") else {
-        return;
-    };
-    let _ = link.set_attribute("href", url);
-    let _ = link.set_attribute("download", file_name);
-    if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
-        link.click();
-    }
 }

@@ -5,9 +5,9 @@
 use engine::{ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId};
 use leptos::prelude::*;
 
-use super::Playground;
 use super::state::Notice;
 use super::topology::service_title;
+use super::{Playground, Visible};
 
 const KINDS: [(FaultKind, &str); 9] = [
     (FaultKind::Outage, "Outage"),
@@ -45,7 +45,14 @@ fn is_global(kind: FaultKind) -> bool {
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let kind = RwSignal::new(FaultKind::Outage);
+    let visible = expect_context::<Signal<Visible>>();
+    // Start on the first kind this view offers.
+    let first = KINDS
+        .iter()
+        .map(|(k, _)| *k)
+        .find(|k| visible.with_untracked(|v| v.allows_fault(*k)))
+        .unwrap_or(FaultKind::Outage);
+    let kind = RwSignal::new(first);
     let mode = RwSignal::new(OutageMode::Hang);
     let number = |value: f64| RwSignal::new(value.to_string());
     let (factor, extra_ms, probability, multiplier, jitter_ms, restart_ms, partition, duration_s) = (
@@ -200,7 +207,7 @@ pub fn FaultPanel() -> impl IntoView {
                 <label class="field">
                     <span>"Fault"</span>
                     <select data-testid="fault-kind" on:change=move |e| kind.set(kind_by_index(event_target_value(&e).parse().unwrap_or(0)))>
-                        {KINDS.iter().enumerate().map(|(index, (k, label))| {
+                        {KINDS.iter().enumerate().filter(|(_, (k, _))| visible.with_untracked(|v| v.allows_fault(*k))).map(|(index, (k, label))| {
                             let k = *k;
                             view! { <option value=index.to_string() selected=move || kind.get() == k>{*label}</option> }
                         }).collect_view()}

@@ -32,33 +32,88 @@ use scrubber::Scrubber;
 use settings::SettingsPanel;
 use topology::Topology;
 
-/// The whole sandbox on one page.
+/// Which controls a view shows: everything in the sandbox, a lesson step's chosen few
+/// otherwise (ids as in `lessons::CONTROLS`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Visible {
+    everything: bool,
+    controls: Vec<String>,
+    fault_kinds: Vec<engine::FaultKind>,
+}
+
+impl Visible {
+    pub fn everything() -> Visible {
+        Visible {
+            everything: true,
+            controls: Vec::new(),
+            fault_kinds: Vec::new(),
+        }
+    }
+
+    pub fn only(controls: Vec<String>, fault_kinds: Vec<engine::FaultKind>) -> Visible {
+        Visible {
+            everything: false,
+            controls,
+            fault_kinds,
+        }
+    }
+
+    pub fn shows(&self, control: &str) -> bool {
+        self.everything || self.controls.iter().any(|c| c == control)
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.everything
+    }
+
+    /// Fault kinds offered: all unless the step names some.
+    pub fn allows_fault(&self, kind: engine::FaultKind) -> bool {
+        self.fault_kinds.is_empty() || self.fault_kinds.contains(&kind)
+    }
+}
+
+/// The sandbox's panels, filtered by `visible`.
 #[component]
-pub fn PlaygroundView(playground: Playground) -> impl IntoView {
+pub fn PlaygroundView(
+    playground: Playground,
+    #[prop(into)] visible: Signal<Visible>,
+) -> impl IntoView {
     provide_context(playground);
+    provide_context(visible);
+    let shows = move |control: &'static str| move || visible.with(|v| v.shows(control));
+    let any_setting = move || visible.with(|v| settings::SETTINGS.iter().any(|s| v.shows(s)));
+    // An embedding page may ask for some panels only (`panels=topology,charts`).
+    let embed = use_context::<crate::embed::Bridge>()
+        .map(|b| b.options())
+        .unwrap_or_default();
+    let (topology, charts, controls) = (
+        embed.shows("topology"),
+        embed.shows("charts"),
+        embed.shows("controls"),
+    );
     view! {
         <div class="playground" data-testid="playground">
             <RunControls />
-            <Scrubber />
-            <div class="topologies">
+            <Show when=shows("scrubber")><Scrubber /></Show>
+            <div class="topologies" hidden=!topology>
                 <Topology design=engine::Design::Sync />
                 <div class="event-side">
                     <Topology design=engine::Design::Event />
-                    <BrokerView />
+                    <Show when=shows("broker")><BrokerView /></Show>
                 </div>
             </div>
-            <div class="workbench">
-                <div class="levers">
-                    <FaultPanel />
-                    <SettingsPanel />
+            <div class="workbench" class:no-levers=!controls>
+                <div class="levers" hidden=!controls>
+                    <Show when=shows("faults")><FaultPanel /></Show>
+                    <Show when=any_setting><SettingsPanel /></Show>
                 </div>
-                <div class="charts">
+                <div class="charts" hidden=!charts>
                     {ChartKind::ALL.into_iter().map(|kind| view! { <ChartPanel kind=kind /> }).collect_view()}
                 </div>
             </div>
-            <Inspector />
-            <ImportExport />
-            <PerfPanel />
+            <Show when=shows("inspector")><Inspector /></Show>
+            <Show when=shows("export")><ImportExport /></Show>
+            <Show when=move || visible.with(Visible::is_sandbox)><PerfPanel /></Show>
         </div>
     }
 }

@@ -5,9 +5,9 @@ use engine::scenario::{CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, 
 use engine::{ControlAction, Scenario};
 use leptos::prelude::*;
 
-use super::Playground;
 use super::state::Notice;
 use super::topology::service_title;
+use super::{Playground, Visible};
 
 /// Reads a setting from the effective scenario of a design, tracking the current frame so
 /// controls follow rewinds and replays.
@@ -39,9 +39,50 @@ fn number_in(text: &str, label: &str, min: f64, max: f64) -> Result<f64, String>
     }
 }
 
+const EVENT_SETTINGS: [&str; 8] = [
+    "idempotent-consumers",
+    "idempotent-producer",
+    "version-checks",
+    "partition-key",
+    "partitions",
+    "consumers",
+    "commit-policy",
+    "dead-letter",
+];
+const SYNC_SETTINGS: [&str; 6] = [
+    "sync-style",
+    "timeout",
+    "retries",
+    "idempotency-keys",
+    "circuit-breaker",
+    "bulkhead",
+];
+
+/// Every setting id this panel can show.
+pub const SETTINGS: [&str; 15] = [
+    "arrival-rate",
+    "idempotent-consumers",
+    "idempotent-producer",
+    "version-checks",
+    "partition-key",
+    "partitions",
+    "consumers",
+    "commit-policy",
+    "dead-letter",
+    "sync-style",
+    "timeout",
+    "retries",
+    "idempotency-keys",
+    "circuit-breaker",
+    "bulkhead",
+];
+
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let playground = expect_context::<Playground>();
+    let visible = expect_context::<Signal<Visible>>();
+    let vis = move |id: &'static str| move || visible.with(|v| v.shows(id));
+    let any = move |ids: &[&str]| visible.with(|v| ids.iter().any(|id| v.shows(id)));
     let act = move |result: Result<ControlAction, String>| match result {
         Ok(action) => playground.apply(action),
         Err(message) => playground.notice.set(Some(Notice::Error {
@@ -76,107 +117,137 @@ pub fn SettingsPanel() -> impl IntoView {
     view! {
         <section class="panel settings" data-testid="settings-panel">
             <h2>"Levers"</h2>
-            <fieldset>
+            <fieldset hidden=move || !any(&["arrival-rate"])>
                 <legend>"Traffic"</legend>
-                <label class="field">
-                    <span>"Arrival rate (orders/s)"</span>
-                    <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
-                        on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
-                </label>
+                <Show when=vis("arrival-rate")>
+                    <label class="field">
+                        <span>"Arrival rate (orders/s)"</span>
+                        <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
+                            on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
+                    </label>
+                </Show>
             </fieldset>
-            <fieldset>
+            <fieldset hidden=move || !any(&EVENT_SETTINGS)>
                 <legend>"Event-driven"</legend>
-                {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
-                {checkbox(playground, "Idempotent producer", "idempotent-producer", idempotent_producer, |enabled| ControlAction::SetIdempotentProducer { enabled })}
-                {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
-                <label class="field">
-                    <span>"Partition key"</span>
-                    <select data-testid="partition-key" on:change=move |e| {
-                        let key = match event_target_value(&e).as_str() { "customer" => PartitionKey::CustomerId, "none" => PartitionKey::None, _ => PartitionKey::OrderId };
-                        act(Ok(ControlAction::SetPartitionKey { key }));
-                    }>
-                        <option value="order" selected=move || key() == PartitionKey::OrderId>"order id"</option>
-                        <option value="customer" selected=move || key() == PartitionKey::CustomerId>"customer id"</option>
-                        <option value="none" selected=move || key() == PartitionKey::None>"none (round-robin)"</option>
-                    </select>
-                </label>
-                <label class="field">
-                    <span>"Partitions"</span>
-                    <input type="text" inputmode="numeric" data-testid="partitions" prop:value=move || partitions().to_string()
-                        on:change=move |e| act(number_in(&event_target_value(&e), "partitions", 1.0, 256.0).and_then(|p| {
-                            let p = p as u32;
-                            if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
-                        })) />
-                </label>
-                <label class="field">
-                    <span>{move || format!("Consumers of {}", service_title(playground.selected.get()))}</span>
-                    <input type="text" inputmode="numeric" data-testid="consumers" prop:value=move || consumers().map(|c| c.to_string()).unwrap_or_default()
-                        on:change=move |e| act(number_in(&event_target_value(&e), "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 })) />
-                </label>
-                <label class="field">
-                    <span>"Commit offsets"</span>
-                    <select data-testid="commit-policy" on:change=move |e| {
-                        let policy = match event_target_value(&e).as_str() { "before" => CommitPolicy::BeforeProcessing, "periodic" => CommitPolicy::Periodic, _ => CommitPolicy::AfterProcessing };
-                        act(Ok(ControlAction::SetCommitPolicy { policy }));
-                    }>
-                        <option value="after" selected=move || commit() == CommitPolicy::AfterProcessing>"after processing (at least once)"</option>
-                        <option value="before" selected=move || commit() == CommitPolicy::BeforeProcessing>"before processing (at most once)"</option>
-                        <option value="periodic" selected=move || commit() == CommitPolicy::Periodic>"periodically"</option>
-                    </select>
-                </label>
-                <label class="field">
-                    <span>"Poison records"</span>
-                    <select data-testid="dead-letter" on:change=move |e| {
-                        let after = event_target_value(&e).parse::<u32>().ok();
-                        act(Ok(ControlAction::SetDeadLetter { after }));
-                    }>
-                        <option value="block" selected=move || dead_letter().is_none()>"block the partition"</option>
-                        {[1u32, 3, 5].into_iter().map(|n| view! {
-                            <option value=n.to_string() selected=move || dead_letter() == Some(n)>{format!("dead-letter after {n} failures")}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
+                <Show when=vis("idempotent-consumers")>
+                    {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
+                </Show>
+                <Show when=vis("idempotent-producer")>
+                    {checkbox(playground, "Idempotent producer", "idempotent-producer", idempotent_producer, |enabled| ControlAction::SetIdempotentProducer { enabled })}
+                </Show>
+                <Show when=vis("version-checks")>
+                    {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
+                </Show>
+                <Show when=vis("partition-key")>
+                    <label class="field">
+                        <span>"Partition key"</span>
+                        <select data-testid="partition-key" on:change=move |e| {
+                            let key = match event_target_value(&e).as_str() { "customer" => PartitionKey::CustomerId, "none" => PartitionKey::None, _ => PartitionKey::OrderId };
+                            act(Ok(ControlAction::SetPartitionKey { key }));
+                        }>
+                            <option value="order" selected=move || key() == PartitionKey::OrderId>"order id"</option>
+                            <option value="customer" selected=move || key() == PartitionKey::CustomerId>"customer id"</option>
+                            <option value="none" selected=move || key() == PartitionKey::None>"none (round-robin)"</option>
+                        </select>
+                    </label>
+                </Show>
+                <Show when=vis("partitions")>
+                    <label class="field">
+                        <span>"Partitions"</span>
+                        <input type="text" inputmode="numeric" data-testid="partitions" prop:value=move || partitions().to_string()
+                            on:change=move |e| act(number_in(&event_target_value(&e), "partitions", 1.0, 256.0).and_then(|p| {
+                                let p = p as u32;
+                                if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
+                            })) />
+                    </label>
+                </Show>
+                <Show when=vis("consumers")>
+                    <label class="field">
+                        <span>{move || format!("Consumers of {}", service_title(playground.selected.get()))}</span>
+                        <input type="text" inputmode="numeric" data-testid="consumers" prop:value=move || consumers().map(|c| c.to_string()).unwrap_or_default()
+                            on:change=move |e| act(number_in(&event_target_value(&e), "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 })) />
+                    </label>
+                </Show>
+                <Show when=vis("commit-policy")>
+                    <label class="field">
+                        <span>"Commit offsets"</span>
+                        <select data-testid="commit-policy" on:change=move |e| {
+                            let policy = match event_target_value(&e).as_str() { "before" => CommitPolicy::BeforeProcessing, "periodic" => CommitPolicy::Periodic, _ => CommitPolicy::AfterProcessing };
+                            act(Ok(ControlAction::SetCommitPolicy { policy }));
+                        }>
+                            <option value="after" selected=move || commit() == CommitPolicy::AfterProcessing>"after processing (at least once)"</option>
+                            <option value="before" selected=move || commit() == CommitPolicy::BeforeProcessing>"before processing (at most once)"</option>
+                            <option value="periodic" selected=move || commit() == CommitPolicy::Periodic>"periodically"</option>
+                        </select>
+                    </label>
+                </Show>
+                <Show when=vis("dead-letter")>
+                    <label class="field">
+                        <span>"Poison records"</span>
+                        <select data-testid="dead-letter" on:change=move |e| {
+                            let after = event_target_value(&e).parse::<u32>().ok();
+                            act(Ok(ControlAction::SetDeadLetter { after }));
+                        }>
+                            <option value="block" selected=move || dead_letter().is_none()>"block the partition"</option>
+                            {[1u32, 3, 5].into_iter().map(|n| view! {
+                                <option value=n.to_string() selected=move || dead_letter() == Some(n)>{format!("dead-letter after {n} failures")}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
             </fieldset>
-            <fieldset>
+            <fieldset hidden=move || !any(&SYNC_SETTINGS)>
                 <legend>"Synchronous"</legend>
-                <label class="field">
-                    <span>"Call style"</span>
-                    <select data-testid="sync-style" on:change=move |e| {
-                        let style = if event_target_value(&e) == "nested" { SyncStyle::Nested } else { SyncStyle::Orchestrated };
-                        act(Ok(ControlAction::SetSyncStyle { style }));
-                    }>
-                        <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (gateway calls each)"</option>
-                        <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
-                    </select>
-                </label>
-                <label class="field">
-                    <span>"Timeout (ms, empty: wait forever)"</span>
-                    <input type="text" inputmode="decimal" data-testid="timeout" prop:value=move || timeout().map(|t| t.to_string()).unwrap_or_default()
-                        on:change=move |e| {
-                            let text = event_target_value(&e);
-                            if text.trim().is_empty() { act(Ok(ControlAction::SetTimeout { timeout_ms: None })) }
-                            else { act(number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) })) }
-                        } />
-                </label>
-                <RetryFields retries=Signal::derive(retries) act=act />
-                {checkbox(playground, "Idempotency keys on payments", "idempotency-keys", idempotency_keys, |enabled| ControlAction::SetIdempotencyKeys { enabled })}
-                <label class="toggle">
-                    <input type="checkbox" data-testid="circuit-breaker" prop:checked=move || breaker().is_some()
-                        on:change=move |e| act(Ok(ControlAction::SetCircuitBreaker { breaker: event_target_checked(&e).then(CircuitBreaker::default) })) />
-                    <span>{move || match breaker() {
-                        Some(b) => format!("Circuit breaker (opens after {} failures for {} ms)", b.failure_threshold, b.open_ms),
-                        None => "Circuit breaker".to_string(),
-                    }}</span>
-                </label>
-                <label class="field">
-                    <span>"Bulkhead (calls per service, empty: none)"</span>
-                    <input type="text" inputmode="numeric" data-testid="bulkhead" prop:value=move || bulkhead().map(|b| b.to_string()).unwrap_or_default()
-                        on:change=move |e| {
-                            let text = event_target_value(&e);
-                            if text.trim().is_empty() { act(Ok(ControlAction::SetBulkhead { limit: None })) }
-                            else { act(number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) })) }
-                        } />
-                </label>
+                <Show when=vis("sync-style")>
+                    <label class="field">
+                        <span>"Call style"</span>
+                        <select data-testid="sync-style" on:change=move |e| {
+                            let style = if event_target_value(&e) == "nested" { SyncStyle::Nested } else { SyncStyle::Orchestrated };
+                            act(Ok(ControlAction::SetSyncStyle { style }));
+                        }>
+                            <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (gateway calls each)"</option>
+                            <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
+                        </select>
+                    </label>
+                </Show>
+                <Show when=vis("timeout")>
+                    <label class="field">
+                        <span>"Timeout (ms, empty: wait forever)"</span>
+                        <input type="text" inputmode="decimal" data-testid="timeout" prop:value=move || timeout().map(|t| t.to_string()).unwrap_or_default()
+                            on:change=move |e| {
+                                let text = event_target_value(&e);
+                                if text.trim().is_empty() { act(Ok(ControlAction::SetTimeout { timeout_ms: None })) }
+                                else { act(number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) })) }
+                            } />
+                    </label>
+                </Show>
+                <Show when=vis("retries")>
+                    <RetryFields retries=Signal::derive(retries) act=act />
+                </Show>
+                <Show when=vis("idempotency-keys")>
+                    {checkbox(playground, "Idempotency keys on payments", "idempotency-keys", idempotency_keys, |enabled| ControlAction::SetIdempotencyKeys { enabled })}
+                </Show>
+                <Show when=vis("circuit-breaker")>
+                    <label class="toggle">
+                        <input type="checkbox" data-testid="circuit-breaker" prop:checked=move || breaker().is_some()
+                            on:change=move |e| act(Ok(ControlAction::SetCircuitBreaker { breaker: event_target_checked(&e).then(CircuitBreaker::default) })) />
+                        <span>{move || match breaker() {
+                            Some(b) => format!("Circuit breaker (opens after {} failures for {} ms)", b.failure_threshold, b.open_ms),
+                            None => "Circuit breaker".to_string(),
+                        }}</span>
+                    </label>
+                </Show>
+                <Show when=vis("bulkhead")>
+                    <label class="field">
+                        <span>"Bulkhead (calls per service, empty: none)"</span>
+                        <input type="text" inputmode="numeric" data-testid="bulkhead" prop:value=move || bulkhead().map(|b| b.to_string()).unwrap_or_default()
+                            on:change=move |e| {
+                                let text = event_target_value(&e);
+                                if text.trim().is_empty() { act(Ok(ControlAction::SetBulkhead { limit: None })) }
+                                else { act(number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) })) }
+                            } />
+                    </label>
+                </Show>
             </fieldset>
         </section>
     }

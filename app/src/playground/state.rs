@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use super::Run;
 use crate::hooks::{SimClock, use_sim_clock};
+use crate::share::SharedRun;
 
 /// Playback speeds offered, as multiples of real time.
 /// How often slow views (tables, lists) refresh while playing.
@@ -71,16 +72,55 @@ pub struct Playground {
     pub selected: RwSignal<ServiceId>,
     pub pinned: RwSignal<Option<u64>>,
     pub notice: RwSignal<Option<Notice>>,
+    /// Why the run may not start yet (a lesson asks for a prediction first).
+    pub locked: RwSignal<Option<String>>,
     pub reduced_motion: Signal<bool>,
     clock: SimClock,
     stats: StoredValue<FrameStats, LocalStorage>,
     buckets_seen: StoredValue<usize>,
+    /// The scenario this view starts from; a link carries the scenario only when it differs.
+    base: StoredValue<Scenario>,
     last_tick_ms: StoredValue<f64>,
 }
 
 impl Playground {
     pub fn new(scenario: Scenario, seed: u64, options: PlaygroundOptions) -> Playground {
-        let run = Run::new(scenario, seed);
+        Playground::from_run(Run::new(scenario.clone(), seed), scenario, options)
+    }
+
+    /// Starts from a shared link when there is a valid one in the URL, else from `scenario`.
+    /// A bad link is explained in the page and the usual run is shown instead.
+    pub fn from_link(
+        scenario: Scenario,
+        seed: u64,
+        link: Option<String>,
+        options: PlaygroundOptions,
+    ) -> Playground {
+        let shared = link.map(|payload| SharedRun::decode(&payload));
+        let (run, problem) = match shared {
+            Some(Ok(shared)) => {
+                let mut run = Run::with_actions(
+                    shared.scenario.unwrap_or_else(|| scenario.clone()),
+                    shared.seed,
+                    shared.actions,
+                );
+                run.advance_to(shared.at);
+                (run, None)
+            }
+            Some(Err(problem)) => (Run::new(scenario.clone(), seed), Some(problem)),
+            None => (Run::new(scenario.clone(), seed), None),
+        };
+        let playground = Playground::from_run(run, scenario, options);
+        if let Some(problem) = problem {
+            playground.notice.set(Some(Notice::Error {
+                title: "This link could not be opened; showing the usual start instead".into(),
+                details: vec![problem],
+            }));
+        }
+        playground
+    }
+
+    fn from_run(run: Run, base: Scenario, options: PlaygroundOptions) -> Playground {
         let view = RwSignal::new_local(FrameView::of(&run));
         let run = StoredValue::new_local(run);
         let this_cell: StoredValue<Option<Playground>, LocalStorage> = StoredValue::new_local(None);
@@ -99,13 +139,27 @@ impl Playground {
             selected: RwSignal::new(ServiceId::Payment),
             pinned: RwSignal::new(None),
             notice: RwSignal::new(None),
+            locked: RwSignal::new(None),
             reduced_motion: Signal::derive(prefers_reduced_motion),
             clock,
             stats: StoredValue::new_local(FrameStats::default()),
             buckets_seen: StoredValue::new(0),
+            base: StoredValue::new(base),
             last_tick_ms: StoredValue::new(f64::NEG_INFINITY),
         };
         this_cell.set_value(Some(playground));
+        // A host page drives whichever playground is on screen.
+        if let Some(bridge) = use_context::<crate::embed::Bridge>() {
+            bridge.active.set(Some(playground));
+            on_cleanup(move || {
+                if bridge
+                    .active
+                    .with_untracked(|a| a.is_some_and(|a| a.run == playground.run))
+                {
+                    bridge.active.set(None);
+                }
+            });
+        }
         if options.autoplay {
             clock.resume();
         }
@@ -173,6 +227,10 @@ impl Playground {
     }
 
     pub fn play(&self) {
+        if let Some(reason) = self.locked.get_untracked() {
+            self.notice.set(Some(Notice::Info(reason)));
+            return;
+        }
         if self.run.with_value(Run::at_end) {
             self.notice.set(Some(Notice::Info(
                 "The run has reached its end. Reset or rewind to play again.".into(),
@@ -196,6 +254,9 @@ impl Playground {
 
     /// Advances by one metrics bucket while paused.
     pub fn step(&self) {
+        if self.locked.with_untracked(Option::is_some) {
+            return self.play();
+        }
         self.pause();
         self.update(|run| {
             let bucket = SimTime::from_millis_f64(run.scenario().metrics.bucket_ms);
@@ -204,6 +265,9 @@ impl Playground {
     }
 
     pub fn jump_to_end(&self) {
+        if self.locked.with_untracked(Option::is_some) {
+            return self.play();
+        }
         self.pause();
         self.update(|run| run.advance_to(run.end()));
     }
@@ -229,6 +293,23 @@ impl Playground {
         self.pause();
         self.update(|run| *run = Run::new(scenario, seed));
         self.pinned.set(None);
+    }
+
+    /// The run as it stands, packed for a link.
+    pub fn shared_run(&self) -> SharedRun {
+        self.run.with_value(|run| {
+            let now = run.now();
+            let actions = run
+                .timeline()
+                .iter()
+                .filter(|a| a.at <= now)
+                .cloned()
+                .collect();
+            let scenario = self
+                .base
+                .with_value(|base| (run.scenario() != base).then(|| run.scenario().clone()));
+            SharedRun::new(run.seed(), now, actions, scenario)
+        })
     }
 
     /// Keeps the full trace of `order` in both designs. An order that already went by is

@@ -1,0 +1,311 @@
+//! Embedding: `?embed` gives a compact page for an `<iframe>`, and a `postMessage` API lets the
+//! host page drive it (play, pause, reset, seek, speed, faults and toggles, lesson steps) and
+//! hear back (ready, time, goal status, step completed). Every incoming message is checked
+//! against the schema; anything unknown or malformed is answered with an `error` event, and
+//! with `origins=…` only the listed host origins are heard at all.
+
+use engine::{ControlAction, SimTime};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::playground::Playground;
+use crate::route::Route;
+
+/// Protocol version, sent with `ready`.
+pub const PROTOCOL: u32 = 1;
+const MAX_MESSAGE_CHARS: usize = 16 * 1024;
+
+/// How the page was opened: from its query string, `?embed&origins=https://a.example,…`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EmbedOptions {
+    pub embedded: bool,
+    pub allowed_origins: Vec<String>,
+    /// Panels to show in embed mode (`panels=text,topology,charts,controls`); empty: all.
+    pub panels: Vec<String>,
+}
+
+impl EmbedOptions {
+    pub fn from_search(search: &str) -> EmbedOptions {
+        let mut options = EmbedOptions::default();
+        for pair in search
+            .trim_start_matches('?')
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let list = || {
+                value
+                    .split(',')
+                    .map(decode)
+                    .filter(|v| !v.is_empty())
+                    .collect::<Vec<_>>()
+            };
+            match key {
+                "embed" => options.embedded = true,
+                "origins" => options.allowed_origins = list(),
+                "panels" => options.panels = list(),
+                _ => {}
+            }
+        }
+        options
+    }
+
+    pub fn shows(&self, panel: &str) -> bool {
+        !self.embedded || self.panels.is_empty() || self.panels.iter().any(|p| p == panel)
+    }
+
+    fn hears(&self, origin: &str) -> bool {
+        self.allowed_origins.is_empty() || self.allowed_origins.iter().any(|o| o == origin)
+    }
+}
+
+fn decode(text: &str) -> String {
+    web_sys::js_sys::decode_uri_component(text)
+        .map(String::from)
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// Messages a host page may send.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Command {
+    Play,
+    Pause,
+    Reset,
+    /// Move to this simulated time (replaying, as the scrubber does).
+    Seek {
+        seconds: f64,
+    },
+    Speed {
+        value: f64,
+    },
+    /// A fault or toggle, in the engine's `ControlAction` form.
+    Apply {
+        action: ControlAction,
+    },
+    Goto {
+        lesson: String,
+        step: usize,
+    },
+}
+
+/// The fields each command may carry.
+fn command_fields(kind: Option<&serde_json::Value>) -> &'static [&'static str] {
+    match kind.and_then(|k| k.as_str()) {
+        Some("seek") => &["type", "seconds"],
+        Some("speed") => &["type", "value"],
+        Some("apply") => &["type", "action"],
+        Some("goto") => &["type", "lesson", "step"],
+        _ => &["type"],
+    }
+}
+
+/// Messages the page sends to its host.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    Ready {
+        protocol: u32,
+        route: String,
+    },
+    Time {
+        seconds: f64,
+        playing: bool,
+    },
+    Goal {
+        lesson: String,
+        step: usize,
+        met: bool,
+        missing: Vec<String>,
+    },
+    StepCompleted {
+        lesson: String,
+        step: usize,
+    },
+    Error {
+        message: String,
+    },
+}
+
+/// Parses a host's message: a JSON string or an object.
+pub fn parse_command(data: &str) -> Result<Command, String> {
+    if data.len() > MAX_MESSAGE_CHARS {
+        return Err(format!(
+            "message of {} characters is too long (at most {MAX_MESSAGE_CHARS})",
+            data.len()
+        ));
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(data).map_err(|e| format!("not a command: {e}"))?;
+    // serde cannot refuse extra fields on tagged variants without any: check by hand.
+    let extra = value.as_object().map(|o| {
+        o.keys()
+            .filter(|k| !command_fields(o.get("type")).contains(&k.as_str()))
+            .cloned()
+            .collect::<Vec<_>>()
+    });
+    if let Some(extra) = extra.filter(|e| !e.is_empty()) {
+        return Err(format!(
+            "not a command: unknown field(s) {}",
+            extra.join(", ")
+        ));
+    }
+    let command: Command =
+        serde_json::from_value(value).map_err(|e| format!("not a command: {e}"))?;
+    match &command {
+        Command::Seek { seconds } if !seconds.is_finite() || *seconds < 0.0 => {
+            Err(format!("seek: seconds must be a number ≥ 0, got {seconds}"))
+        }
+        Command::Speed { value } if !value.is_finite() || !(0.1..=100.0).contains(value) => {
+            Err(format!("speed: value must be from 0.1 to 100, got {value}"))
+        }
+        Command::Goto { step, .. } if *step == 0 => Err("goto: steps count from 1".into()),
+        _ => Ok(command),
+    }
+}
+
+/// The link between the page and its host, shared through context.
+#[derive(Clone, Copy)]
+pub struct Bridge {
+    options: StoredValue<EmbedOptions>,
+    /// The playground on screen, which commands drive.
+    pub active: RwSignal<Option<Playground>, LocalStorage>,
+}
+
+impl Bridge {
+    pub fn new(options: EmbedOptions) -> Bridge {
+        let bridge = Bridge {
+            options: StoredValue::new(options),
+            active: RwSignal::new_local(None),
+        };
+        if bridge.is_embedded() {
+            let listener =
+                window_event_listener(leptos::ev::message, move |event| bridge.receive(&event));
+            on_cleanup(move || listener.remove());
+            // Time, a few times a second while something plays.
+            Effect::new(move |_| {
+                if let Some(playground) = bridge.active.get() {
+                    playground.ticker.track();
+                    let (seconds, playing) = (
+                        playground.view.with_untracked(|v| v.now.as_secs_f64()),
+                        playground.playing.get_untracked(),
+                    );
+                    bridge.emit(&Event::Time { seconds, playing });
+                }
+            });
+        }
+        bridge
+    }
+
+    pub fn options(&self) -> EmbedOptions {
+        self.options.get_value()
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.options.with_value(|o| o.embedded)
+    }
+
+    /// Sends `event` to the host page (to each allowed origin, or to any when none is listed).
+    pub fn emit(&self, event: &Event) {
+        if !self.is_embedded() {
+            return;
+        }
+        let Some(parent) = host() else { return };
+        let Ok(message) = serde_json::to_string(event) else {
+            return;
+        };
+        let message =
+            web_sys::js_sys::JSON::parse(&message).unwrap_or_else(|_| message.as_str().into());
+        let origins = self.options.with_value(|o| o.allowed_origins.clone());
+        if origins.is_empty() {
+            let _ = parent.post_message(&message, "*");
+        }
+        for origin in origins {
+            let _ = parent.post_message(&message, &origin);
+        }
+    }
+
+    fn receive(&self, event: &web_sys::MessageEvent) {
+        // Only the framing page gives commands; never react to our own messages.
+        let from_host = match (event.source(), host()) {
+            (Some(source), Some(host)) => {
+                web_sys::js_sys::Object::is(source.as_ref(), host.as_ref())
+            }
+            _ => false,
+        };
+        if !from_host {
+            return;
+        }
+        let origin = event.origin();
+        if !self.options.with_value(|o| o.hears(&origin)) {
+            web_sys::console::warn_1(&format!("Sync or Stream ignored a message from {origin}, which is not among the allowed origins").into());
+            return;
+        }
+        let data = event.data();
+        let text = data
+            .as_string()
+            .or_else(|| {
+                web_sys::js_sys::JSON::stringify(&data)
+                    .ok()
+                    .map(String::from)
+            })
+            .unwrap_or_default();
+        match parse_command(&text) {
+            Ok(command) => {
+                if let Err(message) = self.run(command) {
+                    self.emit(&Event::Error { message });
+                }
+            }
+            Err(message) => self.emit(&Event::Error { message }),
+        }
+    }
+
+    fn run(&self, command: Command) -> Result<(), String> {
+        if let Command::Goto { lesson, step } = &command {
+            let _ = window().location().set_hash(
+                &Route::Lesson {
+                    id: lesson.clone(),
+                    step: *step,
+                }
+                .href(),
+            );
+            return Ok(());
+        }
+        let playground = self
+            .active
+            .get_untracked()
+            .ok_or("nothing to drive on this page")?;
+        match command {
+            // A presenter driving the page decides when it runs, prediction or not.
+            Command::Play => {
+                playground.locked.set(None);
+                playground.play();
+            }
+            Command::Pause => playground.pause(),
+            Command::Reset => playground.reset(),
+            Command::Seek { seconds } => playground.seek(SimTime::from_secs_f64(seconds)),
+            Command::Speed { value } => playground.speed.set(value),
+            Command::Apply { action } => playground.apply(action),
+            Command::Goto { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+/// The `<iframe>` snippet for the page as it stands.
+pub fn embed_code(link: &str) -> String {
+    let (before_hash, hash) = link.split_once('#').unwrap_or((link, ""));
+    let separator = if before_hash.contains('?') { "&" } else { "?" };
+    let src = format!("{before_hash}{separator}embed#{hash}");
+    format!(
+        "<iframe src=\"{}\" title=\"Sync or Stream\" width=\"960\" height=\"540\" style=\"border:0;max-width:100%\" loading=\"lazy\"></iframe>",
+        src.replace('"', "&quot;")
+    )
+}
+
+/// The page that frames this one, if any (a top-level page is its own parent).
+fn host() -> Option<web_sys::Window> {
+    let parent = window().parent().ok().flatten()?;
+    let same = web_sys::js_sys::Object::is(parent.as_ref(), window().as_ref());
+    (!same).then_some(parent)
+}

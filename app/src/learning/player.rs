@@ -1,0 +1,376 @@
+//! One lesson step: its text beside the playground (showing only the step's controls), a
+//! prediction locked in before the run, the goal's live status, hints, and Back/Next.
+
+use leptos::prelude::*;
+use lessons::{GoalStatus, Lesson, Step};
+
+use super::{CUSTOM_ID, Library};
+use crate::playground::{Playground, PlaygroundOptions, PlaygroundView, Visible};
+use crate::route::Route;
+
+#[component]
+pub fn LessonPlayer(id: String, step: usize) -> impl IntoView {
+    let library = expect_context::<Library>();
+    let Some(lesson) = library.lesson(&id) else {
+        let missing = if id == CUSTOM_ID {
+            "No lesson file is open: open one from the lesson list.".to_string()
+        } else {
+            format!("There is no lesson “{id}”.")
+        };
+        return view! {
+            <section class="page" data-testid="not-found">
+                <h1>"Lesson not found"</h1>
+                <p>{missing}</p>
+                <a href="#/">"See all lessons"</a>
+            </section>
+        }
+        .into_any();
+    };
+    let count = lesson.steps.len();
+    let index = step.clamp(1, count.max(1)) - 1;
+    let Some(current) = lesson.steps.get(index).cloned() else {
+        return view! { <p>"This lesson has no steps."</p> }.into_any();
+    };
+    if id != CUSTOM_ID {
+        library
+            .progress
+            .update(|p| p.update(&id, |l| l.last_step = index));
+    }
+    let link = crate::route::fragment_param(&window().location().hash().unwrap_or_default(), "run");
+    let playground = Playground::from_link(
+        current.scenario.clone(),
+        lesson.seed,
+        link,
+        PlaygroundOptions { autoplay: false },
+    );
+    let visible = Visible::only(current.controls.clone(), current.fault_kinds.clone());
+
+    // Arrow keys move between steps unless the learner is typing or choosing.
+    let go = {
+        let id = id.clone();
+        move |to: usize| {
+            if (1..=count).contains(&to) {
+                let _ = window().location().set_hash(
+                    &Route::Lesson {
+                        id: id.clone(),
+                        step: to,
+                    }
+                    .href(),
+                );
+            }
+        }
+    };
+    let keys = {
+        let go = go.clone();
+        window_event_listener(leptos::ev::keydown, move |event| {
+            let typing = event
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+            if typing || event.alt_key() || event.ctrl_key() || event.meta_key() {
+                return;
+            }
+            match event.key().as_str() {
+                "ArrowRight" => go(index + 2),
+                "ArrowLeft" if index > 0 => go(index),
+                _ => {}
+            }
+        })
+    };
+    on_cleanup(move || keys.remove());
+
+    let next = library.next_after(&id);
+    let embed_text =
+        use_context::<crate::embed::Bridge>().is_none_or(|b| b.options().shows("text"));
+    view! {
+        <div class="lesson-layout" data-testid="lesson-player">
+            <article class="lesson-text" hidden=!embed_text>
+                <p class="eyebrow">
+                    <a href="#/">"Lessons"</a>
+                    " · "
+                    {lesson.title.clone()}
+                </p>
+                <StepProgress lesson=lesson.clone() index=index />
+                <h1 data-testid="step-title">{current.title.clone()}</h1>
+                <div class="markdown" data-testid="step-text" inner_html=current.html.clone()></div>
+                <PredictionBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
+                <GoalBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
+                <Hints hints=current.hints.clone() />
+                {(index + 1 == count).then(|| view! { <Finish next=next.clone() /> })}
+                <nav class="step-nav" aria-label="Steps">
+                    <a
+                        class="button"
+                        href=Route::Lesson { id: id.clone(), step: index.max(1) }.href()
+                        aria-disabled=(index == 0).to_string()
+                        data-testid="step-back"
+                    >"← Back"</a>
+                    <span class="muted">{format!("{} / {count}", index + 1)}</span>
+                    <a
+                        class="button primary"
+                        href=Route::Lesson { id: id.clone(), step: (index + 2).min(count) }.href()
+                        aria-disabled=(index + 1 == count).to_string()
+                        data-testid="step-next"
+                    >"Next →"</a>
+                </nav>
+            </article>
+            <div class="lesson-playground">
+                <PlaygroundView playground=playground visible=visible />
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn StepProgress(lesson: Lesson, index: usize) -> impl IntoView {
+    let library = expect_context::<Library>();
+    let id = lesson.id.clone();
+    let count = lesson.steps.len();
+    let dots = lesson
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let id = id.clone();
+            let done = move || library.progress.with(|p| p.lesson(&id).steps_done.contains(&i));
+            let class = move || format!("step-dot{}{}", if i == index { " current" } else { "" }, if done() { " done" } else { "" });
+            view! {
+                <li class=class>
+                    <a href=Route::Lesson { id: lesson.id.clone(), step: i + 1 }.href() aria-current=(i == index).then_some("step") title=step.title.clone()>
+                        <span class="sr-only">{format!("Step {}: {}", i + 1, step.title)}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="step-progress" data-testid="step-progress">
+            <span>{format!("Step {} of {count}", index + 1)}</span>
+            <ol class="step-dots">{dots}</ol>
+        </div>
+    }
+}
+
+/// Multiple choice, locked in before the run may start; then every choice's explanation.
+#[component]
+fn PredictionBox(
+    lesson_id: String,
+    index: usize,
+    step: Step,
+    playground: Playground,
+) -> impl IntoView {
+    let library = expect_context::<Library>();
+    let Some(prediction) = step.prediction.clone() else {
+        return ().into_any();
+    };
+    let stored = {
+        let id = lesson_id.clone();
+        library
+            .progress
+            .with_untracked(|p| p.lesson(&id).predictions.get(&index).copied())
+    };
+    let locked_in = RwSignal::new(stored);
+    let chosen = RwSignal::new(stored);
+    if stored.is_none() {
+        playground.locked.set(Some(
+            "Make your prediction first: the run starts once your answer is locked in.".into(),
+        ));
+    }
+    let lock = {
+        let id = lesson_id.clone();
+        move |_| {
+            if let Some(choice) = chosen.get_untracked() {
+                locked_in.set(Some(choice));
+                playground.locked.set(None);
+                if id != CUSTOM_ID {
+                    library.progress.update(|p| {
+                        p.update(&id, |l| {
+                            l.predictions.insert(index, choice);
+                        })
+                    });
+                }
+            }
+        }
+    };
+    let name = format!("prediction-{index}");
+    let answer = prediction.answer;
+    let choices = prediction
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let explain = choice.explain.clone();
+            let verdict = move || {
+                locked_in.get().map(|mine| {
+                    let label = match (i == answer, i == mine) {
+                        (true, true) => "Your answer, and right. ",
+                        (true, false) => "The right answer. ",
+                        (false, true) => "Your answer. ",
+                        (false, false) => "",
+                    };
+                    view! { <p class="explain" class:right=i == answer><strong>{label}</strong>{explain.clone()}</p> }
+                })
+            };
+            view! {
+                <li>
+                    <label class="choice">
+                        <input
+                            type="radio"
+                            name=name.clone()
+                            value=i.to_string()
+                            data-testid=format!("choice-{i}")
+                            prop:checked=move || chosen.get() == Some(i)
+                            disabled=move || locked_in.get().is_some()
+                            on:change=move |_| chosen.set(Some(i))
+                        />
+                        <span>{choice.text.clone()}</span>
+                    </label>
+                    {verdict}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="prediction" data-testid="prediction">
+            <legend>"Predict: " {prediction.question.clone()}</legend>
+            <ul class="choices">{choices}</ul>
+            <Show when=move || locked_in.get().is_none()>
+                <button type="button" class="primary" data-testid="lock-in" disabled=move || chosen.get().is_none() on:click=lock.clone()>
+                    "Lock in my answer"
+                </button>
+            </Show>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// What the step asks for, checked by the engine as the run goes; met once is done.
+#[component]
+fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) -> impl IntoView {
+    let library = expect_context::<Library>();
+    let Some(goal) = step.goal.clone() else {
+        // A step without a goal is done once it has been seen.
+        if lesson_id != CUSTOM_ID {
+            library.progress.update(|p| {
+                p.update(&lesson_id, |l| {
+                    l.steps_done.insert(index);
+                })
+            });
+        }
+        return ().into_any();
+    };
+    let status = RwSignal::new(None::<GoalStatus>);
+    let met_once = RwSignal::new(
+        library
+            .progress
+            .with_untracked(|p| p.lesson(&lesson_id).steps_done.contains(&index)),
+    );
+    let bridge = use_context::<crate::embed::Bridge>();
+    // The host page hears of each change of the goal's status, and once when this run meets it.
+    let last_sent = StoredValue::new(None::<bool>);
+    let evaluate = {
+        let goal = goal.clone();
+        move |_: Option<()>| {
+            playground.ticker.track();
+            let now = playground.with_run(|run| goal.evaluate(run.comparison()));
+            if let Some(bridge) = bridge
+                && last_sent.get_value() != Some(now.met)
+            {
+                last_sent.set_value(Some(now.met));
+                let missing = now
+                    .checks
+                    .iter()
+                    .filter(|c| !c.met)
+                    .map(|c| c.text.clone())
+                    .collect();
+                bridge.emit(&crate::embed::Event::Goal {
+                    lesson: lesson_id.clone(),
+                    step: index + 1,
+                    met: now.met,
+                    missing,
+                });
+                if now.met {
+                    bridge.emit(&crate::embed::Event::StepCompleted {
+                        lesson: lesson_id.clone(),
+                        step: index + 1,
+                    });
+                }
+            }
+            if now.met && !met_once.get_untracked() {
+                met_once.set(true);
+                if lesson_id != CUSTOM_ID {
+                    library.progress.update(|p| {
+                        p.update(&lesson_id, |l| {
+                            l.steps_done.insert(index);
+                        })
+                    });
+                }
+            }
+            status.set(Some(now));
+        }
+    };
+    Effect::new(evaluate);
+    view! {
+        <section class="goal" class:met=move || status.with(|s| s.as_ref().is_some_and(|s| s.met)) data-testid="goal" aria-live="polite">
+            <h2>"Goal"</h2>
+            <p>{goal.description.clone()}</p>
+            <ul class="checks" data-testid="goal-checks">
+                {move || status.get().map(|s| s.checks.into_iter().map(|check| view! {
+                    <li class:met=check.met>
+                        <span aria-hidden="true">{if check.met { "✓ " } else { "✗ " }}</span>
+                        <span class="sr-only">{if check.met { "met: " } else { "not yet: " }}</span>
+                        {check.text}
+                    </li>
+                }).collect_view())}
+            </ul>
+            <p class="goal-status" data-testid="goal-status">
+                {move || match (status.with(|s| s.as_ref().map(|s| s.met)), met_once.get()) {
+                    (Some(true), _) => "Goal met ✓".to_string(),
+                    (_, true) => "You met this goal before; the current run does not (yet).".to_string(),
+                    _ => "Not met yet: the checks marked ✗ are still missing.".to_string(),
+                }}
+            </p>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Hints(hints: Vec<String>) -> impl IntoView {
+    let shown = RwSignal::new(0usize);
+    let count = hints.len();
+    if count == 0 {
+        return ().into_any();
+    }
+    view! {
+        <section class="hints" data-testid="hints">
+            <ul>
+                {hints.into_iter().enumerate().map(|(i, hint)| view! {
+                    <Show when=move || { shown.get() > i }><li>{hint.clone()}</li></Show>
+                }).collect_view()}
+            </ul>
+            <Show when=move || { shown.get() < count }>
+                <button type="button" data-testid="show-hint" on:click=move |_| shown.update(|n| *n += 1)>
+                    {move || if shown.get() == 0 { "Show a hint".to_string() } else { format!("Another hint ({} left)", count - shown.get()) }}
+                </button>
+            </Show>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Finish(next: Option<(String, String)>) -> impl IntoView {
+    view! {
+        <section class="finish" data-testid="lesson-finish">
+            <h2>"End of the lesson"</h2>
+            <p>"Keep experimenting in the free sandbox, where every fault and lever is available."</p>
+            <p class="button-row">
+                <a class="button" href="#/sandbox" data-testid="to-sandbox">"Open the sandbox"</a>
+                {next.map(|(id, title)| view! {
+                    <a class="button primary" href=Route::Lesson { id, step: 1 }.href()>{format!("Next lesson: {title}")}</a>
+                })}
+            </p>
+        </section>
+    }
+}

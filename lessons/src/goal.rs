@@ -1,0 +1,319 @@
+//! Goals: predicates over a running comparison, evaluated live by the player and by the tests.
+
+use engine::{Bucket, Comparison, Design, LatencyMs, SimTime, Summary};
+
+/// What the learner must achieve: all checks must hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    pub description: String,
+    pub checks: Vec<Check>,
+}
+
+/// One comparison of a metric with a value, e.g. event `double_charges` `eq` 0.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// Which design's numbers; `None` only for [`Metric::TimeS`].
+    pub design: Option<Design>,
+    pub metric: Metric,
+    pub op: Op,
+    pub value: f64,
+    /// Only count metric buckets that end after this time (seconds).
+    pub after_s: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+}
+
+impl Op {
+    pub const NAMES: [&'static str; 5] = ["lt", "le", "eq", "ge", "gt"];
+
+    pub fn from_name(name: &str) -> Option<Op> {
+        Some(match name {
+            "lt" => Op::Lt,
+            "le" => Op::Le,
+            "eq" => Op::Eq,
+            "ge" => Op::Ge,
+            "gt" => Op::Gt,
+            _ => return None,
+        })
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "≤",
+            Op::Eq => "=",
+            Op::Ge => "≥",
+            Op::Gt => ">",
+        }
+    }
+
+    pub fn holds(self, actual: f64, value: f64) -> bool {
+        match self {
+            Op::Lt => actual < value,
+            Op::Le => actual <= value,
+            Op::Eq => actual == value,
+            Op::Ge => actual >= value,
+            Op::Gt => actual > value,
+        }
+    }
+}
+
+macro_rules! metrics {
+    ($($variant:ident => $name:literal, $label:literal;)*) => {
+        /// A number a goal can check; names as in lesson files.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Metric { $($variant),* }
+
+        impl Metric {
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];
+            pub const NAMES: &'static [&'static str] = &[$($name),*];
+
+            pub fn name(self) -> &'static str {
+                match self { $(Metric::$variant => $name),* }
+            }
+
+            /// Words for the goal status line.
+            pub fn label(self) -> &'static str {
+                match self { $(Metric::$variant => $label),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Metric> {
+                match name { $($name => Some(Metric::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+metrics! {
+    TimeS => "time_s", "simulated time (s)";
+    OrdersArrived => "orders_arrived", "orders arrived";
+    OrdersCompleted => "orders_completed", "orders completed";
+    OrdersFailed => "orders_failed", "orders failed";
+    OrdersRejected => "orders_rejected", "orders rejected";
+    OrdersCancelled => "orders_cancelled", "orders cancelled";
+    OrdersInFlight => "orders_in_flight", "orders in flight";
+    DoubleCharges => "double_charges", "double charges";
+    DoubleShipments => "double_shipments", "double shipments";
+    DoubleEmails => "double_emails", "double emails";
+    DuplicateDeliveries => "duplicate_deliveries", "duplicate deliveries";
+    OrderingAnomalies => "ordering_anomalies", "ordering anomalies";
+    InconsistentOrders => "inconsistent_orders", "inconsistent orders";
+    LostOrders => "lost_orders", "lost orders";
+    DeadLettered => "dead_lettered", "dead-lettered records";
+    Retries => "retries", "retries";
+    Timeouts => "timeouts", "timeouts";
+    Errors => "errors", "errors";
+    Rebalances => "rebalances", "rebalances";
+    MaxConsumerLag => "max_consumer_lag", "max consumer lag (records)";
+    MaxConsumerLagS => "max_consumer_lag_s", "max consumer lag (s)";
+    LatencyMeanMs => "latency_mean_ms", "mean customer latency (ms)";
+    LatencyP50Ms => "latency_p50_ms", "p50 customer latency (ms)";
+    LatencyP95Ms => "latency_p95_ms", "p95 customer latency (ms)";
+    LatencyP99Ms => "latency_p99_ms", "p99 customer latency (ms)";
+    CompletionMeanMs => "completion_mean_ms", "mean completion time (ms)";
+    CompletionP99Ms => "completion_p99_ms", "p99 completion time (ms)";
+    FailedShare => "failed_share", "share of orders failed or rejected";
+    CurrentLag => "current_lag", "current consumer lag (records)";
+    CurrentLagS => "current_lag_s", "current consumer lag (s)";
+}
+
+/// The live state of a goal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalStatus {
+    pub met: bool,
+    pub checks: Vec<CheckStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckStatus {
+    /// Reads like "event double charges = 0 (now 3)".
+    pub text: String,
+    pub met: bool,
+    pub actual: f64,
+}
+
+impl Goal {
+    pub fn evaluate(&self, comparison: &Comparison) -> GoalStatus {
+        let checks: Vec<CheckStatus> = self
+            .checks
+            .iter()
+            .map(|check| check.evaluate(comparison))
+            .collect();
+        GoalStatus {
+            met: checks.iter().all(|check| check.met),
+            checks,
+        }
+    }
+}
+
+impl Check {
+    pub fn evaluate(&self, comparison: &Comparison) -> CheckStatus {
+        let actual = self.actual(comparison);
+        let met = self.op.holds(actual, self.value);
+        CheckStatus {
+            text: self.describe(actual),
+            met,
+            actual,
+        }
+    }
+
+    /// The metric's current value.
+    pub fn actual(&self, comparison: &Comparison) -> f64 {
+        if self.metric == Metric::TimeS {
+            return comparison.now().as_secs_f64();
+        }
+        let simulation = comparison.design(self.design.unwrap_or(Design::Event));
+        let buckets = simulation.metrics().buckets();
+        match self.after_s {
+            Some(after_s) => {
+                let after = SimTime::from_secs_f64(after_s);
+                let recent: Vec<&Bucket> = buckets
+                    .iter()
+                    .filter(|bucket| bucket.start + bucket.width > after)
+                    .collect();
+                from_buckets(self.metric, &recent, &simulation.summary())
+            }
+            None => from_summary(self.metric, &simulation.summary(), buckets.last()),
+        }
+    }
+
+    fn describe(&self, actual: f64) -> String {
+        let design = match self.design {
+            Some(_) if self.metric == Metric::TimeS => "",
+            Some(Design::Sync) => "sync ",
+            Some(Design::Event) => "event ",
+            None => "",
+        };
+        let after = match self.after_s {
+            Some(after_s) if self.metric != Metric::TimeS => {
+                format!(" after {} s", number(after_s))
+            }
+            _ => String::new(),
+        };
+        format!(
+            "{design}{}{after} {} {} (now {})",
+            self.metric.label(),
+            self.op.symbol(),
+            number(self.value),
+            number(actual)
+        )
+    }
+}
+
+/// Whole numbers without decimals, others with at most two.
+fn number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else if value.abs() < 0.01 {
+        format!("{value:.4}")
+    } else {
+        let text = format!("{value:.2}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn share(failed: u64, arrived: u64) -> f64 {
+    if arrived == 0 {
+        0.0
+    } else {
+        failed as f64 / arrived as f64
+    }
+}
+
+fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> f64 {
+    let s = summary;
+    match metric {
+        Metric::TimeS => s.simulated_seconds,
+        Metric::OrdersArrived => s.orders_arrived as f64,
+        Metric::OrdersCompleted => s.orders_completed as f64,
+        Metric::OrdersFailed => s.orders_failed as f64,
+        Metric::OrdersRejected => s.orders_rejected as f64,
+        Metric::OrdersCancelled => s.orders_cancelled as f64,
+        Metric::OrdersInFlight => s.orders_in_flight as f64,
+        Metric::DoubleCharges => s.double_charges as f64,
+        Metric::DoubleShipments => s.double_shipments as f64,
+        Metric::DoubleEmails => s.double_emails as f64,
+        Metric::DuplicateDeliveries => s.duplicate_deliveries as f64,
+        Metric::OrderingAnomalies => s.ordering_anomalies as f64,
+        Metric::InconsistentOrders => s.inconsistent_orders as f64,
+        Metric::LostOrders => s.lost_orders as f64,
+        Metric::DeadLettered => s.dead_lettered as f64,
+        Metric::Retries => s.retries as f64,
+        Metric::Timeouts => s.timeouts as f64,
+        Metric::Errors => s.errors as f64,
+        Metric::Rebalances => s.rebalances as f64,
+        Metric::MaxConsumerLag => s.max_consumer_lag as f64,
+        Metric::MaxConsumerLagS => s.max_consumer_lag_s,
+        Metric::LatencyMeanMs => s.latency_ms.mean,
+        Metric::LatencyP50Ms => s.latency_ms.p50,
+        Metric::LatencyP95Ms => s.latency_ms.p95,
+        Metric::LatencyP99Ms => s.latency_ms.p99,
+        Metric::CompletionMeanMs => s.completion_latency_ms.mean,
+        Metric::CompletionP99Ms => s.completion_latency_ms.p99,
+        Metric::FailedShare => share(s.orders_failed, s.orders_arrived),
+        Metric::CurrentLag => last.map_or(0.0, |bucket| bucket.max_lag as f64),
+        Metric::CurrentLagS => last.map_or(0.0, |bucket| bucket.max_lag_s),
+    }
+}
+
+/// The metric over the given buckets: counters summed, lag and latencies at their worst.
+fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> f64 {
+    let sum = |count: fn(&Bucket) -> u64| buckets.iter().map(|b| count(b)).sum::<u64>();
+    let worst = |value: fn(&Bucket) -> f64| buckets.iter().map(|b| value(b)).fold(0.0, f64::max);
+    let latency = |pick: fn(&LatencyMs) -> f64| {
+        buckets
+            .iter()
+            .filter(|b| b.latency_ms.count > 0)
+            .map(|b| pick(&b.latency_ms))
+            .fold(0.0, f64::max)
+    };
+    let completion = |pick: fn(&LatencyMs) -> f64| {
+        buckets
+            .iter()
+            .filter(|b| b.completion_latency_ms.count > 0)
+            .map(|b| pick(&b.completion_latency_ms))
+            .fold(0.0, f64::max)
+    };
+    match metric {
+        Metric::OrdersArrived => sum(|b| b.counts.requests) as f64,
+        Metric::OrdersCompleted => sum(|b| b.counts.completed) as f64,
+        Metric::OrdersFailed => sum(|b| b.counts.failed + b.counts.rejected) as f64,
+        Metric::OrdersRejected => sum(|b| b.counts.rejected) as f64,
+        Metric::OrdersCancelled => sum(|b| b.counts.cancelled) as f64,
+        Metric::DoubleCharges => sum(|b| b.counts.double_charges) as f64,
+        Metric::DoubleShipments => sum(|b| b.counts.double_shipments) as f64,
+        Metric::DoubleEmails => sum(|b| b.counts.double_emails) as f64,
+        Metric::DuplicateDeliveries => sum(|b| b.counts.duplicate_deliveries) as f64,
+        Metric::OrderingAnomalies => sum(|b| b.counts.ordering_anomalies) as f64,
+        Metric::InconsistentOrders => sum(|b| b.counts.inconsistent_orders) as f64,
+        Metric::LostOrders => sum(|b| b.counts.lost_orders) as f64,
+        Metric::DeadLettered => sum(|b| b.counts.dead_lettered) as f64,
+        Metric::Retries => sum(|b| b.counts.retries) as f64,
+        Metric::Timeouts => sum(|b| b.counts.timeouts) as f64,
+        Metric::Errors => sum(|b| b.counts.errors) as f64,
+        Metric::Rebalances => sum(|b| b.counts.rebalances) as f64,
+        Metric::MaxConsumerLag => worst(|b| b.max_lag as f64),
+        Metric::MaxConsumerLagS => worst(|b| b.max_lag_s),
+        Metric::LatencyMeanMs => latency(|l| l.mean),
+        Metric::LatencyP50Ms => latency(|l| l.p50),
+        Metric::LatencyP95Ms => latency(|l| l.p95),
+        Metric::LatencyP99Ms => latency(|l| l.p99),
+        Metric::CompletionMeanMs => completion(|l| l.mean),
+        Metric::CompletionP99Ms => completion(|l| l.p99),
+        Metric::FailedShare => share(
+            sum(|b| b.counts.failed + b.counts.rejected),
+            sum(|b| b.counts.requests),
+        ),
+        // Gauges and time have no per-window form: they are what they are now.
+        Metric::TimeS | Metric::OrdersInFlight | Metric::CurrentLag | Metric::CurrentLagS => {
+            from_summary(metric, summary, buckets.last().copied())
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The loaded form of a lesson, as the player uses it.
+
+use crate::goal::Goal;
+use engine::{FaultKind, RecordedAction, Scenario, SimTime};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// Estimated time to work through the lesson.
+    pub minutes: u32,
+    pub seed: u64,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub title: String,
+    /// The author's Markdown.
+    pub text: String,
+    /// `text` rendered to HTML with raw HTML escaped and unsafe links dropped.
+    pub html: String,
+    /// The effective scenario: the lesson's, with every patch up to this step applied.
+    pub scenario: Scenario,
+    /// Control ids from [`crate::CONTROLS`] the learner sees in this step.
+    pub controls: Vec<String>,
+    /// Fault kinds offered in the fault panel; empty offers all.
+    pub fault_kinds: Vec<FaultKind>,
+    pub prediction: Option<Prediction>,
+    pub goal: Option<Goal>,
+    pub hints: Vec<String>,
+    /// A sequence of actions that meets the goal, proven by the tests.
+    pub solution: Vec<RecordedAction>,
+    /// When the goal is judged: by then it must not be met without actions and must be met
+    /// with the solution.
+    pub check_at: SimTime,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub question: String,
+    pub choices: Vec<Choice>,
+    /// Index into `choices`.
+    pub answer: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    /// Why this choice is right or wrong; shown after the learner locks in an answer.
+    pub explain: String,
+}

@@ -1,0 +1,174 @@
+//! The lessons as a learner takes them: lesson 7 from the double charge to the goal, progress
+//! that survives a reload, lesson text that cannot run scripts, and a look at every lesson.
+
+use std::time::Duration;
+
+use tests::{Mount, Page, Result, run};
+
+fn lesson(id: &str) -> lessons::Lesson {
+    lessons::bundled()
+        .into_iter()
+        .find(|l| l.id == id)
+        .unwrap_or_else(|| panic!("no bundled lesson {id}"))
+}
+
+/// The latest value of a column in a chart's data table.
+async fn latest(page: &Page, chart: &str, column: &str) -> Result<f64> {
+    let table = format!("chart-{chart}-table");
+    if page.table(&table).await.is_err() {
+        page.click(&format!("chart-{chart}-table-toggle")).await?;
+    }
+    let rows = page.table(&table).await?;
+    let index = rows[0]
+        .iter()
+        .position(|h| h == column)
+        .ok_or_else(|| format!("no column {column:?} in {:?}", rows[0]))?;
+    Ok(rows
+        .last()
+        .and_then(|r| r.get(index))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0))
+}
+
+async fn lock_in_prediction(page: &Page, step: &lessons::Step) -> Result {
+    if let Some(prediction) = &step.prediction {
+        page.click(&format!("choice-{}", prediction.answer)).await?;
+        page.click("lock-in").await?;
+        let text = page.text("prediction").await?;
+        assert!(
+            text.contains("right"),
+            "the explanations are revealed: {text}"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn lesson_seven_from_double_charge_to_goal() -> Result {
+    let lesson = lesson("delivered-twice");
+    let (index, step) = lesson
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| {
+            s.goal
+                .as_ref()
+                .is_some_and(|g| g.checks.iter().any(|c| c.metric.name() == "double_charges"))
+        })
+        .expect("lesson 7 has a goal about double charges");
+    run("lesson-7", Mount::Root, async |page| {
+        page.open(&format!("#/lesson/delivered-twice/{}", index + 1))
+            .await?;
+        page.find("lesson-player").await?;
+        if step.prediction.is_some() {
+            page.click("play").await?;
+            assert!(
+                page.text("locked").await?.contains("prediction"),
+                "the run waits for the prediction"
+            );
+        }
+        lock_in_prediction(page, step).await?;
+
+        // Without idempotency the crashes charge customers twice.
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        let mut double_charges = 0.0;
+        for _ in 0..60 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            double_charges = latest(page, "correctness", "Event double charges").await?;
+            if double_charges > 0.0 {
+                break;
+            }
+        }
+        assert!(
+            double_charges > 0.0,
+            "a crash between charge and commit charges twice"
+        );
+        assert!(page.text("goal-status").await?.contains("Not met"));
+        page.screenshot("double-charge").await?;
+
+        // Start over with idempotent consumers: the goal is met.
+        page.click("reset").await?;
+        page.click("idempotent-consumers").await?;
+        page.click("play").await?;
+        page.wait_for_text_within("goal-status", |t| t.contains("Goal met"), 90)
+            .await?;
+        page.click("play").await?;
+        assert_eq!(
+            latest(page, "correctness", "Event double charges").await?,
+            0.0
+        );
+        page.screenshot("goal-met").await?;
+
+        // Progress survives a reload.
+        page.client.refresh().await?;
+        page.open("").await?;
+        let progress = page.text(&format!("lesson-progress-{}", lesson.id)).await?;
+        assert!(
+            progress.contains("done"),
+            "the finished step is remembered: {progress}"
+        );
+        Ok(())
+    })
+}
+
+#[test]
+fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
+    let dir = std::env::temp_dir().join(format!("sos-lessons-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let hostile = dir.join("hostile.toml");
+    let base =
+        std::fs::read_to_string(xtask::workspace_root().join("lessons/content/01-the-chain.toml"))?;
+    let evil = "Look: <script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned = 2\"> [link](javascript:alert(1))";
+    std::fs::write(
+        &hostile,
+        base.replacen("text = \"\"\"", &format!("text = \"\"\"\n{evil}\n"), 1),
+    )?;
+    let broken = dir.join("broken.toml");
+    std::fs::write(&broken, "id = \"x\"\ntitle = \n")?;
+    let outcome = run("lesson-hostile", Mount::Root, async |page| {
+        page.open("").await?;
+        page.find("custom-lesson-file")
+            .await?
+            .send_keys(&broken.to_string_lossy())
+            .await?;
+        let errors = page.text("custom-lesson-errors").await?;
+        assert!(
+            errors.contains("broken.toml") && errors.contains(":2:"),
+            "the problem names the file and line: {errors}"
+        );
+
+        page.find("custom-lesson-file")
+            .await?
+            .send_keys(&hostile.to_string_lossy())
+            .await?;
+        page.find("lesson-player").await?;
+        let text = page.text("step-text").await?;
+        assert!(
+            text.contains("<script>window.__pwned = 1</script>"),
+            "markup is shown as text: {text}"
+        );
+        let pwned = page.eval("return window.__pwned === undefined && document.querySelectorAll('[data-testid=step-text] img, [data-testid=step-text] script').length === 0 && ![...document.querySelectorAll('[data-testid=step-text] a')].some(a => a.href.startsWith('javascript'));").await?;
+        assert_eq!(
+            pwned,
+            serde_json::json!(true),
+            "nothing in the lesson text ran or linked to script"
+        );
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
+
+#[test]
+fn every_lesson_opens() -> Result {
+    run("lessons", Mount::Root, async |page| {
+        for lesson in lessons::bundled() {
+            page.open(&format!("#/lesson/{}/1", lesson.id)).await?;
+            let title = page.text("step-title").await?;
+            assert_eq!(title, lesson.steps[0].title, "{}", lesson.id);
+            page.screenshot(&lesson.id).await?;
+        }
+        Ok(())
+    })
+}
