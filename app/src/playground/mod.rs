@@ -81,7 +81,7 @@ pub fn PlaygroundView(
     provide_context(playground);
     provide_context(visible);
     let shows = move |control: &'static str| move || visible.with(|v| v.shows(control));
-    let any_setting = move || visible.with(|v| settings::SETTINGS.iter().any(|s| v.shows(s)));
+    let any_setting = move || visible.with(settings::shows_any);
     // An embedding page may ask for some panels only (`panels=topology,charts`).
     let embed = use_context::<crate::embed::Bridge>()
         .map(|b| b.options())

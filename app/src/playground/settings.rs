@@ -58,24 +58,14 @@ const SYNC_SETTINGS: [&str; 6] = [
     "bulkhead",
 ];
 
-/// Every setting id this panel can show.
-pub const SETTINGS: [&str; 15] = [
-    "arrival-rate",
-    "idempotent-consumers",
-    "idempotent-producer",
-    "version-checks",
-    "partition-key",
-    "partitions",
-    "consumers",
-    "commit-policy",
-    "dead-letter",
-    "sync-style",
-    "timeout",
-    "retries",
-    "idempotency-keys",
-    "circuit-breaker",
-    "bulkhead",
-];
+/// Whether `visible` shows any setting of this panel.
+pub fn shows_any(visible: &Visible) -> bool {
+    ["arrival-rate"]
+        .iter()
+        .chain(&EVENT_SETTINGS)
+        .chain(&SYNC_SETTINGS)
+        .any(|id| visible.shows(id))
+}
 
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
