@@ -123,3 +123,23 @@ pub fn use_sim_clock_with_options(
         active,
     }
 }
+
+/// Whether the CSS media `query` matches, kept current by the browser's change events (reading
+/// it costs nothing, unlike asking `matchMedia` again on every frame).
+pub fn use_media_query(query: &str) -> Signal<bool> {
+    let Ok(Some(list)) = window().match_media(query) else {
+        return Signal::stored(false);
+    };
+    let matches = RwSignal::new(list.matches());
+    let listener = Closure::<dyn Fn(web_sys::MediaQueryListEvent)>::new(
+        move |event: web_sys::MediaQueryListEvent| matches.set(event.matches()),
+    );
+    let _ = list.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+    let owned = SendWrapper::new((list, listener));
+    on_cleanup(move || {
+        let (list, listener) = owned.take();
+        let _ =
+            list.remove_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+    });
+    matches.into()
+}

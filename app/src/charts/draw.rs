@@ -1,8 +1,9 @@
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, Dash, Series};
+use super::{Chart, Dash};
 
 /// Colours and scale of one rendering: light or dark page, and the device pixel ratio so
 /// canvases stay crisp on high-density screens.
@@ -111,35 +112,22 @@ fn draw_inner<DB: DrawingBackend>(
         let color = RGBColor(series.color.0, series.color.1, series.color.2);
         let style = color.stroke_width(width);
         let points = series.points.iter().copied().filter(|p| p.1.is_finite());
-        let legend = legend_path(series, style, theme);
-        let drawn = if series.secondary {
-            match dash_pattern(series.dash, theme) {
-                None => context.draw_secondary_series(LineSeries::new(points, style))?,
-                Some((size, gap)) => context
-                    .draw_secondary_series(DashedLineSeries::new(points, size, gap, style))?,
+        match (series.secondary, dash_pattern(series.dash, theme)) {
+            (false, None) => {
+                context.draw_series(LineSeries::new(points, style))?;
             }
-        } else {
-            match dash_pattern(series.dash, theme) {
-                None => context.draw_series(LineSeries::new(points, style))?,
-                Some((size, gap)) => {
-                    context.draw_series(DashedLineSeries::new(points, size, gap, style))?
-                }
+            (false, Some((size, gap))) => {
+                context.draw_series(DashedLineSeries::new(points, size, gap, style))?;
             }
-        };
-        drawn.label(series.label.as_str()).legend(legend);
+            (true, None) => {
+                context.draw_secondary_series(LineSeries::new(points, style))?;
+            }
+            (true, Some((size, gap))) => {
+                context.draw_secondary_series(DashedLineSeries::new(points, size, gap, style))?;
+            }
+        }
     }
-
-    if !chart.series.is_empty() {
-        context
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(theme.background.mix(0.85))
-            .border_style(theme.grid)
-            .label_font(font(11.0))
-            .margin(theme.px(6.0))
-            .legend_area_size(theme.px(26.0))
-            .draw()?;
-    }
+    draw_legend(&context.plotting_area().strip_coord_spec(), chart, theme)?;
     root.present()?;
     Ok(())
 }
@@ -154,19 +142,57 @@ fn dash_pattern(dash: Dash, theme: &Theme) -> Option<(u32, u32)> {
     }
 }
 
-fn legend_path<DB: DrawingBackend>(
-    series: &Series,
-    style: ShapeStyle,
+/// The key in the plot's upper left corner: a sample of each line beside its label.
+/// (Drawn here rather than by plotters' series labels, which measure text through the page's
+/// layout on every redraw.)
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
     theme: &Theme,
-) -> impl Fn((i32, i32)) -> DynElement<'static, DB, (i32, i32)> + use<DB> {
-    let dash = dash_pattern(series.dash, theme);
-    let length = theme.px(20.0) as i32;
-    move |(x, y)| match dash {
-        None => PathElement::new(vec![(x, y), (x + length, y)], style).into_dyn(),
-        Some((size, gap)) => {
-            DashedPathElement::new(vec![(x, y), (x + length, y)], size, gap, style).into_dyn()
-        }
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    if chart.series.is_empty() {
+        return Ok(());
     }
+    let font = ("sans-serif", 11.0 * theme.scale)
+        .into_font()
+        .color(&theme.text)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let mut label_width = 0;
+    let mut line_height = 0;
+    for series in &chart.series {
+        let (w, h) = area.estimate_text_size(&series.label, &font)?;
+        label_width = label_width.max(w as i32);
+        line_height = line_height.max(h as i32);
+    }
+    let margin = theme.px(6.0) as i32;
+    let sample = theme.px(20.0) as i32;
+    let gap = theme.px(6.0) as i32;
+    let (left, top) = (theme.px(4.0) as i32, theme.px(4.0) as i32);
+    let right = left + 2 * margin + sample + gap + label_width;
+    let bottom = top + 2 * margin + line_height * chart.series.len() as i32;
+    area.draw(&Rectangle::new(
+        [(left, top), (right, bottom)],
+        theme.background.mix(0.85).filled(),
+    ))?;
+    area.draw(&Rectangle::new([(left, top), (right, bottom)], theme.grid))?;
+    let width = theme.px(2.0);
+    for (row, series) in chart.series.iter().enumerate() {
+        let y = top + margin + line_height * row as i32 + line_height / 2;
+        let x = left + margin;
+        let color = RGBColor(series.color.0, series.color.1, series.color.2);
+        let style = color.stroke_width(width);
+        let ends = vec![(x, y), (x + sample, y)];
+        match dash_pattern(series.dash, theme) {
+            None => area.draw(&PathElement::new(ends, style))?,
+            Some((size, gap)) => area.draw(&DashedPathElement::new(ends, size, gap, style))?,
+        }
+        area.draw(&Text::new(
+            series.label.as_str(),
+            (x + sample + gap, y),
+            font.clone(),
+        ))?;
+    }
+    Ok(())
 }
 
 /// Axis numbers: 1200 → "1.2k", 0.25 → "0.25".

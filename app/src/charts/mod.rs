@@ -1,8 +1,11 @@
 //! Charts: what to draw ([`Chart`], built from engine metrics in `data.rs`) apart from how
 //! ([`draw`], one pure function over any plotters backend: the page's canvas, or SVG for export).
 
+mod canvas;
 mod data;
 mod draw;
+
+pub use canvas::ChartCanvas;
 
 pub use data::{ChartKind, build_chart};
 pub use draw::{Theme, draw};

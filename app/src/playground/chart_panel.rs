@@ -8,13 +8,13 @@ use gloo_timers::callback::Timeout;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 
 use super::Playground;
 use super::state::now_ms;
-use crate::charts::{Chart, ChartKind, Theme, build_chart, draw};
+use crate::charts::{Chart, ChartCanvas, ChartKind, Theme, build_chart, draw};
 use crate::files::{download_data_url, download_text};
+use crate::hooks::use_media_query;
 
 /// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
 /// second at high speed, and nobody reads a chart faster than this.
@@ -34,6 +34,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     let last_draw = StoredValue::new(f64::NEG_INFINITY);
     let pending = StoredValue::new_local(None::<Timeout>);
 
+    let dark = use_media_query("(prefers-color-scheme: dark)");
     let redraw = move || {
         pending.set_value(None);
         last_draw.set_value(now_ms());
@@ -50,7 +51,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
             )
         });
         if let Some(element) = canvas.get_untracked() {
-            draw_on_canvas(&element, &data);
+            draw_on_canvas(&element, &data, dark.get_untracked());
         }
         chart.set(Some(data));
         playground.record_draw(now_ms() - started);
@@ -71,16 +72,12 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         pending.set_value(Some(Timeout::new(wait.ceil() as u32, redraw)));
     });
     // Light and dark follow the system, also when it changes while the page is open.
-    if let Ok(Some(query)) = window().match_media("(prefers-color-scheme: dark)") {
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(redraw);
-        let _ = query.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-        let owned = send_wrapper::SendWrapper::new((query, listener));
-        on_cleanup(move || {
-            let (query, listener) = owned.take();
-            let _ = query
-                .remove_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
-        });
-    }
+    Effect::new(move |first: Option<()>| {
+        dark.track();
+        if first.is_some() {
+            redraw();
+        }
+    });
     let resize = window_event_listener(leptos::ev::resize, move |_| redraw());
     on_cleanup(move || resize.remove());
 
@@ -129,7 +126,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     }
 }
 
-fn draw_on_canvas(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
+fn draw_on_canvas(element: &web_sys::HtmlCanvasElement, chart: &Chart, dark: bool) {
     let ratio = window().device_pixel_ratio().max(1.0);
     let css_width = element.client_width().max(240) as u32;
     let (width, height) = (
@@ -142,22 +139,14 @@ fn draw_on_canvas(element: &web_sys::HtmlCanvasElement, chart: &Chart) {
     }
     let style = element.unchecked_ref::<web_sys::HtmlElement>().style();
     let _ = style.set_property("height", &format!("{CSS_HEIGHT}px"));
-    let theme = if prefers_dark() {
+    let theme = if dark {
         Theme::dark(ratio)
     } else {
         Theme::light(ratio)
     };
-    if let Some(backend) = CanvasBackend::with_canvas_object(element.clone()) {
+    if let Some(backend) = ChartCanvas::new(element.clone()) {
         let _ = draw(backend.into_drawing_area(), chart, &theme);
     }
-}
-
-fn prefers_dark() -> bool {
-    window()
-        .match_media("(prefers-color-scheme: dark)")
-        .ok()
-        .flatten()
-        .is_some_and(|q| q.matches())
 }
 
 /// The latest value and the peak of every series, in words.

@@ -9,7 +9,7 @@ use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot, Summary};
 use leptos::prelude::*;
 
 use super::Run;
-use crate::hooks::{SimClock, use_sim_clock};
+use crate::hooks::{SimClock, use_media_query, use_sim_clock};
 use crate::share::SharedRun;
 
 /// Playback speeds offered, as multiples of real time.
@@ -140,7 +140,7 @@ impl Playground {
             pinned: RwSignal::new(None),
             notice: RwSignal::new(None),
             locked: RwSignal::new(None),
-            reduced_motion: Signal::derive(prefers_reduced_motion),
+            reduced_motion: use_media_query("(prefers-reduced-motion: reduce)"),
             clock,
             stats: StoredValue::new_local(FrameStats::default()),
             buckets_seen: StoredValue::new(0),
@@ -319,14 +319,6 @@ impl Playground {
         self.update(|run| run.pin(order));
         self.pinned.set(Some(order));
     }
-}
-
-fn prefers_reduced_motion() -> bool {
-    window()
-        .match_media("(prefers-reduced-motion: reduce)")
-        .ok()
-        .flatten()
-        .is_some_and(|query| query.matches())
 }
 
 pub fn now_ms() -> f64 {
