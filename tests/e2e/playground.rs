@@ -259,9 +259,11 @@ fn budgets() -> Result {
         page.click("play").await?;
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         let at_1x = page.text_content("perf-frames").await?;
+        let whole_1x = page.text_content("perf-whole-frames").await?;
         page.set_value("speed", "100").await?;
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         let at_100x = page.text_content("perf-frames").await?;
+        let whole_100x = page.text_content("perf-whole-frames").await?;
         page.click("play").await?;
         page.eval("document.querySelector('[data-testid=perf]').open = true")
             .await?;
@@ -284,6 +286,8 @@ fn budgets() -> Result {
         println!("BUDGET first chart drawn: {first_chart}");
         println!("BUDGET frame work at 1x: {at_1x}");
         println!("BUDGET frame work at 100x: {at_100x}");
+        println!("BUDGET whole frame (with style, layout, paint) at 1x: {whole_1x}");
+        println!("BUDGET whole frame (with style, layout, paint) at 100x: {whole_100x}");
         println!("BUDGET engine in wasm: {engine}");
         println!("BUDGET memory after 30 simulated minutes at 100x: {memory}");
         assert!(memory.contains("MB"), "{memory}");

@@ -15,9 +15,7 @@ pub fn Inspector() -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let pin = move || {
         let text = typed.get_untracked();
-        let arrived = playground
-            .view
-            .with_untracked(|v| v.sync_summary.orders_arrived);
+        let arrived = playground.with_run(|run| run.comparison().sync().summary().orders_arrived);
         match text.trim().parse::<u64>() {
             Ok(order) if order < arrived => playground.pin(order),
             Ok(order) => playground.notice.set(Some(Notice::Error {
@@ -44,7 +42,7 @@ pub fn Inspector() -> impl IntoView {
                 <input id="order-id" type="text" inputmode="numeric" size="8" data-testid="order-id"
                     prop:value=move || typed.get() on:input=move |e| typed.set(event_target_value(&e)) />
                 <button type="submit" data-testid="pin-order">"Inspect"</button>
-                <span class="muted">"Or hover a moving dot to see its order id."</span>
+                <span class="muted">"Or click a moving dot in either shop."</span>
             </form>
             {move || playground.pinned.get().map(|order| view! {
                 <div class="traces">

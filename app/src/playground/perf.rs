@@ -4,13 +4,13 @@
 
 use std::cell::Cell;
 
-use engine::{Design, Scenario, SimTime, Simulation};
+use engine::{Design, Scenario, SimTime, Simulation, Summary};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::Playground;
-use super::state::{FrameSummary, now_ms};
+use super::state::{FrameSummary, Percentiles, now_ms};
 
 thread_local! {
     static FIRST_CHART_MS: Cell<Option<f64>> = const { Cell::new(None) };
@@ -45,17 +45,24 @@ pub fn PerfPanel() -> impl IntoView {
         first_chart.set(FIRST_CHART_MS.with(Cell::get));
     }));
     on_cleanup(move || drop(interval.take()));
-    let measure = move |_| speed.set(Some(measure_engine()));
+    let progress = RwSignal::new(None::<usize>);
+    let measure = move |_| {
+        if progress.get_untracked().is_some() {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            speed.set(measure_engine(progress).await);
+        });
+    };
 
     view! {
         <details class="panel perf" data-testid="perf">
             <summary>"Performance"</summary>
             <dl>
-                <dt>"Work per frame (engine + charts)"</dt>
-                <dd data-testid="perf-frames">{move || {
-                    let f = frames.get();
-                    format!("p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} frames", f.p50_ms, f.p95_ms, f.max_ms, f.frames)
-                }}</dd>
+                <dt>"Work per frame: engine, views and charts"</dt>
+                <dd data-testid="perf-frames">{move || percentiles(frames.get().script)}</dd>
+                <dt>"Whole frame on the main thread (adds the browser's style, layout and paint)"</dt>
+                <dd data-testid="perf-whole-frames">{move || percentiles(frames.get().whole)}</dd>
                 <dt>"First chart drawn"</dt>
                 <dd data-testid="perf-first-chart">{move || first_chart.get().map_or("not yet".into(), |ms| format!("{ms:.0} ms after navigation"))}</dd>
                 <dt>"Memory"</dt>
@@ -64,35 +71,59 @@ pub fn PerfPanel() -> impl IntoView {
                 })}</dd>
                 <dt>"Engine speed in this browser"</dt>
                 <dd>
-                    <button type="button" on:click=measure data-testid="perf-measure">"Measure"</button>
+                    <button type="button" on:click=measure data-testid="perf-measure" aria-disabled=move || progress.get().is_some().to_string()>"Measure"</button>
                     " "
-                    <span data-testid="perf-engine">{move || speed.get().map(|s| format!(
-                        "{:.0} simulated orders/s, {:.0} events/s (reference tandem benchmark; mean latency {:.2} ms, Erlang C: 21.115 ms)",
-                        s.orders_per_s, s.events_per_s, s.mean_latency_ms
-                    ))}</span>
+                    <span data-testid="perf-engine" aria-live="polite">{move || match (progress.get(), speed.get()) {
+                        (Some(run), _) => format!("measuring: run {run} of {RUNS}…"),
+                        (None, Some(s)) => format!(
+                            "{:.0} simulated orders/s, {:.0} events/s (reference tandem benchmark, best of {RUNS} runs of {RUN_SECONDS} simulated seconds; mean latency {:.2} ms, Erlang C: 21.115 ms)",
+                            s.orders_per_s, s.events_per_s, s.mean_latency_ms
+                        ),
+                        (None, None) => String::new(),
+                    }}</span>
                 </dd>
             </dl>
         </details>
     }
 }
 
+fn percentiles(p: Percentiles) -> String {
+    format!(
+        "p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} frames",
+        p.p50_ms, p.p95_ms, p.max_ms, p.frames
+    )
+}
+
+/// Runs of the reference benchmark, and simulated seconds per run: as `cargo bench -p engine`
+/// measures natively (best of five runs of 300 simulated seconds), so the figures compare.
+const RUNS: usize = 5;
+const RUN_SECONDS: u64 = 300;
+
 /// The engine's reference benchmark, as `cargo bench -p engine` runs it natively: the
-/// synchronous tandem (4 stages, Poisson 1000 orders/s), seed 42, here 60 simulated seconds.
-fn measure_engine() -> EngineSpeed {
-    let Ok(scenario) = Scenario::from_json(include_str!("../../../engine/scenarios/tandem.json"))
-    else {
-        return EngineSpeed::default();
-    };
-    let started = now_ms();
-    let mut simulation = Simulation::new(&scenario, 42, Design::Sync);
-    simulation.run_until(SimTime::from_secs(60));
-    let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
-    let summary = simulation.summary();
-    EngineSpeed {
+/// synchronous tandem (4 stages, Poisson 1000 orders/s), seed 42. The page gets a turn between
+/// runs, so it stays responsive and shows progress.
+async fn measure_engine(progress: RwSignal<Option<usize>>) -> Option<EngineSpeed> {
+    let scenario =
+        Scenario::from_json(include_str!("../../../engine/scenarios/tandem.json")).ok()?;
+    let mut best: Option<(f64, Summary)> = None;
+    for run in 1..=RUNS {
+        progress.set(Some(run));
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        let started = now_ms();
+        let mut simulation = Simulation::new(&scenario, 42, Design::Sync);
+        simulation.run_until(SimTime::from_secs(RUN_SECONDS));
+        let seconds = ((now_ms() - started) / 1000.0).max(1e-6);
+        if best.as_ref().is_none_or(|(fastest, _)| seconds < *fastest) {
+            best = Some((seconds, simulation.summary()));
+        }
+    }
+    progress.set(None);
+    let (seconds, summary) = best?;
+    Some(EngineSpeed {
         orders_per_s: summary.orders_arrived as f64 / seconds,
         events_per_s: summary.events_processed as f64 / seconds,
         mean_latency_ms: summary.latency_ms.mean,
-    }
+    })
 }
 
 fn js_heap_mb() -> Option<f64> {

@@ -3,9 +3,14 @@
 //! rebuilt once per frame, and `data_version` moves only when a metrics bucket closed, so charts
 //! redraw when their data changes rather than on every frame.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
+use std::rc::Rc;
 
-use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot, Summary};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot};
 use leptos::prelude::*;
 
 use super::Run;
@@ -25,9 +30,6 @@ pub struct FrameView {
     pub horizon: SimTime,
     pub sync: Snapshot,
     pub event: Snapshot,
-    pub sync_summary: Summary,
-    pub event_summary: Summary,
-    pub actions: usize,
 }
 
 impl FrameView {
@@ -39,9 +41,6 @@ impl FrameView {
             horizon: run.horizon(),
             sync: comparison.sync().snapshot(),
             event: comparison.event().snapshot(),
-            sync_summary: comparison.sync().summary(),
-            event_summary: comparison.event().summary(),
-            actions: run.timeline().len(),
         }
     }
 }
@@ -77,6 +76,7 @@ pub struct Playground {
     pub reduced_motion: Signal<bool>,
     clock: SimClock,
     stats: StoredValue<FrameStats, LocalStorage>,
+    frame_end: StoredValue<Option<FrameEnd>, LocalStorage>,
     buckets_seen: StoredValue<usize>,
     /// The scenario this view starts from; a link carries the scenario only when it differs.
     base: StoredValue<Scenario>,
@@ -129,6 +129,7 @@ impl Playground {
                 playground.tick(elapsed_ms);
             }
         });
+        let stats = StoredValue::new_local(FrameStats::default());
         let playground = Playground {
             run,
             view,
@@ -142,7 +143,8 @@ impl Playground {
             locked: RwSignal::new(None),
             reduced_motion: use_media_query("(prefers-reduced-motion: reduce)"),
             clock,
-            stats: StoredValue::new_local(FrameStats::default()),
+            stats,
+            frame_end: StoredValue::new_local(FrameEnd::new(stats)),
             buckets_seen: StoredValue::new(0),
             base: StoredValue::new(base),
             last_tick_ms: StoredValue::new(f64::NEG_INFINITY),
@@ -213,13 +215,23 @@ impl Playground {
         // after them measures the frame including them.
         let stats = self.stats;
         wasm_bindgen_futures::spawn_local(async move {
-            stats.update_value(|stats| stats.frame(now_ms() - started));
+            stats.update_value(|stats| stats.script.push(now_ms() - started));
+        });
+        // A message posted now is delivered in the first task after the browser has rendered
+        // this frame: the whole frame's main-thread work, style, layout and paint included.
+        self.frame_end.with_value(|end| {
+            if let Some(end) = end {
+                end.post(started);
+            }
         });
     }
 
     /// Time spent drawing charts counts towards the frame it happens in.
     pub fn record_draw(&self, ms: f64) {
-        self.stats.update_value(|stats| stats.add_to_frame(ms));
+        self.stats.update_value(|stats| {
+            stats.script.add_to_last(ms);
+            stats.whole.add_to_last(ms);
+        });
     }
 
     pub fn frame_stats(&self) -> FrameSummary {
@@ -322,41 +334,42 @@ impl Playground {
 }
 
 pub fn now_ms() -> f64 {
-    window().performance().map_or(0.0, |p| p.now())
+    thread_local! {
+        static PERFORMANCE: Option<web_sys::Performance> = window().performance();
+    }
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
-/// Work per animation frame (engine advance + drawing), over the last few hundred frames.
+/// Work per animation frame over the last few hundred frames, measured two ways: the page's
+/// own script (engine advance, view updates, chart drawing), and the whole frame on the main
+/// thread, which adds the browser's style, layout and paint for what the script changed.
 #[derive(Default)]
 struct FrameStats {
-    frames: VecDeque<f64>,
+    script: Recent,
+    whole: Recent,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct FrameSummary {
-    pub frames: usize,
-    pub p50_ms: f64,
-    pub p95_ms: f64,
-    pub max_ms: f64,
-}
+#[derive(Default)]
+struct Recent(VecDeque<f64>);
 
-impl FrameStats {
+impl Recent {
     const KEEP: usize = 600;
 
-    fn frame(&mut self, ms: f64) {
-        if self.frames.len() == Self::KEEP {
-            self.frames.pop_front();
+    fn push(&mut self, ms: f64) {
+        if self.0.len() == Self::KEEP {
+            self.0.pop_front();
         }
-        self.frames.push_back(ms);
+        self.0.push_back(ms);
     }
 
-    fn add_to_frame(&mut self, ms: f64) {
-        if let Some(last) = self.frames.back_mut() {
+    fn add_to_last(&mut self, ms: f64) {
+        if let Some(last) = self.0.back_mut() {
             *last += ms;
         }
     }
 
-    fn summary(&self) -> FrameSummary {
-        let mut sorted: Vec<f64> = self.frames.iter().copied().collect();
+    fn percentiles(&self) -> Percentiles {
+        let mut sorted: Vec<f64> = self.0.iter().copied().collect();
         sorted.sort_by(f64::total_cmp);
         let at = |q: f64| {
             sorted
@@ -364,11 +377,77 @@ impl FrameStats {
                 .copied()
                 .unwrap_or(0.0)
         };
-        FrameSummary {
+        Percentiles {
             frames: sorted.len(),
             p50_ms: at(0.5),
             p95_ms: at(0.95),
             max_ms: sorted.last().copied().unwrap_or(0.0),
         }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Percentiles {
+    pub frames: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct FrameSummary {
+    pub script: Percentiles,
+    pub whole: Percentiles,
+}
+
+impl FrameStats {
+    fn summary(&self) -> FrameSummary {
+        FrameSummary {
+            script: self.script.percentiles(),
+            whole: self.whole.percentiles(),
+        }
+    }
+}
+
+/// Hears when a frame's rendering is over: a message channel whose messages are delivered as
+/// tasks, which run after the browser's rendering steps for the current frame.
+struct FrameEnd {
+    port: web_sys::MessagePort,
+    started: Rc<Cell<f64>>,
+    channel: web_sys::MessageChannel,
+    _on_message: Closure<dyn Fn()>,
+}
+
+impl FrameEnd {
+    fn new(stats: StoredValue<FrameStats, LocalStorage>) -> Option<FrameEnd> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let started = Rc::new(Cell::new(0.0));
+        let on_message = Closure::<dyn Fn()>::new({
+            let started = Rc::clone(&started);
+            move || {
+                let ms = now_ms() - started.get();
+                stats.update_value(|stats| stats.whole.push(ms));
+            }
+        });
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(FrameEnd {
+            port: channel.port2(),
+            started,
+            channel,
+            _on_message: on_message,
+        })
+    }
+
+    fn post(&self, started: f64) {
+        self.started.set(started);
+        let _ = self.port.post_message(&wasm_bindgen::JsValue::NULL);
+    }
+}
+
+impl Drop for FrameEnd {
+    fn drop(&mut self) {
+        self.channel.port1().set_onmessage(None);
     }
 }

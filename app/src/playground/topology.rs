@@ -3,7 +3,10 @@
 //! Clicking (or Enter/Space on) a service selects it as the target for faults.
 
 use engine::snapshot::{Node, ServiceView};
+use std::fmt::Write;
+
 use engine::{Design, HealthState, ServiceId, TopicId};
+use wasm_bindgen::JsCast;
 use leptos::prelude::*;
 
 use super::Playground;
@@ -17,6 +20,7 @@ const MARGIN: f64 = 8.0;
 /// Dots approach the end of their edge with this time constant (simulated ms): a message that
 /// waits long sits by its destination, which is what a queue looks like.
 const DOT_TAU_MS: f64 = 40.0;
+const DOT_R: f64 = 4.0;
 
 #[component]
 pub fn Topology(design: Design) -> impl IntoView {
@@ -237,46 +241,94 @@ fn draw_edge(
             .filter(|e| (e.from, e.to) == (from, to))
             .cloned()
     };
-    let busy = move || {
+    let busy = Memo::new(move |_| {
         playground
             .view
             .with(|view| edge(view).map_or(0, |e| e.in_flight + e.waiting))
-    };
+    });
     let (lx, ly) = point(0.5);
-    let dots = move || {
-        if playground.reduced_motion.get() {
-            return Vec::new();
-        }
-        playground.view.with(|view| {
-            let Some(edge) = edge(view) else {
-                return Vec::new();
-            };
+    // Where each sampled message is now, in drawing units.
+    let positions = move |view: &super::FrameView| -> Vec<(u64, f64, f64)> {
+        edge(view).map_or_else(Vec::new, |edge| {
             edge.sample
                 .iter()
                 .map(|dot| {
-                    let order = dot.order;
                     let age_ms = view.now.saturating_sub(dot.sent_at).as_millis_f64();
                     let (x, y) = point(1.0 - (-age_ms / DOT_TAU_MS).exp() * 0.95);
-                    view! {
-                        <circle class="dot" cx=x cy=y r="4" on:click=move |_| playground.pin(order)>
-                            <title>{format!("order {order} (click to follow it)")}</title>
-                        </circle>
-                    }
+                    (dot.order, x, y)
                 })
-                .collect::<Vec<_>>()
+                .collect()
         })
+    };
+    // All of an edge's dots are one path, so a frame changes one attribute per edge however
+    // many messages are moving.
+    let dots = move || {
+        if playground.reduced_motion.get() {
+            return String::new();
+        }
+        playground.view.with(|view| {
+            let mut d = String::new();
+            for (_, x, y) in positions(view) {
+                let _ = write!(
+                    d,
+                    "M{:.1} {y:.1}a{DOT_R} {DOT_R} 0 1 0 {} 0a{DOT_R} {DOT_R} 0 1 0 -{} 0",
+                    x - DOT_R,
+                    2.0 * DOT_R,
+                    2.0 * DOT_R
+                );
+            }
+            d
+        })
+    };
+    let follow = move |event: web_sys::MouseEvent| {
+        let Some(at) = drawing_point(&event) else {
+            return;
+        };
+        let nearest = playground.view.with_untracked(|view| {
+            positions(view)
+                .into_iter()
+                .map(|(order, x, y)| (order, (x - at.0).hypot(y - at.1)))
+                .filter(|&(_, distance)| distance <= DOT_R * 2.5)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+        });
+        if let Some((order, _)) = nearest {
+            playground.pin(order);
+        }
     };
     Some(view! {
         <g>
             <path
-                class=move || { if busy() > 0 { "edge active" } else { "edge" } }
+                class=move || { if busy.get() > 0 { "edge active" } else { "edge" } }
                 d=format!("M {x1:.1} {y1:.1} Q {cx:.1} {cy:.1} {x2:.1} {y2:.1}")
                 marker-end=format!("url(#{marker})")
             />
-            <text class="edge-count" x=lx + 4.0 y=ly - 3.0>{move || match busy() { 0 => String::new(), n => n.to_string() }}</text>
-            {dots}
+            <text class="edge-count" x=lx + 4.0 y=ly - 3.0>{move || match busy.get() { 0 => String::new(), n => n.to_string() }}</text>
+            <path class="dots" d=dots on:click=follow>
+                <title>"Messages on their way: click one to follow its order"</title>
+            </path>
         </g>
     })
+}
+
+/// The point under the pointer in the drawing's own units (the SVG's view box), allowing for
+/// the drawing being scaled and centred in its box.
+fn drawing_point(event: &web_sys::MouseEvent) -> Option<(f64, f64)> {
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let svg = target.closest("svg").ok()??;
+    let view_box = svg.get_attribute("viewBox")?;
+    let mut numbers = view_box.split_whitespace().filter_map(|n| n.parse::<f64>().ok());
+    let (_, _, width, height) = (numbers.next()?, numbers.next()?, numbers.next()?, numbers.next()?);
+    let rect = svg.get_bounding_client_rect();
+    let scale = (rect.width() / width).min(rect.height() / height);
+    if !(scale.is_finite() && scale > 0.0) {
+        return None;
+    }
+    let left = rect.left() + (rect.width() - width * scale) / 2.0;
+    let top = rect.top() + (rect.height() - height * scale) / 2.0;
+    Some((
+        (f64::from(event.client_x()) - left) / scale,
+        (f64::from(event.client_y()) - top) / scale,
+    ))
 }
 
 fn draw_node(playground: Playground, design: Design, placed: &Placed) -> impl IntoView + use<> {
