@@ -14,11 +14,7 @@ fn lesson(id: &str) -> lessons::Lesson {
 
 /// The latest value of a column in a chart's data table.
 async fn latest(page: &Page, chart: &str, column: &str) -> Result<f64> {
-    let table = format!("chart-{chart}-table");
-    if page.table(&table).await.is_err() {
-        page.click(&format!("chart-{chart}-table-toggle")).await?;
-    }
-    let rows = page.table(&table).await?;
+    let rows = page.chart_table(chart).await?;
     let index = rows[0]
         .iter()
         .position(|h| h == column)

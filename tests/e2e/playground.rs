@@ -29,12 +29,7 @@ struct Table {
 
 impl Table {
     async fn read(page: &Page, chart: &str) -> Result<Table> {
-        let table = format!("chart-{chart}-table");
-        if page.table(&table).await.is_err() {
-            page.click(&format!("chart-{chart}-table-toggle")).await?;
-            page.find(&table).await?;
-        }
-        let mut rows = page.table(&table).await?;
+        let mut rows = page.chart_table(chart).await?;
         let header = rows.remove(0);
         Ok(Table { header, rows })
     }
@@ -269,8 +264,15 @@ fn budgets() -> Result {
             .await?;
         page.click("perf-measure").await?;
         let engine = page
-            .wait_for_text("perf-engine", |t| t.contains("orders/s"))
+            .wait_for_text_within("perf-engine", |t| t.contains("orders/s"), 60)
             .await?;
+        let native = std::env::var("SOS_NATIVE_ORDERS_PER_S")
+            .ok()
+            .and_then(|n| n.parse::<f64>().ok());
+        let ratio = native.map_or_else(
+            || "(no native figure given)".to_string(),
+            |native| format!("= {:.0} % of native {native:.0} orders/s measured by `cargo bench -p engine` just before (target ≥ 50 %)", 100.0 * orders_per_s(&engine) / native),
+        );
 
         // 30 simulated minutes at 100×.
         let long = json!({"duration_s": 1800, "workload": {"arrival_rate_per_s": 200},
@@ -288,11 +290,19 @@ fn budgets() -> Result {
         println!("BUDGET frame work at 100x: {at_100x}");
         println!("BUDGET whole frame (with style, layout, paint) at 1x: {whole_1x}");
         println!("BUDGET whole frame (with style, layout, paint) at 100x: {whole_100x}");
-        println!("BUDGET engine in wasm: {engine}");
+        println!("BUDGET engine in wasm: {engine} {ratio}");
         println!("BUDGET memory after 30 simulated minutes at 100x: {memory}");
         assert!(memory.contains("MB"), "{memory}");
         Ok(())
     })
+}
+
+/// "1887744 simulated orders/s, …" → 1887744; 0 when there is no figure.
+fn orders_per_s(text: &str) -> f64 {
+    text.split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0)
 }
 
 #[test]

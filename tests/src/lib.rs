@@ -345,7 +345,7 @@ impl Page {
     /// a closed `<details>`.
     pub async fn table(&self, test_id: &str) -> Result<Vec<Vec<String>>> {
         let script = "const table = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
-            if (!table) return null;
+            if (!table) return [];
             return [...table.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent.trim()));";
         let rows = self.client.execute(script, vec![json!(test_id)]).await?;
         let rows: Vec<Vec<String>> =
@@ -354,6 +354,18 @@ impl Page {
             return Err(format!("no table with data-testid=\"{test_id}\"").into());
         }
         Ok(rows)
+    }
+
+    /// The data table of chart `chart` (`latency`, `lag`, …), opened first when it is closed:
+    /// the header row, then the data rows.
+    pub async fn chart_table(&self, chart: &str) -> Result<Vec<Vec<String>>> {
+        let table = format!("chart-{chart}-table");
+        if self.table(&table).await.is_err() {
+            self.click(&format!("chart-{chart}-table-toggle")).await?;
+            // The table is built when the details element reports it opened, a moment later.
+            self.find(&table).await?;
+        }
+        self.table(&table).await
     }
 
     /// Fails when the page scrolls sideways (something is wider than the window).

@@ -224,7 +224,37 @@ fn browser_tests() -> Result<()> {
     )
 }
 
+/// The engine's native reference benchmark (`cargo bench -p engine`), run just before the
+/// end-to-end tests so the in-browser figure is compared with one from the same machine at
+/// nearly the same moment. Prints the benchmark's report and returns its orders per second.
+fn native_engine_speed() -> Result<f64> {
+    let mut command = tools::cargo();
+    command.args(["bench", "-p", "engine", "--bench", "tandem"]);
+    eprintln!("$ {}", tools::describe(&command));
+    let output = command
+        .output()
+        .map_err(|e| format!("could not start the engine benchmark: {e}"))?;
+    let report = String::from_utf8_lossy(&output.stdout);
+    print!("{report}");
+    if !output.status.success() {
+        eprint!("{}", String::from_utf8_lossy(&output.stderr));
+        return Err(format!("the engine benchmark failed ({})", output.status).into());
+    }
+    orders_per_second(&report)
+        .ok_or_else(|| "the engine benchmark printed no “orders per second” line".into())
+}
+
+/// Reads "orders per second  2028188  (bar …)" from the benchmark's report.
+fn orders_per_second(report: &str) -> Option<f64> {
+    report
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("orders per second"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+}
+
 fn end_to_end_tests() -> Result<()> {
+    let native = native_engine_speed()?;
     let site_dir = workspace_root().join("dist");
     site::build(&BuildOptions {
         out_dir: site_dir.clone(),
@@ -244,7 +274,8 @@ fn end_to_end_tests() -> Result<()> {
                 "--test-threads=1",
                 "--show-output",
             ])
-            .env("SOS_SITE_DIR", site_dir),
+            .env("SOS_SITE_DIR", site_dir)
+            .env("SOS_NATIVE_ORDERS_PER_S", native.to_string()),
     )
 }
 
@@ -286,5 +317,18 @@ fn check_lessons(files: &[String]) -> Result<()> {
     match failed {
         0 => Ok(()),
         n => Err(format!("{n} of {} lesson files have problems", files.len()).into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::orders_per_second;
+
+    #[test]
+    fn reads_the_benchmark_figure() {
+        let report = "tandem, 300 simulated seconds\n  orders             299779\n  orders per second  2028188  (bar 1500000)\n  events per second  10148662\n";
+        assert_eq!(orders_per_second(report), Some(2_028_188.0));
+        assert_eq!(orders_per_second("orders per second  n/a"), None);
+        assert_eq!(orders_per_second(""), None);
     }
 }
