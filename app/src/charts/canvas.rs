@@ -92,6 +92,17 @@ impl ChartCanvas {
         self.open = Some(stroke);
     }
 
+    /// Adds a polyline through `points` to the current path.
+    fn trace(&self, points: impl IntoIterator<Item = BackendCoord>) {
+        let mut points = points.into_iter();
+        if let Some((x, y)) = points.next() {
+            self.context.move_to(f64::from(x), f64::from(y));
+        }
+        for (x, y) in points {
+            self.context.line_to(f64::from(x), f64::from(y));
+        }
+    }
+
     fn set_font(&self, style: &impl BackendTextStyle) {
         self.context.set_font(&format!(
             "{} {}px {}",
@@ -207,16 +218,10 @@ impl DrawingBackend for ChartCanvas {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
-        let mut points = path.into_iter();
-        let Some(start) = points.next() else {
-            return Ok(());
-        };
-        self.path_for(style);
-        self.context
-            .move_to(f64::from(start.0), f64::from(start.1));
-        for point in points {
-            self.context
-                .line_to(f64::from(point.0), f64::from(point.1));
+        let mut points = path.into_iter().peekable();
+        if points.peek().is_some() {
+            self.path_for(style);
+            self.trace(points);
         }
         Ok(())
     }
@@ -230,18 +235,9 @@ impl DrawingBackend for ChartCanvas {
             return Ok(());
         }
         self.flush();
-        let mut points = vertices.into_iter();
-        let Some(start) = points.next() else {
-            return Ok(());
-        };
         self.context.begin_path();
         self.context.set_fill_style_str(&css_color(style.color()));
-        self.context
-            .move_to(f64::from(start.0), f64::from(start.1));
-        for point in points {
-            self.context
-                .line_to(f64::from(point.0), f64::from(point.1));
-        }
+        self.trace(vertices);
         self.context.close_path();
         self.context.fill();
         Ok(())

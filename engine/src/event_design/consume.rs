@@ -316,12 +316,21 @@ impl EventModel {
         }
     }
 
+    /// A member that comes back (before or after its session expired) has lost whatever it
+    /// processed and had not committed: its partitions are read again from their committed
+    /// offsets, as Kafka does after any crash.
     pub(super) fn on_restart(&mut self, core: &mut Core, group: usize, member: usize) {
-        let m = &mut self.broker.groups[group].members[member];
-        if !m.alive {
-            m.alive = true;
-            self.rebalance(core, group);
+        let g = &mut self.broker.groups[group];
+        if g.members[member].alive {
+            return;
         }
+        for slot in &mut g.slots {
+            if slot.owner == Some(member as u32) {
+                slot.owner = None;
+            }
+        }
+        g.members[member].alive = true;
+        self.rebalance(core, group);
     }
 
     /// Revokes every partition, commits what living owners processed, restarts every slot from

@@ -168,6 +168,37 @@ fn a_crash_between_charge_and_commit_charges_twice_unless_payment_is_idempotent(
     assert_eq!(idempotent.double_charges, 0, "seed=7: {idempotent:?}");
 }
 
+/// A consumer that comes back before its session expires has still lost its uncommitted
+/// progress: everything since the last commit is delivered again, as after a slow restart, not
+/// just the batch it was working on.
+#[test]
+fn a_quick_restart_redelivers_everything_not_yet_committed() {
+    let with_restart = |restart_ms: f64| {
+        let mut scenario = crash_scenario(CommitPolicy::Periodic, false);
+        scenario.event.commit_interval_ms = 2_000.0;
+        scenario.event.batch_size = 5;
+        for fault in &mut scenario.faults {
+            fault.restart_after_ms = Some(restart_ms);
+        }
+        run(&scenario, 9).1
+    };
+    let session_ms = Scenario::default().event.session_timeout_ms;
+    let quick = with_restart(session_ms / 10.0);
+    let slow = with_restart(session_ms * 2.0);
+    // Payment is not idempotent here, so every charge delivered again is a double charge.
+    let crashes = 5;
+    assert!(
+        quick.double_charges > 2 * crashes,
+        "more than the record each crash was on is charged again: {quick:?}"
+    );
+    assert!(
+        quick.double_charges * 2 >= slow.double_charges,
+        "quick restart {} vs slow restart {} double charges",
+        quick.double_charges,
+        slow.double_charges
+    );
+}
+
 #[test]
 fn committing_before_processing_loses_orders_instead() {
     let (_, event) = run(&crash_scenario(CommitPolicy::BeforeProcessing, false), 8);
