@@ -39,6 +39,23 @@ async fn shows_the_shell(page: &Page) -> Result {
 
     page.click("nav-lessons").await?;
     page.find("lesson-list").await?;
+
+    // The web app manifest is linked, served and names the app and an icon that exists.
+    let manifest = page
+        .eval(
+            "return (async () => {
+                const link = document.querySelector('link[rel=manifest]');
+                const response = await fetch(link.href);
+                const manifest = await response.json();
+                const icon = await fetch(new URL(manifest.icons[0].src, link.href));
+                return [response.headers.get('content-type'), manifest.name, icon.status];
+            })();",
+        )
+        .await?;
+    assert_eq!(
+        manifest,
+        serde_json::json!(["application/manifest+json", "Sync or Stream", 200])
+    );
     Ok(())
 }
 
