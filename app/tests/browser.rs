@@ -215,6 +215,42 @@ mod playground {
         let columns = CSV_HEADER.split(',').count();
         assert!(lines.iter().all(|l| l.split(',').count() == columns));
         assert!(lines[1].starts_with("0.250,sync,"), "{}", lines[1]);
+
+        // Each counter column adds up to the design's total for the run.
+        let header: Vec<&str> = CSV_HEADER.split(',').collect();
+        let total = |design: &str, column: &str| -> u64 {
+            let index = header.iter().position(|h| *h == column).expect(column);
+            lines[1..]
+                .iter()
+                .map(|line| line.split(',').collect::<Vec<_>>())
+                .filter(|cells| cells[1] == design)
+                .map(|cells| cells[index].parse::<u64>().expect("a count"))
+                .sum()
+        };
+        for (design, summary) in [
+            ("sync", run.comparison().sync().summary()),
+            ("event", run.comparison().event().summary()),
+        ] {
+            let expected = [
+                ("double_charges", summary.double_charges),
+                ("double_shipments", summary.double_shipments),
+                ("double_emails", summary.double_emails),
+                ("duplicate_deliveries", summary.duplicate_deliveries),
+                ("ordering_anomalies", summary.ordering_anomalies),
+                ("inconsistent_orders", summary.inconsistent_orders),
+                ("lost_orders", summary.lost_orders),
+                ("dead_lettered", summary.dead_lettered),
+                ("retries", summary.retries),
+                ("timeouts", summary.timeouts),
+                ("errors", summary.errors),
+                ("rebalances", summary.rebalances),
+            ];
+            for (column, value) in expected {
+                assert_eq!(total(design, column), value, "{design} {column}");
+            }
+        }
+        let sync_timeouts = total("sync", "timeouts");
+        assert!(sync_timeouts > 0, "Payment hung for 7 s: callers timed out");
     }
 
     #[wasm_bindgen_test]

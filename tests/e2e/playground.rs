@@ -129,6 +129,19 @@ fn outage_rewind_export_import() -> Result {
             "Payment's consumers fall behind: lag {lag_during}"
         );
         assert_eq!(correctness.last("Event lost"), 0.0, "the log loses nothing");
+        // The totals say why: synchronous callers timed out; the log lost nothing.
+        page.click("totals-panel").await?;
+        let totals = page.table("totals").await?;
+        let total = |label: &str, column: usize| -> f64 {
+            totals
+                .iter()
+                .find(|row| row[0].starts_with(label))
+                .and_then(|row| row[column].parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        assert!(total("Timeouts", 1) > 0.0, "{totals:?}");
+        assert_eq!(total("Lost orders", 2), 0.0, "{totals:?}");
+        assert_eq!(total("Orders placed", 1), total("Orders placed", 2), "same orders");
         page.eval("window.scrollTo(0, 0)").await?;
         page.screenshot("outage").await?;
         page.assert_no_sideways_scroll().await?;

@@ -10,9 +10,12 @@ use crate::Result;
 /// Budget for the gzipped wasm + JS that a visitor downloads before the page works.
 /// Started at 500 KB; the lessons (TOML and Markdown parsers, the curriculum's text), sharing,
 /// and an engine compiled for speed (it must run at half its native speed in the browser)
-/// brought the app to about 608 KB, so the budget stands just above that, to catch any further
-/// growth. The goal remains under 300 KB.
-pub const GZIP_BUDGET_BYTES: u64 = 620 * 1024;
+/// brought the app to about 608 KB, and the totals panel and the whole-frame measurement to
+/// 617 KB. The budget stands just above that, to catch any further growth. Measured ways down
+/// that were not taken: the engine at `opt-level = "s"` saves 22 KB but fell under half the
+/// native speed in the end-to-end run; npm's wasm-opt -Oz saves 5 KB. The goal remains under
+/// 300 KB, which needs the lesson parsers out of the first download.
+pub const GZIP_BUDGET_BYTES: u64 = 630 * 1024;
 
 pub struct FileSize {
     pub name: String,
@@ -115,7 +118,8 @@ mod tests {
         assert!(check_budget(&sizes).is_ok());
         let over = [file("app-1.wasm", GZIP_BUDGET_BYTES), file("app-1.js", 1)];
         let error = check_budget(&over).unwrap_err().to_string();
-        assert!(error.contains("over the 620.0 KB budget"), "{error}");
+        let budget = format!("over the {:.1} KB budget", GZIP_BUDGET_BYTES as f64 / 1024.0);
+        assert!(error.contains(&budget), "{error}");
         assert!(report(&sizes).contains("style.css"));
     }
 }

@@ -104,7 +104,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario, Vec<String>> {
         .map_err(|error| error.problems.iter().map(ToString::to_string).collect())
 }
 
-pub const CSV_HEADER: &str = "time_s,design,requests,accepted,failed,rejected,completed,in_flight,latency_p50_ms,latency_p99_ms,completion_p50_ms,completion_p99_ms,max_lag_records,max_lag_s,double_charges,ordering_anomalies,inconsistent_orders,lost_orders";
+pub const CSV_HEADER: &str = "time_s,design,requests,accepted,failed,rejected,completed,in_flight,latency_p50_ms,latency_p99_ms,completion_p50_ms,completion_p99_ms,max_lag_records,max_lag_s,double_charges,double_shipments,double_emails,duplicate_deliveries,ordering_anomalies,inconsistent_orders,lost_orders,dead_lettered,retries,timeouts,errors,redeliveries,rebalances";
 
 /// One row per metrics bucket and design; times are bucket ends in simulated seconds.
 pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
@@ -114,7 +114,7 @@ pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
         for b in metrics.buckets() {
             let c = &b.counts;
             csv.push_str(&format!(
-                "{:.3},{design},{},{},{},{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.3},{},{},{},{}\n",
+                "{:.3},{design},{},{},{},{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.3},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 (b.start + b.width).as_secs_f64(),
                 c.requests,
                 c.accepted,
@@ -129,9 +129,18 @@ pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
                 b.max_lag,
                 b.max_lag_s,
                 c.double_charges,
+                c.double_shipments,
+                c.double_emails,
+                c.duplicate_deliveries,
                 c.ordering_anomalies,
                 c.inconsistent_orders,
                 c.lost_orders,
+                c.dead_lettered,
+                c.retries,
+                c.timeouts,
+                c.errors,
+                c.redeliveries,
+                c.rebalances,
             ));
         }
     }

@@ -13,6 +13,7 @@ mod scrubber;
 mod settings;
 mod state;
 mod topology;
+mod totals;
 
 pub use export::{CSV_HEADER, metrics_csv, parse_scenario};
 pub use run::{FaultWindow, Run};
@@ -31,6 +32,7 @@ use perf::PerfPanel;
 use scrubber::Scrubber;
 use settings::SettingsPanel;
 use topology::Topology;
+use totals::Totals;
 
 /// Which controls a view shows: everything in the sandbox, a lesson step's chosen few
 /// otherwise (ids as in `lessons::CONTROLS`).
@@ -109,6 +111,7 @@ pub fn PlaygroundView(
                 </div>
                 <div class="charts" hidden=!charts>
                     {ChartKind::ALL.into_iter().map(|kind| view! { <ChartPanel kind=kind /> }).collect_view()}
+                    <Totals />
                 </div>
             </div>
             <Show when=shows("inspector")><Inspector /></Show>

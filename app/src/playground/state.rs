@@ -187,7 +187,9 @@ impl Playground {
             )
         });
         self.view.set(view);
-        if buckets != self.buckets_seen.get_value() {
+        // Charts follow each closed bucket while playing, and catch up with the exact moment
+        // after anything else (a lever, a seek, a step), so they never lag behind the clock.
+        if buckets != self.buckets_seen.get_value() || now_for_slow_views {
             self.buckets_seen.set_value(buckets);
             self.data_version.update(|v| *v += 1);
         }
@@ -209,7 +211,7 @@ impl Playground {
         });
         self.refresh(false);
         if finished {
-            self.clock.pause();
+            self.pause();
         }
         // The view updates run as microtasks queued by the signals just set; a task queued
         // after them measures the frame including them.
@@ -253,7 +255,10 @@ impl Playground {
     }
 
     pub fn pause(&self) {
-        self.clock.pause();
+        if self.playing.get_untracked() {
+            self.clock.pause();
+            self.data_version.update(|v| *v += 1);
+        }
     }
 
     pub fn toggle(&self) {

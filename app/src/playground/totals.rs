@@ -1,0 +1,79 @@
+//! Totals so far, both designs side by side: every correctness counter the engine keeps (the
+//! chart shows the four that matter most), and the mechanics behind them — retries, timeouts,
+//! errors, redeliveries, rebalances — refreshed a few times a second.
+
+use engine::Summary;
+use leptos::prelude::*;
+
+use super::Playground;
+
+/// (label, explanation, value) for every row.
+type Row = (&'static str, &'static str, fn(&Summary) -> String);
+
+const ROWS: [Row; 15] = [
+    ("Orders placed", "", |s| s.orders_arrived.to_string()),
+    ("Fully processed", "", |s| s.orders_completed.to_string()),
+    ("Failed or rejected", "customers told no", |s| {
+        (s.orders_failed + s.orders_rejected).to_string()
+    }),
+    ("Double charges", "a customer paid twice", |s| s.double_charges.to_string()),
+    ("Double shipments", "", |s| s.double_shipments.to_string()),
+    ("Double emails", "", |s| s.double_emails.to_string()),
+    ("Duplicate deliveries", "a consumer got a record again", |s| {
+        s.duplicate_deliveries.to_string()
+    }),
+    ("Ordering anomalies", "acted on a cancelled order", |s| s.ordering_anomalies.to_string()),
+    ("Inconsistent orders", "services disagree", |s| s.inconsistent_orders.to_string()),
+    ("Time to agree again (mean)", "how long disagreements lasted", |s| {
+        if s.convergence_ms.count == 0 {
+            "—".into()
+        } else {
+            format!("{:.0} ms", s.convergence_ms.mean)
+        }
+    }),
+    ("Lost orders", "can never finish", |s| s.lost_orders.to_string()),
+    ("Dead-lettered records", "", |s| s.dead_lettered.to_string()),
+    ("Retries", "", |s| s.retries.to_string()),
+    ("Timeouts", "", |s| s.timeouts.to_string()),
+    ("Rebalances", "consumer groups reshuffled", |s| s.rebalances.to_string()),
+];
+
+#[component]
+pub fn Totals() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let summaries = Memo::new(move |_| {
+        playground.ticker.track();
+        playground.with_run(|run| {
+            let comparison = run.comparison();
+            (comparison.sync().summary(), comparison.event().summary())
+        })
+    });
+    let rows = ROWS
+        .iter()
+        .map(|&(label, note, value)| {
+            let sync = move || summaries.with(|(sync, _)| value(sync));
+            let event = move || summaries.with(|(_, event)| value(event));
+            view! {
+                <tr>
+                    <th scope="row">
+                        {label}
+                        {(!note.is_empty()).then(|| view! { <span class="muted">{note}</span> })}
+                    </th>
+                    <td>{sync}</td>
+                    <td>{event}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="panel totals" data-testid="totals-panel">
+            <summary>"Totals so far"</summary>
+            <table class="data-table" data-testid="totals">
+                <thead>
+                    <tr><th scope="col">"Since the start"</th><th scope="col">"Synchronous"</th><th scope="col">"Event-driven"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </details>
+    }
+}
