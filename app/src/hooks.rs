@@ -50,10 +50,20 @@ impl Default for SimClockOptions {
 
 type FrameCallback = Closure<dyn FnMut(f64)>;
 
+/// Without an animation frame for this long while active (a hidden tab, an embedding page that
+/// scrolled its frame out of view), a timer takes over, so the run and a host page listening to
+/// it keep going.
+const FALLBACK_AFTER_MS: f64 = 250.0;
+/// How often the fallback timer checks (browsers slow timers in hidden tabs to about once a
+/// second) and the most real time one fallback step covers.
+const FALLBACK_EVERY_MS: u32 = 200;
+const FALLBACK_MAX_STEP_MS: f64 = 1_000.0;
+
 pub fn use_sim_clock_with_options(
     on_frame: impl Fn(f64) + 'static,
     options: SimClockOptions,
 ) -> SimClock {
+    let on_frame = Rc::new(on_frame);
     let active = RwSignal::new(options.immediate);
     let last_frame: Rc<Cell<Option<f64>>> = Rc::new(Cell::new(None));
     let pending: Rc<Cell<Option<i32>>> = Rc::new(Cell::new(None));
@@ -77,10 +87,11 @@ pub fn use_sim_clock_with_options(
     let schedule = Rc::new(schedule);
 
     {
-        let (last_frame, pending, schedule) = (
+        let (last_frame, pending, schedule, on_frame) = (
             Rc::clone(&last_frame),
             Rc::clone(&pending),
             Rc::clone(&schedule),
+            Rc::clone(&on_frame),
         );
         *callback.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
             pending.set(None);
@@ -97,6 +108,25 @@ pub fn use_sim_clock_with_options(
         }));
     }
 
+    let fallback = {
+        let (last_frame, on_frame) = (Rc::clone(&last_frame), Rc::clone(&on_frame));
+        gloo_timers::callback::Interval::new(FALLBACK_EVERY_MS, move || {
+            if !active.get_untracked() {
+                return;
+            }
+            let now = now_ms();
+            match last_frame.get() {
+                Some(last) if now - last < FALLBACK_AFTER_MS => {}
+                last => {
+                    let elapsed =
+                        last.map_or(0.0, |last| (now - last).clamp(0.0, FALLBACK_MAX_STEP_MS));
+                    last_frame.set(Some(now));
+                    on_frame(elapsed);
+                }
+            }
+        })
+    };
+
     Effect::new({
         let schedule = Rc::clone(&schedule);
         move |_| {
@@ -107,9 +137,10 @@ pub fn use_sim_clock_with_options(
     });
 
     // The page is single-threaded; the wrapper satisfies the cleanup's `Send` bound.
-    let owned = SendWrapper::new((Rc::clone(&callback), Rc::clone(&pending)));
+    let owned = SendWrapper::new((Rc::clone(&callback), Rc::clone(&pending), fallback));
     on_cleanup(move || {
-        let (callback, pending) = owned.take();
+        let (callback, pending, fallback) = owned.take();
+        fallback.cancel();
         {
             if let Some(id) = pending.take() {
                 let _ = window().cancel_animation_frame(id);
@@ -142,4 +173,12 @@ pub fn use_media_query(query: &str) -> Signal<bool> {
             list.remove_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
     });
     matches.into()
+}
+
+/// Milliseconds since the page started, from the same clock as animation-frame timestamps.
+pub fn now_ms() -> f64 {
+    thread_local! {
+        static PERFORMANCE: Option<web_sys::Performance> = window().performance();
+    }
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }

@@ -310,6 +310,30 @@ fn budgets() -> Result {
     })
 }
 
+/// A hidden tab gets no animation frames; the run (and a host page listening to it) keeps
+/// going on a timer instead.
+#[test]
+fn a_run_keeps_going_in_a_background_tab() -> Result {
+    run("background-tab", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.click("play").await?;
+        let before = wait_for_clock(page, 0.5).await?;
+        let sandbox = page.client.window().await?;
+        let other = page.client.new_window(true).await?;
+        page.client.switch_to_window(other.handle).await?;
+        page.client.goto("about:blank").await?;
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        page.client.close_window().await?;
+        page.client.switch_to_window(sandbox).await?;
+        let after = clock(page).await?;
+        assert!(
+            after - before >= 2.5,
+            "4 s in the background moved the clock from {before} s to {after} s"
+        );
+        Ok(())
+    })
+}
+
 /// "1887744 simulated orders/s, …" → 1887744; 0 when there is no figure.
 fn orders_per_s(text: &str) -> f64 {
     text.split_whitespace()

@@ -14,6 +14,7 @@ use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot};
 use leptos::prelude::*;
 
 use super::Run;
+pub use crate::hooks::now_ms;
 use crate::hooks::{SimClock, use_media_query, use_sim_clock};
 use crate::share::SharedRun;
 
@@ -338,12 +339,6 @@ impl Playground {
     }
 }
 
-pub fn now_ms() -> f64 {
-    thread_local! {
-        static PERFORMANCE: Option<web_sys::Performance> = window().performance();
-    }
-    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
-}
 
 /// Work per animation frame over the last few hundred frames, measured two ways: the page's
 /// own script (engine advance, view updates, chart drawing), and the whole frame on the main
