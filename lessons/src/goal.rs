@@ -19,6 +19,9 @@ pub struct Check {
     pub value: f64,
     /// Only count metric buckets that end after this time (seconds).
     pub after_s: Option<f64>,
+    /// Only count metric buckets that start before this time (seconds): with `after_s`, a
+    /// window such as "while the crashes are on".
+    pub until_s: Option<f64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,17 +174,16 @@ impl Check {
         }
         let simulation = comparison.design(self.design.unwrap_or(Design::Event));
         let buckets = simulation.metrics().buckets();
-        match self.after_s {
-            Some(after_s) => {
-                let after = SimTime::from_secs_f64(after_s);
-                let recent: Vec<&Bucket> = buckets
-                    .iter()
-                    .filter(|bucket| bucket.start + bucket.width > after)
-                    .collect();
-                from_buckets(self.metric, &recent, &simulation.summary())
-            }
-            None => from_summary(self.metric, &simulation.summary(), buckets.last()),
+        if self.after_s.is_none() && self.until_s.is_none() {
+            return from_summary(self.metric, &simulation.summary(), buckets.last());
         }
+        let after = SimTime::from_secs_f64(self.after_s.unwrap_or(0.0));
+        let until = self.until_s.map_or(SimTime::NEVER, SimTime::from_secs_f64);
+        let window: Vec<&Bucket> = buckets
+            .iter()
+            .filter(|bucket| bucket.start + bucket.width > after && bucket.start < until)
+            .collect();
+        from_buckets(self.metric, &window, &simulation.summary())
     }
 
     fn describe(&self, actual: f64) -> String {
@@ -191,11 +193,14 @@ impl Check {
             Some(Design::Event) => "event ",
             None => "",
         };
-        let after = match self.after_s {
-            Some(after_s) if self.metric != Metric::TimeS => {
-                format!(" after {} s", number(after_s))
+        let after = match (self.after_s, self.until_s) {
+            _ if self.metric == Metric::TimeS => String::new(),
+            (Some(after_s), Some(until_s)) => {
+                format!(" from {} s to {} s", number(after_s), number(until_s))
             }
-            _ => String::new(),
+            (Some(after_s), None) => format!(" after {} s", number(after_s)),
+            (None, Some(until_s)) => format!(" until {} s", number(until_s)),
+            (None, None) => String::new(),
         };
         format!(
             "{design}{}{after} {} {} (now {})",

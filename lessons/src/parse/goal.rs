@@ -11,7 +11,7 @@ use serde_json::Value;
 const PREDICTION_FIELDS: &[&str] = &["question", "choices", "answer"];
 const CHOICE_FIELDS: &[&str] = &["text", "explain"];
 const GOAL_FIELDS: &[&str] = &["description", "checks"];
-const CHECK_FIELDS: &[&str] = &["design", "metric", "op", "value", "after_s"];
+const CHECK_FIELDS: &[&str] = &["design", "metric", "op", "value", "after_s", "until_s"];
 
 pub(super) fn prediction(report: &mut Report<'_>, map: &Table, path: &str) -> Option<Prediction> {
     known_fields(report, map, path, "a prediction", PREDICTION_FIELDS);
@@ -172,12 +172,24 @@ fn check(report: &mut Report<'_>, value: &Value, path: &str) -> Option<Check> {
     )
     .and_then(|value| number(report, value, &field(path, "value")));
     let after_s = non_negative(report, map, path, "after_s");
+    let until_s = non_negative(report, map, path, "until_s");
+    if let (Some(Some(after)), Some(Some(until))) = (after_s, until_s)
+        && until <= after
+    {
+        report.add(
+            &field(path, "until_s"),
+            format!("until_s = {until} is not after after_s = {after}"),
+            Some("the window runs from after_s to until_s, so until_s must be larger".into()),
+        );
+        return None;
+    }
     Some(Check {
         design: design?,
         metric: metric?,
         op: op?,
         value: value?,
         after_s: after_s?,
+        until_s: until_s?,
     })
 }
 

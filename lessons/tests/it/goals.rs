@@ -20,6 +20,7 @@ fn check(design: &str, metric: Metric, op: Op, value: f64, after_s: Option<f64>)
         op,
         value,
         after_s,
+        until_s: None,
     }
 }
 
@@ -40,6 +41,7 @@ fn status_says_what_is_still_missing() {
                 op: Op::Ge,
                 value: 3.0,
                 after_s: None,
+                until_s: None,
             },
         ],
     };
@@ -79,6 +81,37 @@ fn after_s_only_counts_later_buckets() {
         .evaluate(&comparison)
         .text;
     assert!(text.contains("after 5 s"), "{text}");
+}
+
+#[test]
+fn until_s_closes_the_window() {
+    let comparison = run(
+        r#"{"duration_s": 10, "workload": {"arrival_rate_per_s": 100}}"#,
+        10,
+    );
+    let window = |after_s: Option<f64>, until_s: Option<f64>| Check {
+        until_s,
+        ..check("sync", Metric::OrdersArrived, Op::Ge, 0.0, after_s)
+    };
+    let all = window(None, None).evaluate(&comparison).actual;
+    let early = window(None, Some(4.0)).evaluate(&comparison).actual;
+    let middle = window(Some(2.0), Some(4.0)).evaluate(&comparison);
+    assert!(
+        early > all * 0.3 && early < all * 0.5,
+        "all {all}, before 4 s {early}"
+    );
+    assert!(
+        middle.actual > all * 0.1 && middle.actual < all * 0.3,
+        "all {all}, 2 s to 4 s {}",
+        middle.actual
+    );
+    assert!(middle.text.contains("from 2 s to 4 s"), "{}", middle.text);
+    assert!(
+        window(None, Some(4.0))
+            .evaluate(&comparison)
+            .text
+            .contains("until 4 s")
+    );
 }
 
 #[test]

@@ -83,6 +83,14 @@ fn malformed_files_name_file_line_path_and_fix() {
             ],
         ),
         (
+            "a window that ends before it starts",
+            edit("value = 10 }", "value = 10, after_s = 8, until_s = 3 }"),
+            vec![
+                "steps[1].goal.checks[0].until_s: until_s = 3 is not after after_s = 8",
+                "must be larger",
+            ],
+        ),
+        (
             "unknown comparison",
             edit("op = \"ge\"", "op = \">=\""),
             vec![
