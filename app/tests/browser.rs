@@ -110,7 +110,7 @@ async fn the_shell_follows_the_fragment() {
 }
 
 mod playground {
-    use app::playground::{CSV_HEADER, Run, metrics_csv, parse_scenario};
+    use app::playground::{CSV_HEADER, Run, alert_status, metrics_csv, parse_scenario};
     use engine::{ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId, SimTime};
     use wasm_bindgen_test::*;
 
@@ -251,6 +251,25 @@ mod playground {
         }
         let sync_timeouts = total("sync", "timeouts");
         assert!(sync_timeouts > 0, "Payment hung for 7 s: callers timed out");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_lag_alert_fires_during_the_outage_and_clears_after() {
+        let run = played();
+        let buckets = run.comparison().event().metrics().buckets();
+        let peak = buckets.iter().map(|b| b.max_lag).max().unwrap_or(0);
+        assert!(peak > 100, "Payment hung for 7 s: lag {peak}");
+        let during = alert_status(&buckets[..buckets.len() / 2], 100.0);
+        assert!(during.firing, "{during:?}");
+        assert!(during.text.contains("above 100 since"), "{during:?}");
+        let quiet = alert_status(buckets, peak as f64);
+        assert!(!quiet.firing);
+        assert_eq!(
+            quiet.text,
+            format!("Quiet: lag has stayed at or under {peak} records (peak {peak}).")
+        );
+        let fired = alert_status(buckets, 100.0);
+        assert!(fired.text.contains("fired 1 time"), "{fired:?}");
     }
 
     #[wasm_bindgen_test]

@@ -129,6 +129,14 @@ fn outage_rewind_export_import() -> Result {
             "Payment's consumers fall behind: lag {lag_during}"
         );
         assert_eq!(correctness.last("Event lost"), 0.0, "the log loses nothing");
+        // An alert a fifth of the way up: firing now, and clear once the backlog drains.
+        let alert_at = (lag_during / 5.0).round();
+        page.set_value("lag-alert", &alert_at.to_string()).await?;
+        let alert = page
+            .wait_for_text("lag-alert-status", |t| t.starts_with("Alert"))
+            .await?;
+        assert!(alert.starts_with("Alert firing: lag is"), "{alert}");
+        assert!(alert.contains(&format!("above {alert_at} since")), "{alert}");
         // The totals say why: synchronous callers timed out; the log lost nothing.
         page.click("totals-panel").await?;
         let totals = page.table("totals").await?;
@@ -152,6 +160,11 @@ fn outage_rewind_export_import() -> Result {
         wait_for_clock(page, outage_end + 20.0).await?;
         page.click("play").await?;
         let healed_lag = Table::read(page, "lag").await?.last("Lag (records)");
+        let alert = page.text("lag-alert-status").await?;
+        assert!(
+            alert.starts_with(&format!("Back under {alert_at}: the alert fired")),
+            "{alert}"
+        );
         assert!(
             healed_lag < lag_during / 10.0,
             "lag drains after healing: {healed_lag} (was {lag_during})"

@@ -244,6 +244,7 @@ pub fn build_chart(
         x_range,
         series,
         shaded,
+        threshold: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub struct Theme {
     pub text: RGBColor,
     pub grid: RGBColor,
     pub shade: RGBAColor,
+    pub alert: RGBColor,
     pub scale: f64,
 }
 
@@ -23,6 +24,7 @@ impl Theme {
             text: RGBColor(29, 31, 35),
             grid: RGBColor(226, 228, 232),
             shade: RGBColor(204, 121, 167).mix(0.16),
+            alert: RGBColor(180, 35, 24),
             scale,
         }
     }
@@ -33,6 +35,7 @@ impl Theme {
             text: RGBColor(232, 234, 237),
             grid: RGBColor(52, 57, 66),
             shade: RGBColor(204, 121, 167).mix(0.22),
+            alert: RGBColor(255, 140, 120),
             scale,
         }
     }
@@ -126,6 +129,23 @@ fn draw_inner<DB: DrawingBackend>(
                 context.draw_secondary_series(DashedLineSeries::new(points, size, gap, style))?;
             }
         }
+    }
+    if let Some(threshold) = chart.threshold {
+        let style = theme.alert.stroke_width(theme.px(1.5));
+        context.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x0, threshold), (x1, threshold)],
+            theme.px(6.0),
+            theme.px(3.0),
+            style,
+        )))?;
+        context.draw_series(std::iter::once(Text::new(
+            format!("alert {}", short_number(threshold)),
+            (x1, threshold),
+            ("sans-serif", 10.5 * theme.scale)
+                .into_font()
+                .color(&theme.alert)
+                .pos(Pos::new(HPos::Right, VPos::Bottom)),
+        )))?;
     }
     draw_legend(&context.plotting_area().strip_coord_spec(), chart, theme)?;
     root.present()?;

@@ -41,6 +41,8 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// Fault windows, in simulated seconds, shaded on the chart.
     pub shaded: Vec<(f64, f64)>,
+    /// An alert threshold on the left-hand axis, drawn as a line across the chart.
+    pub threshold: Option<f64>,
 }
 
 impl Chart {
@@ -53,6 +55,7 @@ impl Chart {
             .filter(|s| s.secondary == secondary)
             .flat_map(|s| s.points.iter().map(|p| p.1))
             .filter(|v| v.is_finite())
+            .chain(self.threshold.filter(|_| !secondary))
             .fold(0.0_f64, f64::max);
         if max <= 0.0 { 1.0 } else { max * 1.1 }
     }

@@ -50,6 +50,10 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                 run.fault_windows(),
             )
         });
+        let mut data = data;
+        if kind == ChartKind::Lag {
+            data.threshold = playground.lag_alert.get_untracked();
+        }
         if let Some(element) = canvas.get_untracked() {
             draw_on_canvas(&element, &data, dark.get_untracked());
         }
@@ -61,6 +65,9 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     // Redraw when the data changes, throttled; a trailing redraw makes sure the last change shows.
     Effect::new(move |_| {
         playground.data_version.track();
+        if kind == ChartKind::Lag {
+            playground.lag_alert.track();
+        }
         let since = now_ms() - last_draw.get_value();
         if pending.with_value(Option::is_some) {
             return;
@@ -114,6 +121,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                     <button type="button" on:click=export_png data-testid=format!("chart-{id}-png")>"PNG"</button>
                     <button type="button" on:click=export_svg data-testid=format!("chart-{id}-svg")>"SVG"</button>
                 </div>
+                {(kind == ChartKind::Lag).then(|| view! { <super::lag_alert::LagAlert /> })}
                 <details on:toggle=move |event| {
                     let open = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
                     table_open.set(open);
@@ -161,6 +169,10 @@ pub fn summary(chart: &Chart) -> String {
             format!("{} {} (peak {})", series.label, number(last), number(peak))
         })
         .collect();
+    let threshold = chart
+        .threshold
+        .map(|t| format!(" Alert threshold: {} {}.", number(t), chart.y_label))
+        .unwrap_or_default();
     let shaded = if chart.shaded.is_empty() {
         String::new()
     } else {
@@ -170,12 +182,13 @@ pub fn summary(chart: &Chart) -> String {
         )
     };
     format!(
-        "{}, {} at {:.1} s: {}.{}",
+        "{}, {} at {:.1} s: {}.{}{}",
         chart.title,
         chart.y_label,
         at,
         parts.join("; "),
-        shaded
+        shaded,
+        threshold
     )
 }
 

@@ -7,6 +7,7 @@ mod controls;
 mod export;
 mod faults;
 mod inspector;
+mod lag_alert;
 mod perf;
 mod run;
 mod scrubber;
@@ -16,6 +17,7 @@ mod topology;
 mod totals;
 
 pub use export::{CSV_HEADER, metrics_csv, parse_scenario};
+pub use lag_alert::{AlertStatus, alert_status};
 pub use run::{FaultWindow, Run};
 pub use state::{FrameView, Playground, PlaygroundOptions};
 

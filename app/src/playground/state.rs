@@ -72,6 +72,8 @@ pub struct Playground {
     pub selected: RwSignal<ServiceId>,
     pub pinned: RwSignal<Option<u64>>,
     pub notice: RwSignal<Option<Notice>>,
+    /// The consumer-lag alert threshold in records, if the learner set one.
+    pub lag_alert: RwSignal<Option<f64>>,
     /// Why the run may not start yet (a lesson asks for a prediction first).
     pub locked: RwSignal<Option<String>>,
     pub reduced_motion: Signal<bool>,
@@ -141,6 +143,7 @@ impl Playground {
             selected: RwSignal::new(ServiceId::Payment),
             pinned: RwSignal::new(None),
             notice: RwSignal::new(None),
+            lag_alert: RwSignal::new(None),
             locked: RwSignal::new(None),
             reduced_motion: use_media_query("(prefers-reduced-motion: reduce)"),
             clock,
