@@ -176,6 +176,7 @@ pub(crate) fn apply_setting(scenario: &mut Scenario, action: &ControlAction) {
         ControlAction::InjectFault { .. }
         | ControlAction::Heal { .. }
         | ControlAction::SetArrivalRate { .. }
-        | ControlAction::PinOrder { .. } => {}
+        | ControlAction::PinOrder { .. }
+        | ControlAction::AddService { .. } => {}
     }
 }

@@ -163,6 +163,13 @@ pub enum ControlAction {
     PinOrder {
         order: u64,
     },
+    /// Starts a service the shop did not have, Fraud or Analytics, with default settings. The
+    /// synchronous chain calls it for orders placed from now on (its callers had to change);
+    /// the event-driven shop gains a consumer group that reads new records, and no producer
+    /// changes. Other services, or one already running, are ignored.
+    AddService {
+        service: ServiceId,
+    },
 }
 
 /// A control action with the simulated time it took effect.

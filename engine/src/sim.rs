@@ -566,6 +566,21 @@ impl Simulation {
                 self.core.scenario.workload.arrival_rate_per_s = *per_s;
                 self.core.reschedule_arrivals(*per_s);
             }
+            ControlAction::AddService { service } => {
+                let joinable = matches!(service, ServiceId::Fraud | ServiceId::Analytics);
+                if joinable && !self.core.present[service.index()] {
+                    self.core
+                        .scenario
+                        .services
+                        .entry(*service)
+                        .or_default();
+                    self.core.present[service.index()] = true;
+                    match &mut self.model {
+                        Model::Sync(model) => model.on_service_added(&mut self.core, *service),
+                        Model::Event(model) => model.on_service_added(&mut self.core, *service),
+                    }
+                }
+            }
             ControlAction::PinOrder { order } => {
                 if self.core.tracer.pin(*order)
                     && let Some(state) = self.core.orders.get_mut(*order)

@@ -168,7 +168,10 @@ impl SyncConfig {
 }
 
 pub(crate) struct SyncModel {
-    chain: Vec<ServiceId>,
+    /// The services the gateway calls, in order: the one in force since the first order it
+    /// applies to. A service added during the run changes the chain for later orders only;
+    /// orders already on their way finish the chain they started.
+    chains: Vec<(u64, Vec<ServiceId>)>,
     stations: Vec<Option<Station<u32>>>,
     frames: Vec<Frame>,
     free: Vec<u32>,
@@ -199,7 +202,7 @@ impl SyncModel {
             })
             .collect();
         SyncModel {
-            chain,
+            chains: vec![(0, chain)],
             stations,
             frames: Vec::with_capacity(1024),
             free: Vec::new(),
@@ -213,6 +216,39 @@ impl SyncModel {
 
     pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
         self.config = SyncConfig::of(core);
+    }
+
+    /// A service joins the chain for orders placed from now on: every caller on the way had to
+    /// change to call it.
+    pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
+        if let Some(config) = core.scenario.services.get(&service) {
+            self.stations[service.index()] = Some(Station::new(
+                config,
+                rng::stream(
+                    core.seed,
+                    rng::stream::SERVICE_TIME + service.index() as u64,
+                ),
+            ));
+        }
+        let chain = ServiceId::ALL
+            .into_iter()
+            .filter(|id| core.present[id.index()])
+            .collect();
+        self.chains.push((core.orders.next_id(), chain));
+    }
+
+    /// The chain `order` follows.
+    fn chain(&self, order: u64) -> &[ServiceId] {
+        self.chains
+            .iter()
+            .rev()
+            .find(|(first, _)| *first <= order)
+            .map_or(&[], |(_, chain)| chain.as_slice())
+    }
+
+    /// The chain new orders follow.
+    fn current_chain(&self) -> &[ServiceId] {
+        self.chains.last().map_or(&[], |(_, chain)| chain.as_slice())
     }
 
     pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
@@ -305,7 +341,7 @@ impl SyncModel {
 
     /// Starts one attempt of the call at `step` of the chain.
     fn call(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
-        let Some(&callee) = self.chain.get(step as usize) else {
+        let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
         let now = core.now;
@@ -462,7 +498,7 @@ impl SyncModel {
             return self.respond(core, index, Answer::Error);
         }
         let next = frame.step as usize + 1;
-        if self.config.style == SyncStyle::Nested && next < self.chain.len() {
+        if self.config.style == SyncStyle::Nested && next < self.chain(frame.order).len() {
             // Hold this worker while the rest of the chain runs.
             return self.call(core, frame.order, index, next as u8, 1);
         }
@@ -611,7 +647,7 @@ impl SyncModel {
             return self.respond(core, parent, Answer::Ok);
         }
         let next = step as usize + 1;
-        if self.config.style == SyncStyle::Orchestrated && next < self.chain.len() {
+        if self.config.style == SyncStyle::Orchestrated && next < self.chain(order).len() {
             if core
                 .orders
                 .get(order)
@@ -628,7 +664,7 @@ impl SyncModel {
     }
 
     fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
-        let Some(&callee) = self.chain.get(step as usize) else {
+        let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
         core.count(Count::Retries);
@@ -689,9 +725,10 @@ impl SyncModel {
             })
             .collect();
         let mut edges = Vec::new();
-        for (step, &callee) in self.chain.iter().enumerate() {
+        let chain = self.current_chain();
+        for (step, &callee) in chain.iter().enumerate() {
             let from = match self.config.style {
-                SyncStyle::Nested if step > 0 => Node::Service(self.chain[step - 1]),
+                SyncStyle::Nested if step > 0 => Node::Service(chain[step - 1]),
                 _ => Node::Gateway,
             };
             let sample = self

@@ -32,6 +32,7 @@ pub const CONTROLS: &[&str] = &[
     "charts",
     "export",
     "arrival-rate",
+    "add-service",
     "idempotent-consumers",
     "idempotent-producer",
     "version-checks",

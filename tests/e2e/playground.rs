@@ -323,6 +323,30 @@ fn budgets() -> Result {
     })
 }
 
+/// Fraud joins a running shop: the chain gets a new box to call, the log a new reader.
+#[test]
+fn a_fraud_check_joins_during_the_run() -> Result {
+    run("add-service", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 3.0).await?;
+        page.click("add-fraud").await?;
+        page.wait_for_text("add-fraud", |t| t.contains("running"))
+            .await?;
+        let boxes = page
+            .eval("return document.querySelectorAll('[data-testid=node-fraud]').length;")
+            .await?;
+        assert_eq!(boxes, serde_json::json!(2), "a Fraud box in both shops");
+        wait_for_clock(page, 6.0).await?;
+        page.click("play").await?;
+        let groups = page.wait_for_text("groups", |t| t.contains("Fraud:")).await?;
+        assert!(groups.contains("Fraud: 8/8 members up"), "{groups}");
+        page.screenshot("fraud-joined").await?;
+        Ok(())
+    })
+}
+
 /// A hidden tab gets no animation frames; the run (and a host page listening to it) keeps
 /// going on a timer instead.
 #[test]

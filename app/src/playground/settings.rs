@@ -2,7 +2,7 @@
 //! the current simulated time, so it is recorded, replayed on rewind and shareable.
 
 use engine::scenario::{CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, SyncStyle};
-use engine::{ControlAction, Scenario};
+use engine::{ControlAction, Scenario, ServiceId};
 use leptos::prelude::*;
 
 use super::state::Notice;
@@ -60,7 +60,7 @@ const SYNC_SETTINGS: [&str; 6] = [
 
 /// Whether `visible` shows any setting of this panel.
 pub fn shows_any(visible: &Visible) -> bool {
-    ["arrival-rate"]
+    ["arrival-rate", "add-service"]
         .iter()
         .chain(&EVENT_SETTINGS)
         .chain(&SYNC_SETTINGS)
@@ -103,11 +103,23 @@ pub fn SettingsPanel() -> impl IntoView {
     let breaker = effective(playground, false, |s| s.sync.circuit_breaker);
     let bulkhead = effective(playground, false, |s| s.sync.bulkhead);
     let style = effective(playground, false, |s| s.sync.style);
+    let running = move |service: ServiceId| {
+        effective(playground, true, move |s| s.services.contains_key(&service))()
+    };
+    let add_service = move |service: ServiceId| {
+        view! {
+            <button type="button" data-testid=format!("add-{}", service.name())
+                disabled=move || running(service)
+                on:click=move |_| act(Ok(ControlAction::AddService { service }))>
+                {move || if running(service) { format!("{} is running", service_title(service)) } else { format!("Add {}", service_title(service)) }}
+            </button>
+        }
+    };
 
     view! {
         <section class="panel settings" data-testid="settings-panel">
             <h2>"Levers"</h2>
-            <fieldset hidden=move || !any(&["arrival-rate"])>
+            <fieldset hidden=move || !any(&["arrival-rate", "add-service"])>
                 <legend>"Traffic"</legend>
                 <Show when=vis("arrival-rate")>
                     <label class="field">
@@ -115,6 +127,13 @@ pub fn SettingsPanel() -> impl IntoView {
                         <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
                             on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
                     </label>
+                </Show>
+                <Show when=vis("add-service")>
+                    <div class="field">
+                        <span>"New services"</span>
+                        <div class="button-row">{add_service(ServiceId::Fraud)}{add_service(ServiceId::Analytics)}</div>
+                        <small>"The chain must call them; the log just gains a reader."</small>
+                    </div>
                 </Show>
             </fieldset>
             <fieldset hidden=move || !any(&EVENT_SETTINGS)>

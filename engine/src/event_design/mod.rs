@@ -274,6 +274,37 @@ impl EventModel {
         self.start_commit_ticks(core);
     }
 
+    /// A new consumer group joins: it subscribes to what the service needs and, as a Kafka
+    /// group with no committed offsets does by default, starts at the end of each partition.
+    /// No producer, and no other group, changes.
+    pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
+        if self.group_of(service).is_some() {
+            return;
+        }
+        let Some(config) = core.scenario.services.get(&service).cloned() else {
+            return;
+        };
+        let members = config.consumers.unwrap_or(config.workers).clamp(1, 1_024);
+        let group = self
+            .broker
+            .add_group(service, subscriptions(service, &core.present), members);
+        for slot in &mut self.broker.groups[group].slots {
+            let end = self
+                .broker
+                .topics
+                .get(slot.topic.index())
+                .and_then(|t| t.partitions.get(slot.partition as usize))
+                .map_or(0, |p| p.end_offset());
+            slot.committed = end;
+            slot.position = end;
+        }
+        self.workers.push(Worker {
+            distribution: Distribution::new(&config.service_time),
+            rng: rng::stream(core.seed, rng::stream::SERVICE_TIME + service.index() as u64),
+        });
+        self.poll_all(core, group, core.now);
+    }
+
     fn group_of(&self, service: ServiceId) -> Option<usize> {
         self.broker.groups.iter().position(|g| g.service == service)
     }

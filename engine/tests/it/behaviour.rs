@@ -498,3 +498,105 @@ fn snapshots_show_what_there_is_to_draw() {
     let json = serde_json::to_string(&event).unwrap();
     assert!(json.contains("\"end_offset\"") && json.contains("\"committed\""));
 }
+
+/// Fraud joins halfway: the synchronous chain makes one more call for the orders placed after
+/// that, while the event-driven shop gains a consumer group that starts at the end of the log,
+/// and nothing its customers or producers see changes.
+#[test]
+fn a_service_added_during_the_run_joins_each_design_its_own_way() {
+    let scenario = shop(100.0, 20.0);
+    let mut plain = Comparison::new(&scenario, 4);
+    plain.run_until(secs(20.0));
+    let add = ControlAction::AddService {
+        service: ServiceId::Fraud,
+    };
+    let joined = Comparison::replay(
+        &scenario,
+        4,
+        &[engine::RecordedAction {
+            at: secs(10.0),
+            action: add.clone(),
+        }],
+        secs(20.0),
+    );
+
+    let p50_after = |comparison: &Comparison, design: Design, from_s: f64| {
+        let buckets = comparison.design(design).metrics().buckets();
+        let late: Vec<f64> = buckets
+            .iter()
+            .filter(|b| b.start >= secs(from_s) && b.latency_ms.count > 0)
+            .map(|b| b.latency_ms.p50)
+            .collect();
+        late.iter().sum::<f64>() / late.len().max(1) as f64
+    };
+    let (before, after) = (
+        p50_after(&plain, Design::Sync, 12.0),
+        p50_after(&joined, Design::Sync, 12.0),
+    );
+    assert!(
+        after > before + 2.0,
+        "one more call per order: sync p50 {before:.1} → {after:.1} ms"
+    );
+
+    let (_, plain_event) = plain.summaries();
+    let (_, joined_event) = joined.summaries();
+    assert_eq!(
+        plain_event.latency_ms, joined_event.latency_ms,
+        "event-driven customers notice nothing"
+    );
+    let orders_log = |comparison: &Comparison| -> u64 {
+        comparison
+            .event()
+            .snapshot()
+            .partitions
+            .iter()
+            .filter(|p| p.topic == engine::TopicId::Orders)
+            .map(|p| p.end_offset)
+            .sum()
+    };
+    assert_eq!(orders_log(&plain), orders_log(&joined), "no producer changed");
+    let snapshot = joined.event().snapshot();
+    let fraud = snapshot
+        .groups
+        .iter()
+        .find(|g| g.group == ServiceId::Fraud)
+        .expect("a Fraud consumer group");
+    assert!(fraud.lag < 100, "it keeps up: {fraud:?}");
+    let read: u64 = snapshot
+        .partitions
+        .iter()
+        .filter(|p| p.topic == engine::TopicId::Orders)
+        .flat_map(|p| p.groups.iter().filter(|g| g.group == ServiceId::Fraud))
+        .map(|g| g.committed)
+        .sum();
+    assert!(
+        read > orders_log(&joined) * 3 / 4,
+        "its offsets start at the end of the log, not at 0: committed {read}"
+    );
+
+    // Added twice, or a service that cannot join, changes nothing.
+    let mut twice = Comparison::replay(
+        &scenario,
+        4,
+        &[
+            engine::RecordedAction {
+                at: secs(10.0),
+                action: add.clone(),
+            },
+            engine::RecordedAction {
+                at: secs(11.0),
+                action: add,
+            },
+            engine::RecordedAction {
+                at: secs(12.0),
+                action: ControlAction::AddService {
+                    service: ServiceId::Payment,
+                },
+            },
+        ],
+        secs(20.0),
+    );
+    twice.run_until(secs(20.0));
+    assert_eq!(twice.sync().trace_hash(), joined.sync().trace_hash());
+    assert_eq!(twice.event().trace_hash(), joined.event().trace_hash());
+}
