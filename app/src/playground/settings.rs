@@ -120,7 +120,7 @@ pub fn SettingsPanel() -> impl IntoView {
         <section class="panel settings" data-testid="settings-panel">
             <h2>"Levers"</h2>
             <fieldset hidden=move || !any(&["arrival-rate", "add-service"])>
-                <legend>"Traffic"</legend>
+                <legend>"Shop"</legend>
                 <Show when=vis("arrival-rate")>
                     <label class="field">
                         <span>"Arrival rate (orders/s)"</span>
