@@ -24,7 +24,7 @@ const ROWS: [Row; 15] = [
     }),
     ("Ordering anomalies", "acted on a cancelled order", |s| s.ordering_anomalies.to_string()),
     ("Inconsistent orders", "services disagree", |s| s.inconsistent_orders.to_string()),
-    ("Time to agree again (mean)", "how long disagreements lasted", |s| {
+    ("Time until all agree (mean)", "from the first service acting to the last", |s| {
         if s.convergence_ms.count == 0 {
             "—".into()
         } else {
