@@ -403,6 +403,12 @@ fn inspector_follows_one_order_through_both_designs() -> Result {
                 && event.contains("orders partition"),
             "{event}"
         );
+        // Each produced event names the record that caused it.
+        assert!(
+            event.contains("because the customer placed the order with Order")
+                && event.contains("because Payment consumed OrderCreated (orders partition"),
+            "{event}"
+        );
         page.screenshot("traces").await?;
 
         page.set_value("order-id", "99999999").await?;

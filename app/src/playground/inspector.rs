@@ -2,7 +2,7 @@
 //! it through both designs: every call, event, partition and offset, attempt and wait.
 
 use engine::trace::{RecordKind, Step, TraceEntry};
-use engine::{Design, SimTime};
+use engine::{Design, ServiceId, SimTime};
 use leptos::prelude::*;
 
 use super::Playground;
@@ -85,11 +85,12 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
                 view! {
                     <h3>{format!("{title}: order {order} is {status}")}</h3>
                     <ol class="timeline">
-                        {entries.into_iter().map(|entry| view! {
+                        {entries.iter().enumerate().map(|(index, entry)| view! {
                             <li>
                                 <span class="at">{format!("+{:.1} ms", entry.at.saturating_sub(start).as_millis_f64())}</span>
                                 " "
-                                <span>{describe(&entry)}</span>
+                                <span>{describe(entry)}</span>
+                                {cause(&entries, index).map(|cause| view! { <span class="cause">{cause}</span> })}
                             </li>
                         }).collect_view()}
                     </ol>
@@ -120,6 +121,50 @@ fn describe(entry: &TraceEntry) -> String {
         text += &format!(" · attempt {}", entry.attempt);
     }
     text
+}
+
+/// Why an event was produced: the record its service consumed last before producing it (or,
+/// for Order, the customer's request). This is the chain nobody in a choreography holds: each
+/// service only knows the record it reacted to.
+fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
+    let entry = entries.get(index)?;
+    if entry.step != Step::Produced {
+        return None;
+    }
+    let service = entry.service.or(entry.record.map(producer))?;
+    let consumed = entries[..index]
+        .iter()
+        .rev()
+        .find(|e| e.step == Step::Consumed && e.service == Some(service));
+    match consumed {
+        Some(consumed) => {
+            let mut text = format!(
+                "← because {} consumed {}",
+                service_title(service),
+                consumed.record.map_or("a record", record_label)
+            );
+            if let (Some(topic), Some(partition), Some(offset)) =
+                (consumed.topic, consumed.partition, consumed.offset)
+            {
+                text += &format!(" ({} partition {partition} offset {offset})", topic_name(topic));
+            }
+            Some(text)
+        }
+        None => Some(format!(
+            "← because the customer placed the order with {}",
+            service_title(service)
+        )),
+    }
+}
+
+/// The service that produces each kind of record.
+fn producer(record: RecordKind) -> ServiceId {
+    match record {
+        RecordKind::OrderCreated | RecordKind::OrderCancelled => ServiceId::Order,
+        RecordKind::PaymentCompleted | RecordKind::PaymentFailed => ServiceId::Payment,
+        RecordKind::InventoryReserved => ServiceId::Inventory,
+        RecordKind::OrderShipped => ServiceId::Shipping,
+    }
 }
 
 fn step_label(step: Step) -> &'static str {
