@@ -182,3 +182,11 @@ pub fn now_ms() -> f64 {
     }
     PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
+
+/// Whether the `<details>` element behind a `toggle` event is now open.
+pub fn details_open(event: &web_sys::Event) -> bool {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        .is_some_and(|details| details.open())
+}

@@ -569,11 +569,7 @@ impl Simulation {
             ControlAction::AddService { service } => {
                 let joinable = matches!(service, ServiceId::Fraud | ServiceId::Analytics);
                 if joinable && !self.core.present[service.index()] {
-                    self.core
-                        .scenario
-                        .services
-                        .entry(*service)
-                        .or_default();
+                    self.core.scenario.services.entry(*service).or_default();
                     self.core.present[service.index()] = true;
                     match &mut self.model {
                         Model::Sync(model) => model.on_service_added(&mut self.core, *service),

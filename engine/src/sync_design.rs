@@ -184,25 +184,29 @@ pub(crate) struct SyncModel {
     config: SyncConfig,
 }
 
+/// Every service the shop has, in the order the gateway calls them.
+fn present_chain(core: &Core) -> Vec<ServiceId> {
+    ServiceId::ALL
+        .into_iter()
+        .filter(|id| core.present[id.index()])
+        .collect()
+}
+
+/// The workers and queue of `id`, if the shop has it, with its own stream of service times.
+fn station(core: &Core, id: ServiceId) -> Option<Station<u32>> {
+    core.scenario.services.get(&id).map(|config| {
+        Station::new(
+            config,
+            rng::stream(core.seed, rng::stream::SERVICE_TIME + id.index() as u64),
+        )
+    })
+}
+
 impl SyncModel {
     pub(crate) fn new(core: &mut Core) -> SyncModel {
-        let chain: Vec<ServiceId> = ServiceId::ALL
-            .into_iter()
-            .filter(|id| core.present[id.index()])
-            .collect();
-        let stations = ServiceId::ALL
-            .iter()
-            .map(|&id| {
-                core.scenario.services.get(&id).map(|config| {
-                    Station::new(
-                        config,
-                        rng::stream(core.seed, rng::stream::SERVICE_TIME + id.index() as u64),
-                    )
-                })
-            })
-            .collect();
+        let stations = ServiceId::ALL.iter().map(|&id| station(core, id)).collect();
         SyncModel {
-            chains: vec![(0, chain)],
+            chains: vec![(0, present_chain(core))],
             stations,
             frames: Vec::with_capacity(1024),
             free: Vec::new(),
@@ -221,20 +225,9 @@ impl SyncModel {
     /// A service joins the chain for orders placed from now on: every caller on the way had to
     /// change to call it.
     pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
-        if let Some(config) = core.scenario.services.get(&service) {
-            self.stations[service.index()] = Some(Station::new(
-                config,
-                rng::stream(
-                    core.seed,
-                    rng::stream::SERVICE_TIME + service.index() as u64,
-                ),
-            ));
-        }
-        let chain = ServiceId::ALL
-            .into_iter()
-            .filter(|id| core.present[id.index()])
-            .collect();
-        self.chains.push((core.orders.next_id(), chain));
+        self.stations[service.index()] = station(core, service);
+        self.chains
+            .push((core.orders.next_id(), present_chain(core)));
     }
 
     /// The chain `order` follows.
@@ -248,7 +241,9 @@ impl SyncModel {
 
     /// The chain new orders follow.
     fn current_chain(&self) -> &[ServiceId] {
-        self.chains.last().map_or(&[], |(_, chain)| chain.as_slice())
+        self.chains
+            .last()
+            .map_or(&[], |(_, chain)| chain.as_slice())
     }
 
     pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {

@@ -53,6 +53,16 @@ impl RecordKind {
     pub const fn bit(self) -> u8 {
         1 << (self as u8)
     }
+
+    /// The service that produces records of this kind.
+    pub const fn producer(self) -> ServiceId {
+        match self {
+            RecordKind::OrderCreated | RecordKind::OrderCancelled => ServiceId::Order,
+            RecordKind::PaymentCompleted | RecordKind::PaymentFailed => ServiceId::Payment,
+            RecordKind::InventoryReserved => ServiceId::Inventory,
+            RecordKind::OrderShipped => ServiceId::Shipping,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -136,9 +136,14 @@ fn outage_rewind_export_import() -> Result {
             .wait_for_text("lag-alert-status", |t| t.starts_with("Alert"))
             .await?;
         assert!(alert.starts_with("Alert firing: lag is"), "{alert}");
-        assert!(alert.contains(&format!("above {alert_at} since")), "{alert}");
+        assert!(
+            alert.contains(&format!("above {alert_at} since")),
+            "{alert}"
+        );
         // The totals say why: synchronous callers timed out; the log lost nothing.
-        page.click("totals-panel").await?;
+        page.click("totals-toggle").await?;
+        // The table is built when the panel reports it opened, a moment later.
+        page.find("totals").await?;
         let totals = page.table("totals").await?;
         let total = |label: &str, column: usize| -> f64 {
             totals
@@ -149,7 +154,11 @@ fn outage_rewind_export_import() -> Result {
         };
         assert!(total("Timeouts", 1) > 0.0, "{totals:?}");
         assert_eq!(total("Lost orders", 2), 0.0, "{totals:?}");
-        assert_eq!(total("Orders placed", 1), total("Orders placed", 2), "same orders");
+        assert_eq!(
+            total("Orders placed", 1),
+            total("Orders placed", 2),
+            "same orders"
+        );
         page.eval("window.scrollTo(0, 0)").await?;
         page.screenshot("outage").await?;
         page.assert_no_sideways_scroll().await?;
@@ -340,7 +349,9 @@ fn a_fraud_check_joins_during_the_run() -> Result {
         assert_eq!(boxes, serde_json::json!(2), "a Fraud box in both shops");
         wait_for_clock(page, 6.0).await?;
         page.click("play").await?;
-        let groups = page.wait_for_text("groups", |t| t.contains("Fraud:")).await?;
+        let groups = page
+            .wait_for_text("groups", |t| t.contains("Fraud:"))
+            .await?;
         assert!(groups.contains("Fraud: 8/8 members up"), "{groups}");
         page.screenshot("fraud-joined").await?;
         Ok(())

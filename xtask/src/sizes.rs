@@ -119,7 +119,10 @@ mod tests {
         assert!(check_budget(&sizes).is_ok());
         let over = [file("app-1.wasm", GZIP_BUDGET_BYTES), file("app-1.js", 1)];
         let error = check_budget(&over).unwrap_err().to_string();
-        let budget = format!("over the {:.1} KB budget", GZIP_BUDGET_BYTES as f64 / 1024.0);
+        let budget = format!(
+            "over the {:.1} KB budget",
+            GZIP_BUDGET_BYTES as f64 / 1024.0
+        );
         assert!(error.contains(&budget), "{error}");
         assert!(report(&sizes).contains("style.css"));
     }

@@ -203,8 +203,7 @@ impl DrawingBackend for ChartCanvas {
             self.context.fill_rect(x, y, w, h);
         } else {
             self.context.set_stroke_style_str(&css_color(style.color()));
-            self.context
-                .set_line_width(f64::from(style.stroke_width()));
+            self.context.set_line_width(f64::from(style.stroke_width()));
             self.context.stroke_rect(x, y, w, h);
         }
         Ok(())
@@ -270,8 +269,7 @@ impl DrawingBackend for ChartCanvas {
             self.context.fill();
         } else {
             self.context.set_stroke_style_str(&color);
-            self.context
-                .set_line_width(f64::from(style.stroke_width()));
+            self.context.set_line_width(f64::from(style.stroke_width()));
             self.context.stroke();
         }
         Ok(())

@@ -28,12 +28,9 @@ pub fn BrokerView() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let snapshot = Memo::new(move |_| {
         playground.ticker.track();
-        playground.view.with_untracked(|view| {
-            (
-                view.event.partitions.clone(),
-                view.event.groups.clone(),
-            )
-        })
+        playground
+            .view
+            .with_untracked(|view| (view.event.partitions.clone(), view.event.groups.clone()))
     });
     let shape = Memo::new(move |_| {
         snapshot.with(|(partitions, groups)| Shape {
@@ -56,7 +53,8 @@ pub fn BrokerView() -> impl IntoView {
         let summary = (0..shape.groups.len())
             .map(|index| {
                 let line = move || {
-                    snapshot.with(|(_, groups)| groups.get(index).map(group_line).unwrap_or_default())
+                    snapshot
+                        .with(|(_, groups)| groups.get(index).map(group_line).unwrap_or_default())
                 };
                 view! { <li>{line}</li> }
             })
@@ -156,7 +154,8 @@ fn partition_row(
             };
             let committed = move || field(|_, committed, _| committed.to_string());
             let lag = move || field(|_, _, lag| lag.to_string());
-            let lag_class = move || field(|_, _, lag| if lag > 0 { "lag behind" } else { "lag" }.into());
+            let lag_class =
+                move || field(|_, _, lag| if lag > 0 { "lag behind" } else { "lag" }.into());
             view! {
                 <td title=owner>
                     <span class="lag-bar" style=done></span>

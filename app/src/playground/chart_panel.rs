@@ -14,7 +14,7 @@ use super::Playground;
 use super::state::now_ms;
 use crate::charts::{Chart, ChartCanvas, ChartKind, Theme, build_chart, draw};
 use crate::files::{download_data_url, download_text};
-use crate::hooks::use_media_query;
+use crate::hooks::{details_open, use_media_query};
 
 /// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
 /// second at high speed, and nobody reads a chart faster than this.
@@ -39,7 +39,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         pending.set_value(None);
         last_draw.set_value(now_ms());
         let started = now_ms();
-        let data = playground.with_run(|run| {
+        let mut data = playground.with_run(|run| {
             let comparison = run.comparison();
             let x_end = run.now().as_secs_f64().max(1.0);
             build_chart(
@@ -50,7 +50,6 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                 run.fault_windows(),
             )
         });
-        let mut data = data;
         if kind == ChartKind::Lag {
             data.threshold = playground.lag_alert.get_untracked();
         }
@@ -122,10 +121,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                     <button type="button" on:click=export_svg data-testid=format!("chart-{id}-svg")>"SVG"</button>
                 </div>
                 {(kind == ChartKind::Lag).then(|| view! { <super::lag_alert::LagAlert /> })}
-                <details on:toggle=move |event| {
-                    let open = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
-                    table_open.set(open);
-                }>
+                <details on:toggle=move |event| table_open.set(details_open(&event))>
                     <summary data-testid=format!("chart-{id}-table-toggle")>"Data table"</summary>
                     {move || table_open.get().then(|| chart.with(|c| c.as_ref().map(|c| data_table(c, id))))}
                 </details>

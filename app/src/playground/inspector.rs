@@ -2,7 +2,7 @@
 //! it through both designs: every call, event, partition and offset, attempt and wait.
 
 use engine::trace::{RecordKind, Step, TraceEntry};
-use engine::{Design, ServiceId, SimTime};
+use engine::{Design, SimTime};
 use leptos::prelude::*;
 
 use super::Playground;
@@ -131,7 +131,7 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
     if entry.step != Step::Produced {
         return None;
     }
-    let service = entry.service.or(entry.record.map(producer))?;
+    let service = entry.service?;
     let consumed = entries[..index]
         .iter()
         .rev()
@@ -146,7 +146,10 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
             if let (Some(topic), Some(partition), Some(offset)) =
                 (consumed.topic, consumed.partition, consumed.offset)
             {
-                text += &format!(" ({} partition {partition} offset {offset})", topic_name(topic));
+                text += &format!(
+                    " ({} partition {partition} offset {offset})",
+                    topic_name(topic)
+                );
             }
             Some(text)
         }
@@ -154,16 +157,6 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
             "← because the customer placed the order with {}",
             service_title(service)
         )),
-    }
-}
-
-/// The service that produces each kind of record.
-fn producer(record: RecordKind) -> ServiceId {
-    match record {
-        RecordKind::OrderCreated | RecordKind::OrderCancelled => ServiceId::Order,
-        RecordKind::PaymentCompleted | RecordKind::PaymentFailed => ServiceId::Payment,
-        RecordKind::InventoryReserved => ServiceId::Inventory,
-        RecordKind::OrderShipped => ServiceId::Shipping,
     }
 }
 

@@ -43,13 +43,14 @@ pub fn LagAlert() -> impl IntoView {
             }
         }
     };
-    let status = move || {
-        playground.data_version.track();
-        let threshold = playground.lag_alert.get()?;
-        Some(playground.with_run(|run| {
-            alert_status(run.comparison().event().metrics().buckets(), threshold)
-        }))
-    };
+    let status =
+        Memo::new(move |_| {
+            playground.data_version.track();
+            let threshold = playground.lag_alert.get()?;
+            Some(playground.with_run(|run| {
+                alert_status(run.comparison().event().metrics().buckets(), threshold)
+            }))
+        });
     view! {
         <div class="lag-alert">
             <label>
@@ -66,9 +67,9 @@ pub fn LagAlert() -> impl IntoView {
                 " records"
             </label>
             <p role="status" data-testid="lag-alert-status" class=move || {
-                if status().is_some_and(|s| s.firing) { "alert firing" } else { "alert" }
+                if status.with(|s| s.as_ref().is_some_and(|s| s.firing)) { "alert firing" } else { "alert" }
             }>
-                {move || status().map_or_else(|| "No alert set.".to_string(), |s| s.text)}
+                {move || status.with(|s| s.as_ref().map_or_else(|| "No alert set.".to_string(), |s| s.text.clone()))}
             </p>
         </div>
     }

@@ -4,6 +4,7 @@
 use engine::scenario::{CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, SyncStyle};
 use engine::{ControlAction, Scenario, ServiceId};
 use leptos::prelude::*;
+use lessons::{EVENT_CONTROLS, SHOP_CONTROLS, SYNC_CONTROLS};
 
 use super::state::Notice;
 use super::topology::service_title;
@@ -39,31 +40,11 @@ fn number_in(text: &str, label: &str, min: f64, max: f64) -> Result<f64, String>
     }
 }
 
-const EVENT_SETTINGS: [&str; 8] = [
-    "idempotent-consumers",
-    "idempotent-producer",
-    "version-checks",
-    "partition-key",
-    "partitions",
-    "consumers",
-    "commit-policy",
-    "dead-letter",
-];
-const SYNC_SETTINGS: [&str; 6] = [
-    "sync-style",
-    "timeout",
-    "retries",
-    "idempotency-keys",
-    "circuit-breaker",
-    "bulkhead",
-];
-
 /// Whether `visible` shows any setting of this panel.
 pub fn shows_any(visible: &Visible) -> bool {
-    ["arrival-rate", "add-service"]
+    [SHOP_CONTROLS, EVENT_CONTROLS, SYNC_CONTROLS]
         .iter()
-        .chain(&EVENT_SETTINGS)
-        .chain(&SYNC_SETTINGS)
+        .flat_map(|group| group.iter())
         .any(|id| visible.shows(id))
 }
 
@@ -119,7 +100,7 @@ pub fn SettingsPanel() -> impl IntoView {
     view! {
         <section class="panel settings" data-testid="settings-panel">
             <h2>"Levers"</h2>
-            <fieldset hidden=move || !any(&["arrival-rate", "add-service"])>
+            <fieldset hidden=move || !any(SHOP_CONTROLS)>
                 <legend>"Shop"</legend>
                 <Show when=vis("arrival-rate")>
                     <label class="field">
@@ -136,7 +117,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     </div>
                 </Show>
             </fieldset>
-            <fieldset hidden=move || !any(&EVENT_SETTINGS)>
+            <fieldset hidden=move || !any(EVENT_CONTROLS)>
                 <legend>"Event-driven"</legend>
                 <Show when=vis("idempotent-consumers")>
                     {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
@@ -205,7 +186,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     </label>
                 </Show>
             </fieldset>
-            <fieldset hidden=move || !any(&SYNC_SETTINGS)>
+            <fieldset hidden=move || !any(SYNC_CONTROLS)>
                 <legend>"Synchronous"</legend>
                 <Show when=vis("sync-style")>
                     <label class="field">

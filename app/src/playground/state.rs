@@ -342,7 +342,6 @@ impl Playground {
     }
 }
 
-
 /// Work per animation frame over the last few hundred frames, measured two ways: the page's
 /// own script (engine advance, view updates, chart drawing), and the whole frame on the main
 /// thread, which adds the browser's style, layout and paint for what the script changed.

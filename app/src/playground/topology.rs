@@ -2,12 +2,12 @@
 //! as log boxes; messages as dots moving along the edges (a bounded sample from the engine).
 //! Clicking (or Enter/Space on) a service selects it as the target for faults.
 
-use engine::snapshot::{Node, ServiceView};
+use engine::snapshot::{EdgeView, Node, ServiceView};
 use std::fmt::Write;
 
 use engine::{Design, HealthState, ServiceId, TopicId};
-use wasm_bindgen::JsCast;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::Playground;
 
@@ -234,31 +234,23 @@ fn draw_edge(
             u * u * y1 + 2.0 * u * t * cy + t * t * y2,
         )
     };
-    let edge = move |view: &super::FrameView| {
-        pick(view, design)
-            .edges
-            .get(index)
-            .filter(|e| (e.from, e.to) == (from, to))
-            .cloned()
-    };
+    let ends = (from, to);
     let busy = Memo::new(move |_| {
         playground
             .view
-            .with(|view| edge(view).map_or(0, |e| e.in_flight + e.waiting))
+            .with(|view| edge_in(view, design, index, ends).map_or(0, |e| e.in_flight + e.waiting))
     });
     let (lx, ly) = point(0.5);
-    // Where each sampled message is now, in drawing units.
-    let positions = move |view: &super::FrameView| -> Vec<(u64, f64, f64)> {
-        edge(view).map_or_else(Vec::new, |edge| {
-            edge.sample
-                .iter()
-                .map(|dot| {
-                    let age_ms = view.now.saturating_sub(dot.sent_at).as_millis_f64();
-                    let (x, y) = point(1.0 - (-age_ms / DOT_TAU_MS).exp() * 0.95);
-                    (dot.order, x, y)
-                })
-                .collect()
-        })
+    // Calls `each(order, x, y)` for every sampled message, where it is now in drawing units.
+    let for_each_dot = move |view: &super::FrameView, each: &mut dyn FnMut(u64, f64, f64)| {
+        let Some(edge) = edge_in(view, design, index, ends) else {
+            return;
+        };
+        for dot in &edge.sample {
+            let age_ms = view.now.saturating_sub(dot.sent_at).as_millis_f64();
+            let (x, y) = point(1.0 - (-age_ms / DOT_TAU_MS).exp() * 0.95);
+            each(dot.order, x, y);
+        }
     };
     // All of an edge's dots are one path, so a frame changes one attribute per edge however
     // many messages are moving.
@@ -268,7 +260,7 @@ fn draw_edge(
         }
         playground.view.with(|view| {
             let mut d = String::new();
-            for (_, x, y) in positions(view) {
+            for_each_dot(view, &mut |_, x, y| {
                 let _ = write!(
                     d,
                     "M{:.1} {y:.1}a{DOT_R} {DOT_R} 0 1 0 {} 0a{DOT_R} {DOT_R} 0 1 0 -{} 0",
@@ -276,7 +268,7 @@ fn draw_edge(
                     2.0 * DOT_R,
                     2.0 * DOT_R
                 );
-            }
+            });
             d
         })
     };
@@ -284,12 +276,14 @@ fn draw_edge(
         let Some(at) = drawing_point(&event) else {
             return;
         };
-        let nearest = playground.view.with_untracked(|view| {
-            positions(view)
-                .into_iter()
-                .map(|(order, x, y)| (order, (x - at.0).hypot(y - at.1)))
-                .filter(|&(_, distance)| distance <= DOT_R * 2.5)
-                .min_by(|a, b| a.1.total_cmp(&b.1))
+        let mut nearest: Option<(u64, f64)> = None;
+        playground.view.with_untracked(|view| {
+            for_each_dot(view, &mut |order, x, y| {
+                let distance = (x - at.0).hypot(y - at.1);
+                if distance <= DOT_R * 2.5 && nearest.is_none_or(|(_, best)| distance < best) {
+                    nearest = Some((order, distance));
+                }
+            });
         });
         if let Some((order, _)) = nearest {
             playground.pin(order);
@@ -310,14 +304,34 @@ fn draw_edge(
     })
 }
 
+/// The engine's view of edge `index` of `design`, if it still joins `ends`.
+fn edge_in(
+    view: &super::FrameView,
+    design: Design,
+    index: usize,
+    ends: (Node, Node),
+) -> Option<&EdgeView> {
+    pick(view, design)
+        .edges
+        .get(index)
+        .filter(|e| (e.from, e.to) == ends)
+}
+
 /// The point under the pointer in the drawing's own units (the SVG's view box), allowing for
 /// the drawing being scaled and centred in its box.
 fn drawing_point(event: &web_sys::MouseEvent) -> Option<(f64, f64)> {
     let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
     let svg = target.closest("svg").ok()??;
     let view_box = svg.get_attribute("viewBox")?;
-    let mut numbers = view_box.split_whitespace().filter_map(|n| n.parse::<f64>().ok());
-    let (_, _, width, height) = (numbers.next()?, numbers.next()?, numbers.next()?, numbers.next()?);
+    let mut numbers = view_box
+        .split_whitespace()
+        .filter_map(|n| n.parse::<f64>().ok());
+    let (_, _, width, height) = (
+        numbers.next()?,
+        numbers.next()?,
+        numbers.next()?,
+        numbers.next()?,
+    );
     let rect = svg.get_bounding_client_rect();
     let scale = (rect.width() / width).min(rect.height() / height);
     if !(scale.is_finite() && scale > 0.0) {

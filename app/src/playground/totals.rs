@@ -6,6 +6,7 @@ use engine::Summary;
 use leptos::prelude::*;
 
 use super::Playground;
+use crate::hooks::details_open;
 
 /// (label, explanation, value) for every row.
 type Row = (&'static str, &'static str, fn(&Summary) -> String);
@@ -16,64 +17,93 @@ const ROWS: [Row; 15] = [
     ("Failed or rejected", "customers told no", |s| {
         (s.orders_failed + s.orders_rejected).to_string()
     }),
-    ("Double charges", "a customer paid twice", |s| s.double_charges.to_string()),
+    ("Double charges", "a customer paid twice", |s| {
+        s.double_charges.to_string()
+    }),
     ("Double shipments", "", |s| s.double_shipments.to_string()),
     ("Double emails", "", |s| s.double_emails.to_string()),
-    ("Duplicate deliveries", "a consumer got a record again", |s| {
-        s.duplicate_deliveries.to_string()
+    (
+        "Duplicate deliveries",
+        "a consumer got a record again",
+        |s| s.duplicate_deliveries.to_string(),
+    ),
+    ("Ordering anomalies", "acted on a cancelled order", |s| {
+        s.ordering_anomalies.to_string()
     }),
-    ("Ordering anomalies", "acted on a cancelled order", |s| s.ordering_anomalies.to_string()),
-    ("Inconsistent orders", "services disagree", |s| s.inconsistent_orders.to_string()),
-    ("Time until all agree (mean)", "from the first service acting to the last", |s| {
-        if s.convergence_ms.count == 0 {
-            "—".into()
-        } else {
-            format!("{:.0} ms", s.convergence_ms.mean)
-        }
+    ("Inconsistent orders", "services disagree", |s| {
+        s.inconsistent_orders.to_string()
     }),
-    ("Lost orders", "can never finish", |s| s.lost_orders.to_string()),
+    (
+        "Time until all agree (mean)",
+        "from the first service acting to the last",
+        |s| {
+            if s.convergence_ms.count == 0 {
+                "—".into()
+            } else {
+                format!("{:.0} ms", s.convergence_ms.mean)
+            }
+        },
+    ),
+    ("Lost orders", "can never finish", |s| {
+        s.lost_orders.to_string()
+    }),
     ("Dead-lettered records", "", |s| s.dead_lettered.to_string()),
     ("Retries", "", |s| s.retries.to_string()),
     ("Timeouts", "", |s| s.timeouts.to_string()),
-    ("Rebalances", "consumer groups reshuffled", |s| s.rebalances.to_string()),
+    ("Rebalances", "consumer groups reshuffled", |s| {
+        s.rebalances.to_string()
+    }),
 ];
 
 #[component]
 pub fn Totals() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let summaries = Memo::new(move |_| {
-        playground.ticker.track();
-        playground.with_run(|run| {
-            let comparison = run.comparison();
-            (comparison.sync().summary(), comparison.event().summary())
-        })
-    });
-    let rows = ROWS
-        .iter()
-        .map(|&(label, note, value)| {
-            let sync = move || summaries.with(|(sync, _)| value(sync));
-            let event = move || summaries.with(|(_, event)| value(event));
+    // Counted only while the panel is open: closed, it costs nothing.
+    let open = RwSignal::new(false);
+    let table = move || {
+        open.get().then(|| {
+            let summaries = Memo::new(move |_| {
+                playground.ticker.track();
+                playground.with_run(|run| {
+                    let comparison = run.comparison();
+                    (comparison.sync().summary(), comparison.event().summary())
+                })
+            });
+            let rows = ROWS
+                .iter()
+                .map(|&(label, note, value)| {
+                    let sync = move || summaries.with(|(sync, _)| value(sync));
+                    let event = move || summaries.with(|(_, event)| value(event));
+                    view! {
+                        <tr>
+                            <th scope="row">
+                                {label}
+                                {(!note.is_empty()).then(|| view! { <span class="muted">{note}</span> })}
+                            </th>
+                            <td>{sync}</td>
+                            <td>{event}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
             view! {
-                <tr>
-                    <th scope="row">
-                        {label}
-                        {(!note.is_empty()).then(|| view! { <span class="muted">{note}</span> })}
-                    </th>
-                    <td>{sync}</td>
-                    <td>{event}</td>
-                </tr>
+                <table class="data-table" data-testid="totals">
+                    <thead>
+                        <tr><th scope="col">"Since the start"</th><th scope="col">"Synchronous"</th><th scope="col">"Event-driven"</th></tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
             }
         })
-        .collect_view();
+    };
     view! {
-        <details class="panel totals" data-testid="totals-panel">
-            <summary>"Totals so far"</summary>
-            <table class="data-table" data-testid="totals">
-                <thead>
-                    <tr><th scope="col">"Since the start"</th><th scope="col">"Synchronous"</th><th scope="col">"Event-driven"</th></tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+        <details
+            class="panel totals"
+            data-testid="totals-panel"
+            on:toggle=move |event| open.set(details_open(&event))
+        >
+            <summary data-testid="totals-toggle">"Totals so far"</summary>
+            {table}
         </details>
     }
 }

@@ -8,7 +8,7 @@ use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::orders::Status;
 use crate::rng;
-use crate::scenario::{CommitPolicy, EventOptions, PartitionKey, ServiceId};
+use crate::scenario::{CommitPolicy, EventOptions, PartitionKey, ServiceConfig, ServiceId};
 use crate::sim::{Core, Ev};
 use crate::snapshot::{
     EdgeView, GroupOffset, GroupView, MessageDot, Node, PartitionView, ServiceView, Snapshot,
@@ -145,6 +145,21 @@ pub(crate) struct EventModel {
     commit_ticking: bool,
 }
 
+/// Members of a service's consumer group: its consumers, or one per worker.
+fn group_size(config: &ServiceConfig) -> u32 {
+    config.consumers.unwrap_or(config.workers).clamp(1, 1_024)
+}
+
+impl Worker {
+    /// A service's processing time, drawn from its own stream.
+    fn new(seed: u64, service: ServiceId, config: &ServiceConfig) -> Worker {
+        Worker {
+            distribution: Distribution::new(&config.service_time),
+            rng: rng::stream(seed, rng::stream::SERVICE_TIME + service.index() as u64),
+        }
+    }
+}
+
 fn subscriptions(service: ServiceId, present: &[bool; ServiceId::COUNT]) -> Vec<TopicId> {
     let has = |id: ServiceId| present[id.index()];
     let upstream = |topics: &mut Vec<TopicId>| {
@@ -179,13 +194,8 @@ impl EventModel {
             .iter()
             .filter(|(id, _)| **id != ServiceId::Order)
         {
-            let members = config.consumers.unwrap_or(config.workers).clamp(1, 1_024);
-            broker.add_group(id, subscriptions(id, &core.present), members);
-            let rng = rng::stream(core.seed, rng::stream::SERVICE_TIME + id.index() as u64);
-            workers.push(Worker {
-                distribution: Distribution::new(&config.service_time),
-                rng,
-            });
+            broker.add_group(id, subscriptions(id, &core.present), group_size(config));
+            workers.push(Worker::new(core.seed, id, config));
         }
         let order_config = core
             .scenario
@@ -255,12 +265,7 @@ impl EventModel {
             .scenario
             .services
             .iter()
-            .map(|(&id, config)| {
-                (
-                    id,
-                    config.consumers.unwrap_or(config.workers).clamp(1, 1_024) as usize,
-                )
-            })
+            .map(|(&id, config)| (id, group_size(config) as usize))
             .collect();
         for (id, wanted) in wanted {
             let Some(group) = self.group_of(id) else {
@@ -284,24 +289,21 @@ impl EventModel {
         let Some(config) = core.scenario.services.get(&service).cloned() else {
             return;
         };
-        let members = config.consumers.unwrap_or(config.workers).clamp(1, 1_024);
-        let group = self
-            .broker
-            .add_group(service, subscriptions(service, &core.present), members);
-        for slot in &mut self.broker.groups[group].slots {
-            let end = self
-                .broker
-                .topics
-                .get(slot.topic.index())
-                .and_then(|t| t.partitions.get(slot.partition as usize))
-                .map_or(0, |p| p.end_offset());
+        let group = self.broker.add_group(
+            service,
+            subscriptions(service, &core.present),
+            group_size(&config),
+        );
+        let ends: Vec<u64> = self.broker.groups[group]
+            .slots
+            .iter()
+            .map(|slot| self.broker.end_offset(slot.topic, slot.partition))
+            .collect();
+        for (slot, end) in self.broker.groups[group].slots.iter_mut().zip(ends) {
             slot.committed = end;
             slot.position = end;
         }
-        self.workers.push(Worker {
-            distribution: Distribution::new(&config.service_time),
-            rng: rng::stream(core.seed, rng::stream::SERVICE_TIME + service.index() as u64),
-        });
+        self.workers.push(Worker::new(core.seed, service, &config));
         self.poll_all(core, group, core.now);
     }
 

@@ -231,6 +231,7 @@ impl EventModel {
         let offset = log.append(record);
         if core.traced(record.order) {
             let entry = TraceEntry::new(core.now, Step::Produced)
+                .service(record.kind.producer())
                 .record(record.kind)
                 .at_offset(topic, partition, offset);
             core.trace(record.order, entry);

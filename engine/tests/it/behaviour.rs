@@ -554,7 +554,11 @@ fn a_service_added_during_the_run_joins_each_design_its_own_way() {
             .map(|p| p.end_offset)
             .sum()
     };
-    assert_eq!(orders_log(&plain), orders_log(&joined), "no producer changed");
+    assert_eq!(
+        orders_log(&plain),
+        orders_log(&joined),
+        "no producer changed"
+    );
     let snapshot = joined.event().snapshot();
     let fraud = snapshot
         .groups

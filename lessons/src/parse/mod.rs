@@ -3,7 +3,7 @@
 use crate::model::{Lesson, Step};
 use crate::problem::{Problem, Report, choose_hint, field, index};
 use crate::read::{self, Table, array, integer, known_fields, number, required, table, text};
-use crate::{CONTROLS, convert, render_markdown};
+use crate::{CONTROLS, convert, is_control, render_markdown};
 use engine::{FaultKind, Scenario};
 use serde_json::Value;
 
@@ -253,13 +253,13 @@ fn controls(report: &mut Report<'_>, map: &Table, path: &str) -> Option<Vec<Stri
     let controls: Vec<String> = read::strings(report, map, path, "controls")
         .into_iter()
         .filter_map(|(item_path, id)| {
-            if CONTROLS.contains(&id.as_str()) {
+            if is_control(&id) {
                 Some(id)
             } else {
                 report.add(
                     &item_path,
                     format!("unknown control `{id}`"),
-                    Some(choose_hint(&id, "valid control ids", CONTROLS)),
+                    Some(choose_hint(&id, "valid control ids", &CONTROLS.concat())),
                 );
                 valid = false;
                 None

@@ -100,7 +100,11 @@ fn every_goal_is_winnable_and_not_already_won() {
         for (index, step) in lesson.steps.iter().enumerate() {
             let Some(goal) = &step.goal else { continue };
             for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
-                let place = format!("{name} step {} (\"{}\"), seed {seed}", index + 1, step.title);
+                let place = format!(
+                    "{name} step {} (\"{}\"), seed {seed}",
+                    index + 1,
+                    step.title
+                );
                 let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
                 let status = goal.evaluate(&idle);
                 assert!(
@@ -131,4 +135,3 @@ fn lines(status: &lessons::GoalStatus) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
-
