@@ -285,7 +285,7 @@ impl Bridge {
             Command::Reset => playground.reset(),
             Command::Seek { seconds } => playground.seek(SimTime::from_secs_f64(seconds)),
             Command::Speed { value } => playground.speed.set(value),
-            Command::Apply { action } => playground.apply(action),
+            Command::Apply { action } => playground.try_apply(action)?,
             Command::Goto { .. } => {}
         }
         Ok(())

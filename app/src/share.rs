@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use engine::{RecordedAction, Scenario, SimTime};
+use engine::{Budget, RecordedAction, Scenario, SimTime};
 use serde::{Deserialize, Serialize};
 
 const VERSION: u32 = 1;
@@ -87,5 +87,19 @@ impl SharedRun {
             ));
         }
         Ok(run)
+    }
+
+    /// Checks the run as a whole on the scenario it will use (the link's own, or the page's):
+    /// its actions, and the work they ask for together, against what a page can run.
+    pub fn checked(self, page_scenario: &Scenario) -> Result<SharedRun, String> {
+        let scenario = self.scenario.as_ref().unwrap_or(page_scenario);
+        if let Err(problems) = engine::check_run(scenario, &self.actions, &Budget::BROWSER) {
+            let list: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+            return Err(format!(
+                "the link's run cannot be replayed: {}",
+                list.join("; ")
+            ));
+        }
+        Ok(self)
     }
 }

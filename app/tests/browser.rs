@@ -132,9 +132,10 @@ mod playground {
     fn played() -> Run {
         let mut run = Run::new(shop(), 7);
         run.advance_to(secs(5));
-        run.apply(outage());
+        run.apply(outage()).expect("valid");
         run.advance_to(secs(12));
-        run.apply(ControlAction::Heal { target: None });
+        run.apply(ControlAction::Heal { target: None })
+            .expect("valid");
         run.advance_to(secs(20));
         run
     }
@@ -178,7 +179,8 @@ mod playground {
         let mut run = played();
         assert_eq!(run.timeline().len(), 2);
         run.seek(secs(8));
-        run.apply(ControlAction::SetArrivalRate { per_s: 50.0 });
+        run.apply(ControlAction::SetArrivalRate { per_s: 50.0 })
+            .expect("valid");
         assert_eq!(
             run.timeline().len(),
             2,
@@ -195,7 +197,28 @@ mod playground {
     #[wasm_bindgen_test]
     fn fault_windows_follow_injections_and_heals() {
         let run = played();
-        assert_eq!(run.fault_windows(), vec![(5.0, 12.0)]);
+        assert_eq!(run.fault_spans_s(), vec![(5.0, 12.0)]);
+    }
+
+    /// The same as natively: a long run rewound to a checkpoint and played on in slices is
+    /// the run that went straight through, in the browser's wasm too.
+    #[wasm_bindgen_test]
+    fn rewinding_from_a_checkpoint_in_slices_gives_the_identical_run() {
+        let mut scenario = shop();
+        scenario.duration_s = 90.0;
+        let mut straight = Run::new(scenario.clone(), 7);
+        straight.advance_to(secs(90));
+        let mut run = Run::new(scenario, 7);
+        run.advance_to(secs(80));
+        let target = secs(61);
+        run.rewind(target);
+        assert!(
+            run.now() > secs(0) && run.now() <= target,
+            "restored a checkpoint, at {}",
+            run.now()
+        );
+        while !run.advance(secs(90), 3_000) {}
+        assert_eq!(fingerprint(&run), fingerprint(&straight));
     }
 
     #[wasm_bindgen_test]

@@ -101,6 +101,9 @@ pub struct Batch {
     pub slot: u32,
     pub next: u64,
     pub end: u64,
+    /// The record at `next` is being delivered a second time by a duplicate-delivery fault;
+    /// a repeat is not itself repeated (one draw per delivery, as in the synchronous shop).
+    pub repeat: bool,
 }
 
 #[derive(Clone, Debug, Default)]

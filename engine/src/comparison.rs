@@ -7,12 +7,19 @@ use crate::sim::{Design, Simulation};
 use crate::summary::Summary;
 use crate::time::SimTime;
 
+#[derive(Clone)]
 pub struct Comparison {
     sync: Simulation,
     event: Simulation,
     now: SimTime,
     actions: Vec<RecordedAction>,
+    /// The simulated time `run_until_bounded` advances by in one go (adapted as it goes; it
+    /// never changes what happens).
+    quantum: SimTime,
 }
+
+/// The longest quantum, in microseconds: a minute of simulated time.
+const MAX_QUANTUM_MICROS: f64 = 60e6;
 
 impl Comparison {
     pub fn new(scenario: &Scenario, seed: u64) -> Comparison {
@@ -21,6 +28,7 @@ impl Comparison {
             event: Simulation::new(scenario, seed, Design::Event),
             now: SimTime::ZERO,
             actions: Vec::new(),
+            quantum: SimTime::from_millis(10),
         }
     }
 
@@ -114,6 +122,44 @@ impl Comparison {
         self.apply(ControlAction::Heal { target });
     }
 
+    /// Events handled by both designs so far.
+    pub fn events_processed(&self) -> u64 {
+        self.sync.events_processed() + self.event.events_processed()
+    }
+
+    /// Advances towards `until` by about `max_events` events of both designs together, then
+    /// stops; true once `until` is reached. It moves in quanta of simulated time at whose ends
+    /// both designs stand at the same moment, sized from the previous quanta to hold an eighth
+    /// of the allowance each, so it stops close to the allowance however busy the run is.
+    /// Cutting a run into such calls changes nothing in it.
+    pub fn run_until_bounded(&mut self, until: SimTime, max_events: u64) -> bool {
+        let until = until.min(SimTime::NEVER);
+        let start = self.events_processed();
+        let per_quantum = (max_events / 8).max(1);
+        while self.now < until {
+            if self.events_processed() - start >= max_events {
+                return false;
+            }
+            let before = self.events_processed();
+            let end = (self.now + self.quantum).min(until);
+            self.run_until(end);
+            let spent = self.events_processed() - before;
+            let scale = if spent == 0 {
+                2.0
+            } else {
+                (per_quantum as f64 / spent as f64).clamp(0.25, 2.0)
+            };
+            let micros = (self.quantum.as_micros() as f64 * scale).clamp(1.0, MAX_QUANTUM_MICROS);
+            self.quantum = SimTime(micros as u64);
+        }
+        true
+    }
+
+    /// About how many bytes both designs hold.
+    pub fn approx_bytes(&self) -> usize {
+        self.sync.approx_bytes() + self.event.approx_bytes()
+    }
+
     pub fn actions(&self) -> &[RecordedAction] {
         &self.actions
     }
@@ -135,48 +181,5 @@ impl Comparison {
 
     pub fn summaries(&self) -> (Summary, Summary) {
         (self.sync.summary(), self.event.summary())
-    }
-}
-
-/// Writes a setting action into the scenario options the designs read.
-pub(crate) fn apply_setting(scenario: &mut Scenario, action: &ControlAction) {
-    let event = &mut scenario.event;
-    let sync = &mut scenario.sync;
-    match action {
-        ControlAction::SetConsumerIdempotency { enabled } => event.idempotent_consumers = *enabled,
-        ControlAction::SetIdempotentProducer { enabled } => event.idempotent_producer = *enabled,
-        ControlAction::SetIdempotencyKeys { enabled } => sync.idempotency_keys = *enabled,
-        ControlAction::SetVersionChecks { enabled } => event.version_checks = *enabled,
-        ControlAction::SetPartitionKey { key } => event.partition_key = *key,
-        ControlAction::SetPartitionCount { partitions } => {
-            event.partitions = event.partitions.max((*partitions).min(1_024));
-        }
-        ControlAction::SetConsumerCount { service, consumers } => {
-            if let Some(config) = scenario.services.get_mut(service) {
-                config.consumers = Some((*consumers).clamp(1, 1_024));
-            }
-        }
-        ControlAction::SetCommitPolicy { policy } => event.commit = *policy,
-        ControlAction::SetDeadLetter { after } => {
-            event.dead_letter_after = after.map(|n| n.clamp(1, 1_000))
-        }
-        ControlAction::SetTimeout { timeout_ms } => {
-            sync.timeout_ms = timeout_ms
-                .filter(|t| t.is_finite() && *t > 0.0)
-                .map(|t| t.min(86_400_000.0));
-        }
-        ControlAction::SetRetries { retries } => {
-            let mut retries = *retries;
-            retries.attempts = retries.attempts.min(20);
-            sync.retries = retries;
-        }
-        ControlAction::SetCircuitBreaker { breaker } => sync.circuit_breaker = *breaker,
-        ControlAction::SetBulkhead { limit } => sync.bulkhead = limit.map(|l| l.max(1)),
-        ControlAction::SetSyncStyle { style } => sync.style = *style,
-        ControlAction::InjectFault { .. }
-        | ControlAction::Heal { .. }
-        | ControlAction::SetArrivalRate { .. }
-        | ControlAction::PinOrder { .. }
-        | ControlAction::AddService { .. } => {}
     }
 }

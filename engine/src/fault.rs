@@ -2,7 +2,7 @@
 //! recorded with the simulated time they were taken at, so every run can be replayed.
 
 use crate::scenario::{
-    CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, ServiceId, SyncStyle,
+    CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, Scenario, ServiceId, SyncStyle,
 };
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -170,6 +170,65 @@ pub enum ControlAction {
     AddService {
         service: ServiceId,
     },
+}
+
+impl ControlAction {
+    /// Writes what the action changes into the scenario options the designs read: settings,
+    /// the arrival rate and services joining. Faults, heals and pins change the run, not its
+    /// options, and leave the scenario as it is. Out-of-range values are clamped here, the
+    /// one place both designs and the work estimate take them from.
+    pub fn apply_to(&self, scenario: &mut Scenario) {
+        let action = self;
+        let event = &mut scenario.event;
+        let sync = &mut scenario.sync;
+        match action {
+            ControlAction::SetConsumerIdempotency { enabled } => {
+                event.idempotent_consumers = *enabled
+            }
+            ControlAction::SetIdempotentProducer { enabled } => {
+                event.idempotent_producer = *enabled
+            }
+            ControlAction::SetIdempotencyKeys { enabled } => sync.idempotency_keys = *enabled,
+            ControlAction::SetVersionChecks { enabled } => event.version_checks = *enabled,
+            ControlAction::SetPartitionKey { key } => event.partition_key = *key,
+            ControlAction::SetPartitionCount { partitions } => {
+                event.partitions = event.partitions.max((*partitions).min(1_024));
+            }
+            ControlAction::SetConsumerCount { service, consumers } => {
+                if let Some(config) = scenario.services.get_mut(service) {
+                    config.consumers = Some((*consumers).clamp(1, 1_024));
+                }
+            }
+            ControlAction::SetCommitPolicy { policy } => event.commit = *policy,
+            ControlAction::SetDeadLetter { after } => {
+                event.dead_letter_after = after.map(|n| n.clamp(1, 1_000))
+            }
+            ControlAction::SetTimeout { timeout_ms } => {
+                sync.timeout_ms = timeout_ms
+                    .filter(|t| t.is_finite() && *t > 0.0)
+                    .map(|t| t.min(86_400_000.0));
+            }
+            ControlAction::SetRetries { retries } => {
+                let mut retries = *retries;
+                retries.attempts = retries.attempts.min(20);
+                sync.retries = retries;
+            }
+            ControlAction::SetCircuitBreaker { breaker } => sync.circuit_breaker = *breaker,
+            ControlAction::SetBulkhead { limit } => sync.bulkhead = limit.map(|l| l.max(1)),
+            ControlAction::SetSyncStyle { style } => sync.style = *style,
+            ControlAction::SetArrivalRate { per_s } => {
+                scenario.workload.arrival_rate_per_s = *per_s
+            }
+            ControlAction::AddService { service } => {
+                if service.can_join() {
+                    scenario.services.entry(*service).or_default();
+                }
+            }
+            ControlAction::InjectFault { .. }
+            | ControlAction::Heal { .. }
+            | ControlAction::PinOrder { .. } => {}
+        }
+    }
 }
 
 /// A control action with the simulated time it took effect.

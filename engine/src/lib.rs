@@ -29,6 +29,9 @@
 //! - [`metrics`]: counters and hdrhistogram latencies per bucket and cumulative;
 //!   [`summary`]: the headline numbers; [`snapshot`]: what to draw; [`trace`]: causal traces
 //!   and the trace hash; [`comparison`]: both designs in step, actions recorded and replayed.
+//! - [`run`]: a `Comparison` with its timeline of actions and rewind checkpoints, advanced in
+//!   bounded slices. [`work`]: what a run will cost before it runs, and the budget that
+//!   refuses what a browser tab cannot do. [`windows`]: when each fault is active.
 //!
 //! # Invariants (asserted in debug builds, checked by the tests from outside)
 //!
@@ -47,6 +50,7 @@ pub mod metrics;
 pub mod orders;
 pub mod queue;
 pub mod rng;
+pub mod run;
 pub mod scenario;
 pub mod selfcheck;
 pub mod sim;
@@ -57,6 +61,8 @@ pub mod sync_design;
 pub mod time;
 pub mod trace;
 mod validate;
+pub mod windows;
+pub mod work;
 pub mod workload;
 
 pub use broker::{Broker, TopicId};
@@ -64,9 +70,13 @@ pub use comparison::Comparison;
 pub use fault::{ControlAction, Fault, FaultKind, HealthState, OutageMode, RecordedAction};
 pub use metrics::{Bucket, Counters, LatencyMs, Metrics};
 pub use orders::{OrderState, Status};
+pub use run::Run;
 pub use scenario::{Problem, Scenario, ScenarioError, ServiceId};
 pub use sim::{Design, Simulation};
 pub use snapshot::Snapshot;
 pub use summary::Summary;
 pub use time::SimTime;
 pub use trace::{Trace, TraceEntry};
+pub use validate::{check_run, fault_problems};
+pub use windows::FaultWindow;
+pub use work::{Budget, Work};

@@ -183,6 +183,7 @@ impl Bucket {
 }
 
 /// A latency histogram plus the exact sum of what it recorded.
+#[derive(Clone)]
 struct Recorder {
     histogram: Histogram<u64>,
     sum_micros: u128,
@@ -213,6 +214,7 @@ impl Recorder {
 }
 
 /// All metrics of one design.
+#[derive(Clone)]
 pub struct Metrics {
     pub bucket_width: SimTime,
     buckets: Vec<Bucket>,

@@ -86,7 +86,7 @@ const GRACE: SimTime = SimTime::from_secs(60);
 const SOFT_LIMIT: usize = 400_000;
 
 /// Live orders by id, oldest first.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct OrderBook {
     base: u64,
     window: VecDeque<OrderState>,

@@ -22,6 +22,7 @@ impl<E> Entry<E> {
 }
 
 /// Pending events of one simulation, earliest first.
+#[derive(Clone)]
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
     next_seq: u64,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::fault::{Fault, FaultKind, OutageMode};
+use crate::work::Budget;
 
 /// The services of the shop. The discriminant is the index used throughout the engine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -38,6 +39,10 @@ impl ServiceId {
     }
     pub fn from_index(index: usize) -> Option<ServiceId> {
         ServiceId::ALL.get(index).copied()
+    }
+    /// Fraud and Analytics can join a running shop (`ControlAction::AddService`).
+    pub const fn can_join(self) -> bool {
+        matches!(self, ServiceId::Fraud | ServiceId::Analytics)
     }
     pub const fn name(self) -> &'static str {
         match self {
@@ -411,8 +416,14 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
-    /// Parses and validates. A syntax or type error is reported with its line and column.
+    /// Parses and validates, within the browser's work budget. A syntax or type error is
+    /// reported with its line and column.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_json_within(text, &Budget::BROWSER)
+    }
+
+    /// Parses and validates, refusing a run that asks for more work than `budget`.
+    pub fn from_json_within(text: &str, budget: &Budget) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = serde_json::from_str(text).map_err(|error| {
             let location = format!(" at line {} column {}", error.line(), error.column());
             let message = error.to_string();
@@ -428,7 +439,7 @@ impl Scenario {
             }
         })?;
         scenario
-            .validate()
+            .validate_within(budget)
             .map_err(|problems| ScenarioError { problems })?;
         Ok(scenario)
     }
@@ -437,14 +448,16 @@ impl Scenario {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// Every problem, not just the first, so an author can fix a file in one pass.
+    /// Every problem, not just the first, so an author can fix a file in one pass; a valid
+    /// scenario must also fit the browser's work budget ([`Budget::BROWSER`]).
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
-        let problems = crate::validate::problems(self);
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems)
-        }
+        self.validate_within(&Budget::BROWSER)
+    }
+
+    /// Like [`Scenario::validate`], with another work budget (the command line's
+    /// `--max-orders`).
+    pub fn validate_within(&self, budget: &Budget) -> Result<(), Vec<Problem>> {
+        crate::validate::check_run(self, &[], budget).map(|_| ())
     }
 
     pub fn service(&self, id: ServiceId) -> Option<&ServiceConfig> {

@@ -52,6 +52,7 @@ impl Ev {
 }
 
 /// A fault of the schedule (scenario or live), with its own random stream.
+#[derive(Clone)]
 pub(crate) struct FaultSlot {
     pub fault: Fault,
     pub start: SimTime,
@@ -61,6 +62,7 @@ pub(crate) struct FaultSlot {
 }
 
 /// State shared by both designs.
+#[derive(Clone)]
 pub(crate) struct Core {
     pub scenario: Scenario,
     pub seed: u64,
@@ -311,12 +313,14 @@ impl Core {
     }
 }
 
+#[derive(Clone)]
 pub(crate) enum Model {
     Sync(SyncModel),
     Event(EventModel),
 }
 
 /// One design of the shop, running.
+#[derive(Clone)]
 pub struct Simulation {
     pub(crate) core: Core,
     pub(crate) model: Model,
@@ -445,6 +449,28 @@ impl Simulation {
         self.run_until(end);
     }
 
+    /// About how many bytes the run holds: its event queue, live orders, metrics history,
+    /// logs and traces. For bounding what keeping copies of it (rewind checkpoints) costs.
+    pub fn approx_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let core = &self.core;
+        let model = match &self.model {
+            Model::Sync(model) => model.approx_bytes(),
+            Model::Event(model) => {
+                model.broker.stored_records() * size_of::<crate::broker::Record>()
+            }
+        };
+        // Five latency histograms of a few thousand counters each.
+        const HISTOGRAMS: usize = 5 * 32 * 1024;
+        size_of::<Simulation>()
+            + core.queue.len() * 32
+            + core.orders.len() * size_of::<OrderState>()
+            + std::mem::size_of_val(core.metrics.buckets())
+            + core.tracer.approx_bytes()
+            + HISTOGRAMS
+            + model
+    }
+
     fn on_arrival(&mut self) {
         let order = self.core.place_order();
         match &mut self.model {
@@ -563,13 +589,12 @@ impl Simulation {
                 }
             }
             ControlAction::SetArrivalRate { per_s } => {
-                self.core.scenario.workload.arrival_rate_per_s = *per_s;
+                action.apply_to(&mut self.core.scenario);
                 self.core.reschedule_arrivals(*per_s);
             }
             ControlAction::AddService { service } => {
-                let joinable = matches!(service, ServiceId::Fraud | ServiceId::Analytics);
-                if joinable && !self.core.present[service.index()] {
-                    self.core.scenario.services.entry(*service).or_default();
+                if service.can_join() && !self.core.present[service.index()] {
+                    action.apply_to(&mut self.core.scenario);
                     self.core.present[service.index()] = true;
                     match &mut self.model {
                         Model::Sync(model) => model.on_service_added(&mut self.core, *service),
@@ -585,7 +610,7 @@ impl Simulation {
                 }
             }
             other => {
-                crate::comparison::apply_setting(&mut self.core.scenario, other);
+                other.apply_to(&mut self.core.scenario);
                 match &mut self.model {
                     Model::Sync(model) => model.on_settings_changed(&mut self.core),
                     Model::Event(model) => model.on_settings_changed(&mut self.core),

@@ -75,6 +75,7 @@ fn finite(value: f64) -> f64 {
 }
 
 /// Worker pool plus waiting line of one service.
+#[derive(Clone)]
 pub struct Station<J> {
     pub workers: u32,
     pub busy: u32,

@@ -167,6 +167,7 @@ impl SyncConfig {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct SyncModel {
     /// The services the gateway calls, in order: the one in force since the first order it
     /// applies to. A service added during the run changes the chain for later orders only;
@@ -220,6 +221,12 @@ impl SyncModel {
 
     pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
         self.config = SyncConfig::of(core);
+    }
+
+    /// Bytes held by call frames and waiting lines.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        let waiting: usize = self.stations.iter().flatten().map(|s| s.queue.len()).sum();
+        (self.frames.len() + self.free.len()) * std::mem::size_of::<Frame>() + waiting * 4
     }
 
     /// A service joins the chain for orders placed from now on: every caller on the way had to

@@ -118,6 +118,7 @@ pub struct Trace {
 }
 
 /// Chooses which orders are traced and keeps their traces.
+#[derive(Clone)]
 pub struct Tracer {
     sample_every: u64,
     max_sampled: usize,
@@ -201,6 +202,12 @@ impl Tracer {
 
     pub fn orders(&self) -> impl Iterator<Item = u64> + '_ {
         self.traces.keys().copied()
+    }
+
+    /// Bytes held by the traces kept.
+    pub fn approx_bytes(&self) -> usize {
+        let entries: usize = self.traces.values().map(|t| t.entries.len()).sum();
+        entries * std::mem::size_of::<TraceEntry>() + self.traces.len() * 64
     }
 }
 

@@ -1,8 +1,9 @@
 //! Scenario validation: collects every problem with the path of its field. Limits keep all later
 //! arithmetic far from overflow and keep a run's memory and event count sane.
 
-use crate::fault::{Fault, FaultKind};
+use crate::fault::{ControlAction, Fault, FaultKind, RecordedAction};
 use crate::scenario::{Problem, Scenario, ServiceConfig, ServiceId, ServiceTime};
+use crate::work::{self, Budget, Work};
 
 /// Longest run, and longest single duration anywhere, that a scenario may ask for.
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
@@ -47,6 +48,59 @@ impl Collector {
             self.push(path, format!("must be at most {max}"));
         }
     }
+}
+
+/// Checks a whole run: the scenario, the recorded actions a link or a log carries, and the
+/// work they ask for together. The budget is checked only once everything else is valid, so
+/// its estimate reads sane numbers.
+pub fn check_run(
+    scenario: &Scenario,
+    actions: &[RecordedAction],
+    budget: &Budget,
+) -> Result<Work, Vec<Problem>> {
+    let mut problems = problems(scenario);
+    problems.extend(action_problems(scenario, actions));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    work::check(scenario, actions, budget).map_err(|problem| vec![problem])
+}
+
+/// Problems of recorded actions, with paths such as `actions[2].fault.multiplier`.
+fn action_problems(scenario: &Scenario, actions: &[RecordedAction]) -> Vec<Problem> {
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
+    let end = crate::time::SimTime::from_secs_f64(MAX_DURATION_S);
+    for (index, recorded) in actions.iter().enumerate() {
+        let path = format!("actions[{index}]");
+        if recorded.at > end {
+            c.push(&format!("{path}.at"), "is later than any run lasts");
+        }
+        match &recorded.action {
+            ControlAction::InjectFault { fault } => {
+                check_fault(&mut c, &format!("{path}.fault"), fault, scenario)
+            }
+            ControlAction::SetArrivalRate { per_s } => {
+                c.number(&format!("{path}.per_s"), *per_s, 0.0, MAX_RATE_PER_S)
+            }
+            _ => {}
+        }
+    }
+    c.problems
+}
+
+/// Problems of one fault, with paths from the fault (`multiplier`, `end_s`), for a form that
+/// builds one fault at a time.
+pub fn fault_problems(fault: &Fault, scenario: &Scenario) -> Vec<Problem> {
+    let mut c = Collector {
+        problems: Vec::new(),
+    };
+    check_fault(&mut c, "", fault, scenario);
+    for problem in &mut c.problems {
+        problem.path = problem.path.trim_start_matches('.').to_string();
+    }
+    c.problems
 }
 
 pub(crate) fn problems(scenario: &Scenario) -> Vec<Problem> {

@@ -18,6 +18,7 @@ pub struct OrderDetails {
     pub cancel_after: Option<SimTime>,
 }
 
+#[derive(Clone)]
 pub struct Arrivals {
     interarrival: Rng,
     details: Rng,

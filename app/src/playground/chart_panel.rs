@@ -47,7 +47,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                 comparison.sync().metrics(),
                 comparison.event().metrics(),
                 (0.0, x_end),
-                run.fault_windows(),
+                run.fault_spans_s(),
             )
         });
         if kind == ChartKind::Lag {

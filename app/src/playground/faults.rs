@@ -2,7 +2,7 @@
 //! heal one service or everything. Parameters are checked by the engine's own scenario
 //! validation, so the page and scenario files accept exactly the same values.
 
-use engine::{ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId};
+use engine::{ControlAction, Fault, FaultKind, OutageMode, ServiceId};
 use leptos::prelude::*;
 
 use super::state::Notice;
@@ -109,27 +109,22 @@ pub fn FaultPanel() -> impl IntoView {
         if !problems.is_empty() {
             return Err(problems);
         }
-        // The engine's validation of a scenario holding just this fault.
-        let scenario = playground.with_run(|run| Scenario {
-            faults: vec![fault.clone()],
-            ..run.scenario().clone()
-        });
-        match scenario.validate() {
-            Ok(()) => Ok(fault),
-            Err(found) => Err(found
-                .iter()
-                .filter(|p| p.path.starts_with("faults"))
-                .map(|p| p.to_string().replacen("faults[0].", "", 1))
-                .collect()),
+        // The engine's own check of one fault in this shop; the run then checks the work.
+        let found = playground.with_run(|run| engine::fault_problems(&fault, run.scenario()));
+        if found.is_empty() {
+            Ok(fault)
+        } else {
+            Err(found.iter().map(ToString::to_string).collect())
         }
     };
     let apply = move |_| match build() {
         Ok(fault) => {
             let label = describe(&fault);
-            playground.apply(ControlAction::InjectFault { fault });
-            playground
-                .notice
-                .set(Some(Notice::Info(format!("{label} started."))));
+            if playground.apply(ControlAction::InjectFault { fault }) {
+                playground
+                    .notice
+                    .set(Some(Notice::Info(format!("{label} started."))));
+            }
         }
         Err(problems) => playground.notice.set(Some(Notice::Error {
             title: "Fault not applied".into(),
@@ -142,7 +137,9 @@ pub fn FaultPanel() -> impl IntoView {
             target: Some(target),
         });
     };
-    let heal_all = move |_| playground.apply(ControlAction::Heal { target: None });
+    let heal_all = move |_| {
+        playground.apply(ControlAction::Heal { target: None });
+    };
 
     let field = move |label: &'static str,
                       id: &'static str,
@@ -195,7 +192,7 @@ pub fn FaultPanel() -> impl IntoView {
             let now = run.now();
             run.faults()
                 .into_iter()
-                .filter(|w| w.end.is_none_or(|end| end > now))
+                .filter(|w| w.active_at(now))
                 .collect::<Vec<_>>()
         })
     };

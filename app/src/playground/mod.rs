@@ -7,18 +7,19 @@ mod controls;
 mod export;
 mod faults;
 mod inspector;
+mod job;
 mod lag_alert;
 mod perf;
-mod run;
 mod scrubber;
 mod settings;
 mod state;
 mod topology;
 mod totals;
 
+pub use engine::{FaultWindow, Run};
 pub use export::{CSV_HEADER, metrics_csv, parse_scenario};
+pub use job::{Job, JobKind, JobProgress};
 pub use lag_alert::{AlertStatus, alert_status};
-pub use run::{FaultWindow, Run};
 pub use state::{FrameView, Playground, PlaygroundOptions};
 
 use leptos::prelude::*;
@@ -98,6 +99,7 @@ pub fn PlaygroundView(
     view! {
         <div class="playground" data-testid="playground">
             <RunControls />
+            <JobProgress />
             <Show when=shows("scrubber")><Scrubber /></Show>
             <div class="topologies" hidden=!topology>
                 <Topology design=engine::Design::Sync />

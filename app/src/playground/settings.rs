@@ -55,7 +55,9 @@ pub fn SettingsPanel() -> impl IntoView {
     let vis = move |id: &'static str| move || visible.with(|v| v.shows(id));
     let any = move |ids: &[&str]| visible.with(|v| ids.iter().any(|id| v.shows(id)));
     let act = move |result: Result<ControlAction, String>| match result {
-        Ok(action) => playground.apply(action),
+        Ok(action) => {
+            playground.apply(action);
+        }
         Err(message) => playground.notice.set(Some(Notice::Error {
             title: "Setting not changed".into(),
             details: vec![message],
@@ -252,7 +254,7 @@ fn checkbox(
 ) -> impl IntoView {
     view! {
         <label class="toggle">
-            <input type="checkbox" data-testid=id prop:checked=checked on:change=move |e| playground.apply(make(event_target_checked(&e))) />
+            <input type="checkbox" data-testid=id prop:checked=checked on:change=move |e| { playground.apply(make(event_target_checked(&e))); } />
             <span>{label}</span>
         </label>
     }

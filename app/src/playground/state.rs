@@ -14,6 +14,7 @@ use engine::{ControlAction, Scenario, ServiceId, SimTime, Snapshot};
 use leptos::prelude::*;
 
 use super::Run;
+use super::job::{Job, JobKind, Slicer};
 pub use crate::hooks::now_ms;
 use crate::hooks::{SimClock, use_media_query, use_sim_clock};
 use crate::share::SharedRun;
@@ -21,6 +22,9 @@ use crate::share::SharedRun;
 /// Playback speeds offered, as multiples of real time.
 /// How often slow views (tables, lists) refresh while playing.
 const SLOW_VIEW_MS: f64 = 250.0;
+
+/// Engine work one animation frame may do while playing.
+const FRAME_WORK_MS: f64 = 8.0;
 
 pub const SPEEDS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
 
@@ -77,6 +81,9 @@ pub struct Playground {
     /// Why the run may not start yet (a lesson asks for a prediction first).
     pub locked: RwSignal<Option<String>>,
     pub reduced_motion: Signal<bool>,
+    /// Long work under way in slices (jump to end, seek, a link's replay), if any.
+    pub job: RwSignal<Option<Job>>,
+    pub(super) slicer: StoredValue<Slicer>,
     clock: SimClock,
     stats: StoredValue<FrameStats, LocalStorage>,
     frame_end: StoredValue<Option<FrameEnd>, LocalStorage>,
@@ -99,21 +106,26 @@ impl Playground {
         link: Option<String>,
         options: PlaygroundOptions,
     ) -> Playground {
-        let shared = link.map(|payload| SharedRun::decode(&payload));
-        let (run, problem) = match shared {
+        let shared = link.map(|payload| {
+            SharedRun::decode(&payload).and_then(|shared| shared.checked(&scenario))
+        });
+        let (run, at, problem) = match shared {
             Some(Ok(shared)) => {
-                let mut run = Run::with_actions(
+                let run = Run::with_actions(
                     shared.scenario.unwrap_or_else(|| scenario.clone()),
                     shared.seed,
                     shared.actions,
                 );
-                run.advance_to(shared.at);
-                (run, None)
+                (run, Some(shared.at), None)
             }
-            Some(Err(problem)) => (Run::new(scenario.clone(), seed), Some(problem)),
-            None => (Run::new(scenario.clone(), seed), None),
+            Some(Err(problem)) => (Run::new(scenario.clone(), seed), None, Some(problem)),
+            None => (Run::new(scenario.clone(), seed), None, None),
         };
         let playground = Playground::from_run(run, scenario, options);
+        // The run replays to the link's moment in slices, with a progress bar if it is long.
+        if let Some(at) = at.filter(|at| *at > SimTime::ZERO) {
+            playground.start_job(JobKind::OpenLink, at);
+        }
         if let Some(problem) = problem {
             playground.notice.set(Some(Notice::Error {
                 title: "This link could not be opened; showing the usual start instead".into(),
@@ -146,6 +158,8 @@ impl Playground {
             lag_alert: RwSignal::new(None),
             locked: RwSignal::new(None),
             reduced_motion: use_media_query("(prefers-reduced-motion: reduce)"),
+            job: RwSignal::new(None),
+            slicer: StoredValue::new(Slicer::default()),
             clock,
             stats,
             frame_end: StoredValue::new_local(FrameEnd::new(stats)),
@@ -183,6 +197,21 @@ impl Playground {
         self.refresh(true);
     }
 
+    /// Changes the run without refreshing the page (a slice of long work).
+    pub(super) fn update_run_quietly(&self, change: impl FnOnce(&mut Run)) {
+        self.run.update_value(change);
+    }
+
+    pub(super) fn refresh_now(&self) {
+        self.refresh(true);
+    }
+
+    /// What the page shows while long work goes on: the clock and pictures move, charts
+    /// follow closed buckets, tables refresh a few times a second.
+    pub(super) fn refresh_during_job(&self) {
+        self.refresh(false);
+    }
+
     fn refresh(&self, now_for_slow_views: bool) {
         let (view, buckets) = self.run.with_value(|run| {
             (
@@ -209,8 +238,11 @@ impl Playground {
         let speed = self.speed.get_untracked();
         let advance = SimTime::from_millis_f64(elapsed_ms * speed);
         let mut finished = false;
+        // A frame does at most what fits in it; a run too busy for the speed asked for plays
+        // slower instead of freezing the page.
+        let allowance = self.slicer.with_value(|s| s.frame_allowance(FRAME_WORK_MS));
         self.run.update_value(|run| {
-            run.advance_to(run.now() + advance);
+            run.advance(run.now() + advance, allowance);
             finished = run.at_end();
         });
         self.refresh(false);
@@ -245,6 +277,7 @@ impl Playground {
     }
 
     pub fn play(&self) {
+        self.cancel_job();
         if let Some(reason) = self.locked.get_untracked() {
             self.notice.set(Some(Notice::Info(reason)));
             return;
@@ -278,6 +311,9 @@ impl Playground {
         if self.locked.with_untracked(Option::is_some) {
             return self.play();
         }
+        if self.busy() {
+            return;
+        }
         self.pause();
         self.update(|run| {
             let bucket = SimTime::from_millis_f64(run.scenario().metrics.bucket_ms);
@@ -290,28 +326,68 @@ impl Playground {
             return self.play();
         }
         self.pause();
-        self.update(|run| run.advance_to(run.end()));
+        let end = self.with_run(Run::end);
+        self.start_job(JobKind::JumpToEnd, end);
     }
 
     pub fn reset(&self) {
         self.pause();
+        self.cancel_job();
         self.update(Run::reset);
         self.pinned.set(None);
     }
 
+    /// Moves to `to`: back to the nearest checkpoint at once, then forward in slices.
     pub fn seek(&self, to: SimTime) {
-        self.update(|run| run.seek(to));
+        let to = to.min(self.with_run(Run::end));
+        self.update(|run| run.rewind(to));
+        if self.with_run(Run::now) < to {
+            self.start_job(JobKind::Seek, to);
+        } else {
+            self.cancel_job();
+        }
     }
 
-    /// Takes a control action at the current simulated time.
-    pub fn apply(&self, action: ControlAction) {
-        self.update(|run| run.apply(action));
+    /// Takes a control action at the current simulated time; a refusal is explained in the
+    /// page. True when the action was taken.
+    pub fn apply(&self, action: ControlAction) -> bool {
+        match self.try_apply(action) {
+            Ok(()) => true,
+            Err(message) => {
+                self.notice.set(Some(Notice::Error {
+                    title: "Not done".into(),
+                    details: vec![message],
+                }));
+                false
+            }
+        }
+    }
+
+    /// Takes a control action now, or says why not: work is still under way, or the action
+    /// is invalid or would ask for more than the page can run.
+    pub fn try_apply(&self, action: ControlAction) -> Result<(), String> {
+        if let Some(job) = self.job.get_untracked() {
+            return Err(format!(
+                "the run is still on its way to {:.1} s: wait for it, or Cancel first",
+                job.target.as_secs_f64()
+            ));
+        }
+        let mut result = Ok(());
+        self.update(|run| result = run.apply(action));
+        result.map_err(|problems| {
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     /// Starts over with another scenario and seed (the current run is replaced only when
     /// the new one is valid; callers validate first).
     pub fn load(&self, scenario: Scenario, seed: u64) {
         self.pause();
+        self.cancel_job();
         self.update(|run| *run = Run::new(scenario, seed));
         self.pinned.set(None);
     }
@@ -334,11 +410,23 @@ impl Playground {
     }
 
     /// Keeps the full trace of `order` in both designs. An order that already went by is
-    /// traced by replaying the run with the pin in place from the start, which changes
-    /// nothing else: tracing does not touch the simulation.
+    /// traced by replaying the run with the pin in place from the start (in slices), which
+    /// changes nothing else: tracing does not touch the simulation.
     pub fn pin(&self, order: u64) {
-        self.update(|run| run.pin(order));
+        if self.busy() {
+            return;
+        }
+        let mut back_to = SimTime::ZERO;
+        self.update(|run| back_to = run.pin(order));
         self.pinned.set(Some(order));
+        if self.with_run(Run::now) < back_to {
+            self.start_job(JobKind::Trace, back_to);
+        }
+    }
+
+    /// The longest slice of long work so far and how many there were (the performance panel).
+    pub fn slice_stats(&self) -> (f64, u64) {
+        self.slicer.with_value(|s| (s.longest_slice_ms, s.slices))
     }
 }
 

@@ -1,7 +1,11 @@
 //! Runs a scenario file and prints one JSON object with each design's summary.
 //!
-//! `simulate FILE.json [--seed N] [--until SECONDS] [--design sync|event|both]`
+//! `simulate FILE.json [--seed N] [--until SECONDS] [--design sync|event|both] [--max-orders N]`
+//!
+//! A run beyond what a browser tab may do (`Budget::BROWSER`) is refused with what to lower,
+//! unless `--max-orders` raises the budget on purpose; then it says how much work it starts.
 
+use engine::work::{self, Budget};
 use engine::{Design, Scenario, SimTime, Simulation, Summary};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,10 +15,10 @@ struct Options {
     seed: Option<u64>,
     until: Option<f64>,
     designs: Vec<Design>,
+    max_orders: Option<f64>,
 }
 
-const USAGE: &str =
-    "usage: simulate FILE.json [--seed N] [--until SECONDS] [--design sync|event|both]";
+const USAGE: &str = "usage: simulate FILE.json [--seed N] [--until SECONDS] [--design sync|event|both] [--max-orders N]";
 
 fn parse(args: &[String]) -> Result<Options, String> {
     let mut options = Options {
@@ -22,6 +26,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         seed: None,
         until: None,
         designs: vec![Design::Sync, Design::Event],
+        max_orders: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -52,6 +57,15 @@ fn parse(args: &[String]) -> Result<Options, String> {
                         return Err(format!("unknown design {other:?}: use sync, event or both"));
                     }
                 }
+            }
+            "--max-orders" => {
+                let max: f64 = value("--max-orders")?
+                    .parse()
+                    .map_err(|_| "--max-orders must be a number of orders")?;
+                if !(max.is_finite() && max > 0.0) {
+                    return Err("--max-orders must be a positive number of orders".into());
+                }
+                options.max_orders = Some(max);
             }
             "-h" | "--help" => return Err(USAGE.into()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
@@ -90,7 +104,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let scenario = match Scenario::from_json(&text) {
+    // Everything but the budget first: the budget depends on how far this run goes.
+    let unbounded = Budget::with_max_orders(f64::INFINITY);
+    let scenario = match Scenario::from_json_within(&text, &unbounded) {
         Ok(scenario) => scenario,
         Err(error) => {
             for problem in &error.problems {
@@ -101,6 +117,25 @@ fn main() -> ExitCode {
     };
     let seed = options.seed.unwrap_or(scenario.seed);
     let until = SimTime::from_secs_f64(options.until.unwrap_or(scenario.duration_s));
+    let budget = options
+        .max_orders
+        .map_or(Budget::BROWSER, Budget::with_max_orders);
+    match work::check_until(&scenario, &[], until, &budget) {
+        Err(problem) => {
+            eprintln!("{}: {problem}", options.file);
+            eprintln!("pass --max-orders N to allow up to N orders on purpose");
+            return ExitCode::from(2);
+        }
+        Ok(work) if work::check_until(&scenario, &[], until, &Budget::BROWSER).is_err() => {
+            eprintln!(
+                "{}: warning: simulating about {:.1} M orders and {:.0} M events, more than a browser may run",
+                options.file,
+                work.orders / 1e6,
+                work.events / 1e6
+            );
+        }
+        Ok(_) => {}
+    }
     let mut designs = serde_json::Map::new();
     for design in &options.designs {
         let name = match design {

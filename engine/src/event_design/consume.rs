@@ -53,6 +53,7 @@ impl EventModel {
             slot,
             next: from,
             end: to,
+            repeat: false,
         });
         self.schedule_record(core, group, member, SimTime::ZERO);
     }
@@ -135,8 +136,12 @@ impl EventModel {
             core.crash_pending[service.index()] -= 1;
             return self.crash(core, group, member);
         }
-        if core.duplicate_draw(service) {
-            // The delivery was repeated: the same record comes again.
+        let repeat = batch.repeat;
+        if !repeat && core.duplicate_draw(service) {
+            // The delivery was repeated: the same record comes again, once.
+            if let Some(batch) = self.broker.groups[group].members[member].batch.as_mut() {
+                batch.repeat = true;
+            }
             core.count(Count::DuplicateDeliveries);
             core.trace(
                 record.order,
@@ -154,6 +159,7 @@ impl EventModel {
             return;
         };
         batch.next += 1;
+        batch.repeat = false;
         let (slot, next, end) = (batch.slot, batch.next, batch.end);
         g.slots[slot as usize].position = next;
         if next < end {
@@ -192,6 +198,10 @@ impl EventModel {
         let Some(batch) = self.broker.groups[group].members[member].batch else {
             return;
         };
+        if let Some(batch) = self.broker.groups[group].members[member].batch.as_mut() {
+            // A retry after a failure is a delivery of its own.
+            batch.repeat = false;
+        }
         let failures = {
             let slot = &mut self.broker.groups[group].slots[batch.slot as usize];
             slot.failures += 1;

@@ -121,11 +121,13 @@ impl StreamEv {
 }
 
 /// A consumer group's service: how long each record takes and its random stream.
+#[derive(Clone)]
 struct Worker {
     distribution: Distribution,
     rng: rng::Rng,
 }
 
+#[derive(Clone)]
 pub(crate) struct EventModel {
     pub(crate) broker: Broker,
     order_station: Station<u64>,

@@ -227,6 +227,26 @@ fn extreme_but_valid_values_run() {
         "faults": [{"kind": "traffic_spike", "start_s": 0, "multiplier": 100}],
         "metrics": {"bucket_ms": 1}
     }"#;
-    Scenario::from_json(text).unwrap();
-    exercise(text);
+    // Beyond what a browser may run: refused with the work it asks for.
+    let refused = Scenario::from_json(text).expect_err("over the browser's budget");
+    assert!(
+        refused.problems[0]
+            .message
+            .starts_with("this run asks for about 60480.0 billion orders"),
+        "{refused}"
+    );
+    // Within every other limit, so a budget without bounds takes it, and it runs.
+    let unbounded = engine::Budget::with_max_orders(f64::INFINITY);
+    let scenario = Scenario::from_json_within(text, &unbounded).unwrap();
+    let mut comparison = Comparison::new(&scenario, 1);
+    for _ in 0..3_000 {
+        if !comparison.step() {
+            break;
+        }
+    }
+    let _ = (
+        comparison.sync().snapshot(),
+        comparison.event().snapshot(),
+        comparison.summaries(),
+    );
 }

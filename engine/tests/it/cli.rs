@@ -83,3 +83,54 @@ fn bad_input_exits_with_code_2_and_says_why() {
     assert!(stderr.contains("unknown design"));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn a_run_beyond_the_budget_is_refused_unless_asked_for() {
+    let dir = std::env::temp_dir().join(format!("simulate-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.json");
+    // 25 M orders, but only the first 0.01 s (2,500 orders) is asked for with --until.
+    std::fs::write(
+        &big,
+        r#"{"duration_s": 100, "workload": {"arrival_rate_per_s": 250000}}"#,
+    )
+    .unwrap();
+    let file = big.to_str().unwrap();
+    let (code, stdout, stderr) = simulate(&[file]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("this run asks for about 25 M orders; at most 20 M run in a browser")
+            && stderr.contains("--max-orders"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = simulate(&[file, "--until", "0.01"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(json["designs"]["sync"]["orders_arrived"].as_u64().unwrap() > 2_000);
+    // On purpose: it warns, then runs (a short stretch, to keep the test quick).
+    let (code, _, stderr) = simulate(&[file, "--max-orders", "1e9", "--until", "0.01"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (code, _, stderr) = simulate(&[
+        file,
+        "--max-orders",
+        "30e6",
+        "--design",
+        "sync",
+        "--until",
+        "90",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: simulating about 22.5 M orders"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = simulate(&[file, "--max-orders", "-3"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--max-orders must be a positive number"),
+        "{stderr}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Properties over many seeds, options and fault schedules. The checkers panic with the seed
 //! on any broken invariant; proptest prints the whole failing input, seed included.
 
-use crate::support::{run_checked, secs, shop};
+use crate::support::{proptest_config, run_checked, secs, shop};
 use engine::scenario::{CommitPolicy, PartitionKey, SyncStyle};
 use engine::{Comparison, ControlAction, Fault, FaultKind, OutageMode, Scenario, ServiceId};
 use proptest::prelude::*;
@@ -179,27 +179,8 @@ fn drain(comparison: &mut Comparison) {
     comparison.run_until(secs(60.0));
 }
 
-/// Far fewer cases in unoptimised builds, where each is much slower. Proptest's
-/// `PROPTEST_CASES` variable still overrides the number, for longer soak runs.
-fn config(cases: u32) -> ProptestConfig {
-    let cases = if cfg!(debug_assertions) {
-        cases / 8
-    } else {
-        cases
-    };
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(cases);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(proptest_config(128))]
 
     #[test]
     fn invariants_hold_under_any_fault_schedule(seed in any::<u64>(), options in options(), faults in faults()) {

@@ -8,5 +8,7 @@ mod cli;
 mod determinism;
 mod invariants;
 mod queueing;
+mod rewind;
 mod scenarios;
 mod support;
+mod work;

@@ -3,6 +3,7 @@
 use crate::checkers::Checker;
 use engine::scenario::{ServiceConfig, ServiceTime};
 use engine::{Comparison, Scenario, ServiceId, SimTime, Simulation};
+use proptest::prelude::ProptestConfig;
 
 /// A small shop: every service, light load, a few cancellations, no faults.
 pub fn shop(rate_per_s: f64, duration_s: f64) -> Scenario {
@@ -64,4 +65,23 @@ pub fn run_sim_checked(sim: &mut Simulation, until: SimTime, seed: u64) {
 
 pub fn secs(s: f64) -> SimTime {
     SimTime::from_secs_f64(s)
+}
+
+/// Far fewer cases in unoptimised builds, where each is much slower. Proptest's
+/// `PROPTEST_CASES` variable still overrides the number, for longer soak runs.
+pub fn proptest_config(cases: u32) -> ProptestConfig {
+    let cases = if cfg!(debug_assertions) {
+        cases / 8
+    } else {
+        cases
+    };
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cases);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
