@@ -282,16 +282,16 @@ mod playground {
         let buckets = run.comparison().event().metrics().buckets();
         let peak = buckets.iter().map(|b| b.max_lag).max().unwrap_or(0);
         assert!(peak > 100, "Payment hung for 7 s: lag {peak}");
-        let during = alert_status(&buckets[..buckets.len() / 2], 100.0);
+        let during = alert_status(buckets.iter().take(buckets.len() / 2), 100.0);
         assert!(during.firing, "{during:?}");
         assert!(during.text.contains("above 100 since"), "{during:?}");
-        let quiet = alert_status(buckets, peak as f64);
+        let quiet = alert_status(buckets.iter(), peak as f64);
         assert!(!quiet.firing);
         assert_eq!(
             quiet.text,
             format!("Quiet: lag has stayed at or under {peak} records (peak {peak}).")
         );
-        let fired = alert_status(buckets, 100.0);
+        let fired = alert_status(buckets.iter(), 100.0);
         assert!(fired.text.contains("fired 1 time"), "{fired:?}");
     }
 

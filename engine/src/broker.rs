@@ -2,11 +2,11 @@
 //! append-only log with offsets; consumer groups that own committed offsets and assign each
 //! partition to at most one member. The event-driven design drives it; observers read it.
 
+use crate::chunked::ChunkedDeque;
 use crate::scenario::ServiceId;
 use crate::time::SimTime;
 use crate::trace::RecordKind;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -44,7 +44,7 @@ pub struct Record {
 /// committed past them.
 #[derive(Clone, Debug, Default)]
 pub struct Partition {
-    log: VecDeque<Record>,
+    log: ChunkedDeque<Record>,
     log_start: u64,
 }
 
@@ -65,7 +65,7 @@ impl Partition {
     }
     /// Drops records below `offset`; the end offset never moves back.
     pub fn truncate_below(&mut self, offset: u64) {
-        while self.log_start < offset && self.log.pop_front().is_some() {
+        while self.log_start < offset && self.log.pop_front() {
             self.log_start += 1;
         }
     }

@@ -43,6 +43,7 @@
 //!   clock; the trace hash is the same natively and in wasm ([`selfcheck`]).
 
 pub mod broker;
+pub mod chunked;
 pub mod comparison;
 pub mod event_design;
 pub mod fault;

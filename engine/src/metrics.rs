@@ -6,9 +6,12 @@ use crate::scenario::ServiceId;
 use crate::time::SimTime;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Most buckets kept before the older half is merged pairwise.
 const MAX_BUCKETS: usize = 4_096;
+/// Closed buckets are sealed in runs of this many, shared by every copy of the run.
+const SEAL: usize = 128;
 /// Histogram range in microseconds: one microsecond to one hour, two significant digits.
 const HIST_MAX_MICROS: u64 = 3_600_000_000;
 
@@ -182,6 +185,119 @@ impl Bucket {
     }
 }
 
+/// Closed buckets, oldest first: sealed runs that copies of a run (rewind checkpoints) share
+/// rather than copy, and the open run still being filled.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    sealed: Vec<Arc<[Bucket]>>,
+    open: Vec<Bucket>,
+}
+
+impl History {
+    fn from_vec(buckets: Vec<Bucket>) -> History {
+        let mut history = History::default();
+        for bucket in buckets {
+            history.push(bucket);
+        }
+        history
+    }
+
+    fn push(&mut self, bucket: Bucket) {
+        self.open.push(bucket);
+        if self.open.len() == SEAL {
+            self.sealed.push(Arc::from(std::mem::take(&mut self.open)));
+        }
+    }
+
+    fn take(&mut self) -> Vec<Bucket> {
+        let mut all: Vec<Bucket> = self.iter().cloned().collect();
+        *self = History::default();
+        all.shrink_to_fit();
+        all
+    }
+
+    pub fn len(&self) -> usize {
+        self.sealed.len() * SEAL + self.open.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Bucket> {
+        match self.sealed.get(index / SEAL) {
+            Some(run) => run.get(index % SEAL),
+            None => self.open.get(index - self.sealed.len() * SEAL),
+        }
+    }
+
+    pub fn last(&self) -> Option<&Bucket> {
+        self.len().checked_sub(1).and_then(|last| self.get(last))
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> Buckets<'_> {
+        self.iter_from(0)
+    }
+
+    /// The buckets from `index` on.
+    pub fn iter_from(&self, index: usize) -> Buckets<'_> {
+        Buckets {
+            history: self,
+            next: index,
+            end: self.len(),
+        }
+    }
+
+    /// Bytes this copy holds on its own (the sealed runs are shared).
+    pub fn unshared_bytes(&self) -> usize {
+        std::mem::size_of_val(self.open.as_slice()) + self.sealed.len() * 16
+    }
+}
+
+/// The buckets of a [`History`] in order.
+#[derive(Clone)]
+pub struct Buckets<'a> {
+    history: &'a History,
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Buckets<'a> {
+    type Item = &'a Bucket;
+
+    fn next(&mut self) -> Option<&'a Bucket> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.next += 1;
+        self.history.get(self.next - 1)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.end.saturating_sub(self.next);
+        (left, Some(left))
+    }
+}
+
+impl DoubleEndedIterator for Buckets<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.next >= self.end {
+            return None;
+        }
+        self.end -= 1;
+        self.history.get(self.end)
+    }
+}
+
+impl ExactSizeIterator for Buckets<'_> {}
+
+impl PartialEq for History {
+    fn eq(&self, other: &History) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
 /// A latency histogram plus the exact sum of what it recorded.
 #[derive(Clone)]
 struct Recorder {
@@ -217,7 +333,7 @@ impl Recorder {
 #[derive(Clone)]
 pub struct Metrics {
     pub bucket_width: SimTime,
-    buckets: Vec<Bucket>,
+    buckets: History,
     bucket_start: SimTime,
     /// Changes since the current bucket started.
     pub current: Counters,
@@ -297,7 +413,7 @@ impl Metrics {
     pub fn new(bucket_width: SimTime) -> Metrics {
         Metrics {
             bucket_width: bucket_width.max(SimTime::from_millis(1)),
-            buckets: Vec::new(),
+            buckets: History::default(),
             bucket_start: SimTime::ZERO,
             current: Counters::default(),
             current_services: Default::default(),
@@ -403,9 +519,10 @@ impl Metrics {
 
     /// Merges the older half of the history pairwise: recent buckets keep full resolution.
     fn downsample(&mut self) {
-        let half = self.buckets.len() / 2;
-        let mut merged: Vec<Bucket> = Vec::with_capacity(self.buckets.len());
-        let mut older = self.buckets.drain(..half);
+        let mut all = self.buckets.take();
+        let half = all.len() / 2;
+        let mut merged: Vec<Bucket> = Vec::with_capacity(all.len());
+        let mut older = all.drain(..half);
         while let Some(mut first) = older.next() {
             if let Some(second) = older.next() {
                 first.merge(&second);
@@ -413,12 +530,12 @@ impl Metrics {
             merged.push(first);
         }
         drop(older);
-        merged.append(&mut self.buckets);
-        self.buckets = merged;
+        merged.append(&mut all);
+        self.buckets = History::from_vec(merged);
     }
 
     /// Closed buckets, oldest first.
-    pub fn buckets(&self) -> &[Bucket] {
+    pub fn buckets(&self) -> &History {
         &self.buckets
     }
 

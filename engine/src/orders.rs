@@ -3,10 +3,10 @@
 //! grace period so late work (a callee finishing after its caller gave up) still finds them,
 //! while memory stays bounded on long runs.
 
+use crate::chunked::ChunkedDeque;
 use crate::scenario::ServiceId;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -89,7 +89,7 @@ const SOFT_LIMIT: usize = 400_000;
 #[derive(Clone, Default)]
 pub struct OrderBook {
     base: u64,
-    window: VecDeque<OrderState>,
+    window: ChunkedDeque<OrderState>,
 }
 
 impl OrderBook {

@@ -19,7 +19,10 @@ const CHECKPOINT_EVERY: SimTime = SimTime::from_secs(5);
 /// Most checkpoints kept, and most memory they may hold together; older ones are thinned
 /// first, so rewinding a little is always quick and rewinding far is still bounded.
 const MAX_CHECKPOINTS: usize = 24;
-const MAX_CHECKPOINT_BYTES: usize = 64 << 20;
+const MAX_CHECKPOINT_BYTES: usize = 32 << 20;
+/// A run larger than this is not copied: copying it would hold the page up (about 10 ms a
+/// copy in a browser at this size). Such a run rewinds by replaying from the start.
+const MAX_COPY_BYTES: usize = 4 << 20;
 
 #[derive(Clone)]
 struct Checkpoint {
@@ -244,7 +247,7 @@ impl Run {
             return;
         }
         let bytes = self.comparison.approx_bytes();
-        if bytes > MAX_CHECKPOINT_BYTES / 4 {
+        if bytes > MAX_COPY_BYTES {
             return;
         }
         // Copying costs about as much as simulating one event per 16 bytes: space copies so

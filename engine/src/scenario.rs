@@ -418,11 +418,16 @@ impl std::error::Error for ScenarioError {}
 impl Scenario {
     /// Parses and validates, within the browser's work budget. A syntax or type error is
     /// reported with its line and column.
+    // `#[inline]` here and below: the serde code these instantiate is compiled in the crate
+    // that calls them, for size in the page, rather than in the engine, which is built for
+    // speed.
+    #[inline]
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         Scenario::from_json_within(text, &Budget::BROWSER)
     }
 
     /// Parses and validates, refusing a run that asks for more work than `budget`.
+    #[inline]
     pub fn from_json_within(text: &str, budget: &Budget) -> Result<Scenario, ScenarioError> {
         let scenario: Scenario = serde_json::from_str(text).map_err(|error| {
             let location = format!(" at line {} column {}", error.line(), error.column());
@@ -444,6 +449,7 @@ impl Scenario {
         Ok(scenario)
     }
 
+    #[inline]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

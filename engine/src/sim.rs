@@ -465,7 +465,7 @@ impl Simulation {
         size_of::<Simulation>()
             + core.queue.len() * 32
             + core.orders.len() * size_of::<OrderState>()
-            + std::mem::size_of_val(core.metrics.buckets())
+            + core.metrics.buckets().unshared_bytes()
             + core.tracer.approx_bytes()
             + HISTOGRAMS
             + model

@@ -397,33 +397,24 @@ fn amount(value: f64) -> String {
 }
 
 fn too_many_orders(scenario: &Scenario, sources: &Sources, budget: &Budget) -> Problem {
-    let work = sources.work();
-    let mut lower = vec![
-        format!(
-            "`workload.arrival_rate_per_s` ({}/s)",
-            scenario.workload.arrival_rate_per_s
-        ),
-        format!("`duration_s` ({} s)", scenario.duration_s),
-    ];
-    let mut path = "workload.arrival_rate_per_s".to_string();
-    if sources.spike_orders > sources.base_orders.max(sources.action_orders) {
-        path = "faults".into();
-        lower.insert(
-            0,
-            "the traffic spikes (their `multiplier`, or how long they last)".into(),
-        );
-    }
-    if sources.action_orders > sources.base_orders.max(sources.spike_orders) {
-        path = "actions".into();
-        lower.insert(0, "the arrival rate set during the run".into());
-    }
+    let (path, first) = if sources.spike_orders > sources.base_orders.max(sources.action_orders) {
+        (
+            "faults",
+            "the traffic spikes (their `multiplier`, or how long they last), ",
+        )
+    } else if sources.action_orders > sources.base_orders.max(sources.spike_orders) {
+        ("actions", "the arrival rate set during the run, ")
+    } else {
+        ("workload.arrival_rate_per_s", "")
+    };
     Problem::new(
         path,
         format!(
-            "this run asks for about {} orders; at most {} run in a browser: lower {}",
-            amount(work.orders),
+            "this run asks for about {} orders; at most {} run in a browser: lower {first}`workload.arrival_rate_per_s` ({}/s) or `duration_s` ({} s)",
+            amount(sources.work().orders),
             amount(budget.orders),
-            or_list(&lower)
+            scenario.workload.arrival_rate_per_s,
+            scenario.duration_s,
         ),
     )
 }
@@ -478,12 +469,4 @@ fn too_many_events(scenario: &Scenario, sources: &Sources, budget: &Budget) -> P
             amount(budget.events),
         ),
     )
-}
-
-fn or_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
 }

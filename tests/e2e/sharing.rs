@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tests::{Mount, Page, Result, run};
+use tests::{Mount, Page, Result, link_payload, run};
 
 async fn summaries(page: &Page) -> Result<Vec<String>> {
     let mut all = Vec::new();
@@ -79,11 +79,10 @@ fn a_shared_link_replays_the_same_run_in_a_fresh_browser() -> Result {
             .goto(&format!("{}{}", page.base_url(), path))
             .await?;
         page.find("playground").await?;
-        assert_eq!(
-            page.text("clock").await?,
-            clock,
-            "the link opens at the same moment"
-        );
+        // The link replays to its moment (in slices, so the page answers meanwhile).
+        page.wait_for_text("clock", |t| t == clock)
+            .await
+            .map_err(|e| format!("the link reaches the same moment: {e}"))?;
         page.wait_for_text("chart-correctness-summary", |t| t.contains("at "))
             .await?;
         tokio::time::sleep(Duration::from_millis(600)).await;
@@ -101,7 +100,7 @@ fn a_shared_link_replays_the_same_run_in_a_fresh_browser() -> Result {
 fn hostile_links_are_refused_and_the_page_still_works() -> Result {
     run("hostile-links", Mount::Root, async |page| {
         let script = json!({"v": 1, "s": 1, "t": 0, "a": [{"at": 0, "action": {"action": "<script>window.__pwned=1</script>"}}]});
-        let payload = base64_url(&script.to_string());
+        let payload = link_payload(&script);
         for (fragment, expected) in [
             ("#/sandbox?run=%%%not-base64%%%".to_string(), "damaged"),
             (format!("#/sandbox?run={}", "A".repeat(40_000)), "at most"),
@@ -109,16 +108,14 @@ fn hostile_links_are_refused_and_the_page_still_works() -> Result {
             (
                 format!(
                     "#/sandbox?run={}",
-                    base64_url(&json!({"v": 9, "s": 1, "t": 0}).to_string())
+                    link_payload(&json!({"v": 9, "s": 1, "t": 0}))
                 ),
                 "another version",
             ),
             (
                 format!(
                     "#/sandbox?run={}",
-                    base64_url(
-                        &json!({"v": 1, "s": 1, "t": 0, "c": {"duration_s": -1}}).to_string()
-                    )
+                    link_payload(&json!({"v": 1, "s": 1, "t": 0, "c": {"duration_s": -1}}))
                 ),
                 "duration_s",
             ),
@@ -202,9 +199,4 @@ fn the_site_works_offline_after_the_first_visit() -> Result {
         page.find("lesson-list").await?;
         Ok(())
     })
-}
-
-fn base64_url(text: &str) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }

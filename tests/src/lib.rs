@@ -249,6 +249,12 @@ impl Page {
         Ok(())
     }
 
+    /// Every element with this `data-testid` now, without waiting (none is an empty list).
+    pub async fn find_all(&self, test_id: &str) -> Result<Vec<Element>> {
+        let selector = format!("[data-testid=\"{test_id}\"]");
+        Ok(self.client.find_all(Locator::Css(&selector)).await?)
+    }
+
     pub async fn text(&self, test_id: &str) -> Result<String> {
         Ok(self.find(test_id).await?.text().await?)
     }
@@ -414,4 +420,10 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
             Some(r#"{"type":"browser"}"#.to_string()),
         )
     }
+}
+
+/// A shared-run link's payload (`#/sandbox?run=…`) for this JSON: base64url without padding.
+pub fn link_payload(run: &Value) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(run.to_string())
 }

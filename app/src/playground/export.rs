@@ -111,7 +111,7 @@ pub fn metrics_csv(sync: &Metrics, event: &Metrics) -> String {
     let mut csv = String::from(CSV_HEADER);
     csv.push('\n');
     for (design, metrics) in [("sync", sync), ("event", event)] {
-        for b in metrics.buckets() {
+        for b in metrics.buckets().iter() {
             let c = &b.counts;
             csv.push_str(&format!(
                 "{:.3},{design},{},{},{},{},{},{},{:.3},{:.3},{:.3},{:.3},{},{:.3},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",

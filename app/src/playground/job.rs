@@ -10,9 +10,9 @@ use super::Playground;
 use super::state::now_ms;
 
 /// Wall time one slice may take before the page gets the main thread back.
-pub const SLICE_MS: f64 = 30.0;
+pub const SLICE_MS: f64 = 25.0;
 /// Work between two looks at the clock: small enough that a slice overshoots little.
-const CHUNK_MS: f64 = 4.0;
+const CHUNK_MS: f64 = 3.0;
 /// How long work runs before the progress bar is shown.
 pub const PROGRESS_AFTER_MS: f64 = 500.0;
 

@@ -43,14 +43,16 @@ pub fn LagAlert() -> impl IntoView {
             }
         }
     };
-    let status =
-        Memo::new(move |_| {
-            playground.data_version.track();
-            let threshold = playground.lag_alert.get()?;
-            Some(playground.with_run(|run| {
-                alert_status(run.comparison().event().metrics().buckets(), threshold)
-            }))
-        });
+    let status = Memo::new(move |_| {
+        playground.data_version.track();
+        let threshold = playground.lag_alert.get()?;
+        Some(playground.with_run(|run| {
+            alert_status(
+                run.comparison().event().metrics().buckets().iter(),
+                threshold,
+            )
+        }))
+    });
     view! {
         <div class="lag-alert">
             <label>
@@ -83,11 +85,16 @@ pub struct AlertStatus {
 
 /// Reads the lag history bucket by bucket: each run of buckets above `threshold` is one time
 /// the alert fired.
-pub fn alert_status(buckets: &[Bucket], threshold: f64) -> AlertStatus {
+pub fn alert_status<'a>(
+    buckets: impl IntoIterator<Item = &'a Bucket>,
+    threshold: f64,
+) -> AlertStatus {
     let mut fired = 0;
     let mut since = None;
     let mut peak = 0;
+    let mut now = 0;
     for bucket in buckets {
+        now = bucket.max_lag;
         let above = bucket.max_lag as f64 > threshold;
         if above && since.is_none() {
             fired += 1;
@@ -97,7 +104,6 @@ pub fn alert_status(buckets: &[Bucket], threshold: f64) -> AlertStatus {
         }
         peak = peak.max(bucket.max_lag);
     }
-    let now = buckets.last().map_or(0, |b| b.max_lag);
     let text = match since {
         Some(at) => format!(
             "Alert firing: lag is {now} records, above {threshold} since {at:.1} s (fired {fired} time{}).",

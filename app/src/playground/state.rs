@@ -206,10 +206,16 @@ impl Playground {
         self.refresh(true);
     }
 
-    /// What the page shows while long work goes on: the clock and pictures move, charts
-    /// follow closed buckets, tables refresh a few times a second.
+    /// What the page shows while long work goes on: the clock, the pictures and the tables
+    /// a few times a second; charts catch up once the work is done. Between slices the main
+    /// thread belongs to the learner, not to redrawing.
     pub(super) fn refresh_during_job(&self) {
-        self.refresh(false);
+        let now = now_ms();
+        if now - self.last_tick_ms.get_value() >= SLOW_VIEW_MS {
+            self.last_tick_ms.set_value(now);
+            self.view.set(self.run.with_value(FrameView::of));
+            self.ticker.update(|t| *t += 1);
+        }
     }
 
     fn refresh(&self, now_for_slow_views: bool) {

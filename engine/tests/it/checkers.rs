@@ -61,7 +61,7 @@ impl Checker {
                 ),
             );
         }
-        for bucket in &metrics.buckets()[self.buckets_checked.min(metrics.buckets().len())..] {
+        for bucket in metrics.buckets().iter_from(self.buckets_checked) {
             let states = bucket.in_flight
                 + bucket.total_completed
                 + bucket.total_failed

@@ -45,7 +45,7 @@ fn fingerprint(sim: &Simulation) -> String {
         .collect();
     serde_json::to_string(&(
         sim.summary(),
-        sim.metrics().buckets(),
+        sim.metrics().buckets().iter().collect::<Vec<_>>(),
         sim.snapshot(),
         traces,
     ))

@@ -113,7 +113,7 @@ fn checkpoints_stay_bounded_and_a_short_rewind_stays_short() {
         "{} checkpoints",
         times.len()
     );
-    assert!(run.checkpoint_bytes() <= 64 << 20);
+    assert!(run.checkpoint_bytes() <= 32 << 20);
     // Copies are spaced by what they cost (a copy per sixteen bytes of state simulated), so
     // going back 10 s at the end of ten minutes replays a small share of the run.
     let total = run.comparison().events_processed();
