@@ -183,6 +183,21 @@ pub fn now_ms() -> f64 {
     PERFORMANCE.with(|p| p.as_ref().map_or(0.0, web_sys::Performance::now))
 }
 
+/// Gives the main thread back to the browser for one turn: input, rendering and other tasks
+/// run, then this resumes. A message to itself rather than a zero timer, which browsers
+/// stretch to 4 ms once timers nest.
+pub async fn yield_to_browser() {
+    let Ok(channel) = web_sys::MessageChannel::new() else {
+        return gloo_timers::future::TimeoutFuture::new(0).await;
+    };
+    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _reject| {
+        channel.port1().set_onmessage(Some(&resolve));
+        let _ = channel.port2().post_message(&wasm_bindgen::JsValue::NULL);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    channel.port1().set_onmessage(None);
+}
+
 /// Whether the `<details>` element behind a `toggle` event is now open.
 pub fn details_open(event: &web_sys::Event) -> bool {
     event

@@ -4,15 +4,16 @@
 //! milliseconds in a browser tab. Here growing allocates one more chunk, and what is held
 //! never moves.
 
-use std::collections::VecDeque;
-
 /// Entries per chunk.
 const CHUNK: usize = 4_096;
 
 #[derive(Clone, Debug)]
 pub struct ChunkedDeque<T> {
-    /// Every chunk but the last is full; the first has `head` entries already taken.
-    chunks: VecDeque<Vec<T>>,
+    /// Chunks from `first` on hold the entries; every one but the last is full, and the
+    /// first has `head` entries already taken. Used-up chunks before `first` are emptied and
+    /// dropped from the list now and then (moving pointers, never entries).
+    chunks: Vec<Vec<T>>,
+    first: usize,
     head: usize,
     len: usize,
 }
@@ -20,7 +21,8 @@ pub struct ChunkedDeque<T> {
 impl<T> Default for ChunkedDeque<T> {
     fn default() -> Self {
         ChunkedDeque {
-            chunks: VecDeque::new(),
+            chunks: Vec::new(),
+            first: 0,
             head: 0,
             len: 0,
         }
@@ -37,10 +39,10 @@ impl<T> ChunkedDeque<T> {
     }
 
     pub fn push_back(&mut self, value: T) {
-        if self.chunks.back().is_none_or(|chunk| chunk.len() == CHUNK) {
-            self.chunks.push_back(Vec::with_capacity(CHUNK));
+        if self.chunks.len() == self.first || self.chunks.last().is_some_and(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
         }
-        if let Some(last) = self.chunks.back_mut() {
+        if let Some(last) = self.chunks.last_mut() {
             last.push(value);
             self.len += 1;
         }
@@ -53,30 +55,38 @@ impl<T> ChunkedDeque<T> {
         }
         self.head += 1;
         self.len -= 1;
-        if self.head == CHUNK || self.len == 0 {
-            // The first chunk is used up (or everything is): start afresh.
-            if self.len == 0 {
-                self.chunks.clear();
-            } else {
-                self.chunks.pop_front();
-            }
+        if self.len == 0 {
+            self.chunks.clear();
+            self.first = 0;
             self.head = 0;
+        } else if self.head == CHUNK {
+            // The first chunk is used up: free it, and now and then the list's front too.
+            self.chunks[self.first] = Vec::new();
+            self.first += 1;
+            self.head = 0;
+            if self.first >= 64 && self.first * 2 >= self.chunks.len() {
+                self.chunks.drain(..self.first);
+                self.first = 0;
+            }
         }
         true
     }
 
+    #[inline]
     fn locate(&self, index: usize) -> Option<(usize, usize)> {
         (index < self.len).then(|| {
             let at = self.head + index;
-            (at / CHUNK, at % CHUNK)
+            (self.first + at / CHUNK, at % CHUNK)
         })
     }
 
+    #[inline]
     pub fn get(&self, index: usize) -> Option<&T> {
         let (chunk, offset) = self.locate(index)?;
         self.chunks.get(chunk)?.get(offset)
     }
 
+    #[inline]
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         let (chunk, offset) = self.locate(index)?;
         self.chunks.get_mut(chunk)?.get_mut(offset)
@@ -88,13 +98,14 @@ impl<T> ChunkedDeque<T> {
 
     /// Entries from first to last.
     pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.chunks.iter().flatten().skip(self.head)
+        self.chunks[self.first..].iter().flatten().skip(self.head)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
 
     #[test]
     fn behaves_as_a_deque_across_chunk_edges() {
@@ -102,7 +113,16 @@ mod tests {
         let mut model = VecDeque::new();
         let mut next = 0u64;
         // Grow past several chunks, drain most, grow again: every step compared to VecDeque.
-        for (pushes, pops) in [(10_000, 3), (1, 9_000), (5_000, 0), (0, 6_000), (3, 3)] {
+        let phases = [
+            (10_000, 3),
+            (1, 9_000),
+            (5_000, 0),
+            (0, 6_000),
+            (3, 3),
+            (400_000, 399_000),
+            (9_000, 5_000),
+        ];
+        for (pushes, pops) in phases {
             for _ in 0..pushes {
                 deque.push_back(next);
                 model.push_back(next);

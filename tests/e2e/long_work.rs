@@ -112,6 +112,16 @@ fn a_long_replay_shows_progress_cancels_and_resumes() -> Result {
             .await?;
         assert!(progress.contains("of 600.0 s"), "{progress}");
         page.screenshot("progress").await?;
+        page.set_dark(true).await?;
+        page.screenshot("progress-dark").await?;
+        page.set_size(390, 844).await?;
+        page.eval("document.querySelector('[data-testid=job-progress]').scrollIntoView()")
+            .await?;
+        page.screenshot("progress-phone-dark").await?;
+        page.assert_no_sideways_scroll().await?;
+        page.set_dark(false).await?;
+        page.screenshot("progress-phone").await?;
+        page.set_size(1280, 900).await?;
         // The page answers while the replay runs: the performance panel opens at once.
         watch_input(page).await?;
         let (delay, whole) = click_answer(page, "perf").await?;

@@ -399,6 +399,44 @@ impl Page {
     pub async fn eval(&self, script: &str) -> Result<Value> {
         Ok(self.client.execute(script, vec![]).await?)
     }
+
+    /// Makes the page see `prefers-color-scheme: dark` (or light again), as a visitor's
+    /// system setting would.
+    pub async fn set_dark(&self, dark: bool) -> Result {
+        let scheme = if dark { "dark" } else { "light" };
+        self.client
+            .issue_cmd(DevTools {
+                command: "Emulation.setEmulatedMedia",
+                params: json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// A DevTools protocol command through chromedriver's `goog/cdp/execute` endpoint.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> std::result::Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.command, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
 }
 
 /// chromedriver's log endpoint (not part of W3C WebDriver, but served in W3C mode).

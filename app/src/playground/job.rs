@@ -31,6 +31,7 @@ pub struct Job {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JobKind {
+    Step,
     JumpToEnd,
     Seek,
     OpenLink,
@@ -40,6 +41,7 @@ pub enum JobKind {
 impl JobKind {
     pub fn label(self) -> &'static str {
         match self {
+            JobKind::Step => "Running one bucket",
             JobKind::JumpToEnd => "Running to the end",
             JobKind::Seek => "Replaying to the moment",
             JobKind::OpenLink => "Replaying the shared run",
@@ -163,7 +165,7 @@ impl Playground {
     async fn drive_job(self) {
         loop {
             // Yield first: the click that started the work gets its answer painted.
-            gloo_timers::future::TimeoutFuture::new(0).await;
+            crate::hooks::yield_to_browser().await;
             let Some(target) = self
                 .job
                 .with_untracked(|job| job.as_ref().map(|j| j.target))

@@ -321,10 +321,10 @@ impl Playground {
             return;
         }
         self.pause();
-        self.update(|run| {
-            let bucket = SimTime::from_millis_f64(run.scenario().metrics.bucket_ms);
-            run.advance_to(run.now() + bucket);
-        });
+        let target = self
+            .with_run(|run| run.now() + SimTime::from_millis_f64(run.scenario().metrics.bucket_ms));
+        // A busy bucket can hold millions of events: it too runs in slices.
+        self.start_job(JobKind::Step, target.min(self.with_run(Run::end)));
     }
 
     pub fn jump_to_end(&self) {
