@@ -86,10 +86,7 @@ impl SharedRun {
         let scenario = self.scenario.as_ref().unwrap_or(page_scenario);
         if let Err(problems) = engine::check_run(scenario, &self.actions, &Budget::BROWSER) {
             let list: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
-            return Err(format!(
-                "the link's run cannot be replayed: {}",
-                list.join("; ")
-            ));
+            return Err(format!("the link's run is not valid: {}", list.join("; ")));
         }
         Ok(self)
     }

@@ -46,6 +46,8 @@ pub struct Run {
     /// In time order.
     checkpoints: Vec<Checkpoint>,
     budget: Budget,
+    /// Why the run will go no further, once it holds more than the budget's memory.
+    stopped: Option<String>,
 }
 
 impl Run {
@@ -67,6 +69,7 @@ impl Run {
             horizon: SimTime::ZERO,
             checkpoints: Vec::new(),
             budget: Budget::BROWSER,
+            stopped: None,
         }
     }
 
@@ -120,12 +123,16 @@ impl Run {
 
     /// Advances towards `until` (capped at the scenario's end) by about `max_events` events,
     /// applying recorded actions and taking checkpoints on the way; true once `until` is
-    /// reached. A caller that must stay responsive calls it again until it returns true.
+    /// reached, or once the run has stopped for holding too much (see [`Run::stopped`]). A
+    /// caller that must stay responsive calls it again until it returns true.
     pub fn advance(&mut self, until: SimTime, max_events: u64) -> bool {
         let until = until.min(self.end());
         let start = self.comparison.events_processed();
         loop {
             self.apply_due();
+            if self.stopped.is_some() || self.holds_too_much() {
+                return true;
+            }
             if self.now() >= until {
                 self.horizon = self.horizon.max(self.now());
                 return true;
@@ -151,6 +158,34 @@ impl Run {
                 self.checkpoint();
             }
         }
+    }
+
+    /// Why the run goes no further, if it stopped: it held more orders and records in flight
+    /// than the budget's memory. Rewinding or resetting starts it moving again.
+    pub fn stopped(&self) -> Option<&str> {
+        self.stopped.as_deref()
+    }
+
+    fn holds_too_much(&mut self) -> bool {
+        let bytes = self.comparison.approx_bytes() as f64;
+        if bytes <= self.budget.memory_bytes {
+            return false;
+        }
+        self.stopped = Some(format!(
+            "The run stopped at {:.1} s: it holds about {} of orders and records still in flight, the most {} can keep. Something holds every order (a hang without a timeout, consumers that never catch up): lower the arrival rate or the duration, set a timeout, or heal the fault sooner.",
+            self.now().as_secs_f64(),
+            if bytes >= 1e9 {
+                format!("{:.1} GB", bytes / 1e9)
+            } else {
+                format!("{:.0} MB", bytes / 1e6)
+            },
+            if self.budget == Budget::BROWSER {
+                "a browser tab"
+            } else {
+                "this budget"
+            },
+        ));
+        true
     }
 
     /// Applies the recorded actions whose time has come.
@@ -199,6 +234,7 @@ impl Run {
             return;
         }
         self.horizon = self.horizon();
+        self.stopped = None;
         match self.checkpoints.iter().rev().find(|c| c.at <= to) {
             Some(checkpoint) => {
                 self.comparison = checkpoint.comparison.clone();
@@ -234,6 +270,7 @@ impl Run {
             self.scenario.trace.pinned.push(order);
             self.checkpoints.clear();
             self.horizon = self.horizon();
+            self.stopped = None;
             self.comparison = Comparison::new(&self.scenario, self.seed);
             self.applied = 0;
         }

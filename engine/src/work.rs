@@ -21,11 +21,13 @@ pub struct Work {
     pub events: f64,
 }
 
-/// The most work a run may ask for.
+/// The most work a run may ask for, and the most memory it may hold while it runs (what a
+/// run holds depends on how it goes, so that one is checked as it runs: see `Run::stopped`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Budget {
     pub orders: f64,
     pub events: f64,
+    pub memory_bytes: f64,
 }
 
 impl Budget {
@@ -33,17 +35,22 @@ impl Budget {
     /// the browser handles about 10 M events a second here (both designs, the default shop);
     /// a phone does a third of that. 600 M events is one to three minutes, and at the default
     /// shop's 20–25 events per order for each design, 20 M orders fit within it.
+    ///
+    /// Memory: a tab's wasm memory can reach 4 GB at most, and both designs are in it with the
+    /// page; a run that holds 1 GB of orders and records still in flight stops there.
     pub const BROWSER: Budget = Budget {
         orders: 20e6,
         events: 600e6,
+        memory_bytes: 1e9,
     };
 
-    /// A budget of `orders`, with events in the same proportion as the browser's.
+    /// A budget of `orders`, with events and memory in the same proportion as the browser's.
     pub fn with_max_orders(orders: f64) -> Budget {
-        let orders = orders.max(0.0);
+        let scale = orders.max(0.0) / Budget::BROWSER.orders;
         Budget {
-            orders,
-            events: orders * Budget::BROWSER.events / Budget::BROWSER.orders,
+            orders: orders.max(0.0),
+            events: Budget::BROWSER.events * scale,
+            memory_bytes: Budget::BROWSER.memory_bytes * scale,
         }
     }
 }
@@ -180,12 +187,14 @@ fn boundaries(
 /// How the active faults treat one service.
 #[derive(Clone, Copy, Debug, Default)]
 struct Trouble {
-    /// Share of attempts that fail.
+    /// Share of attempts that fail outright (errors, poison, an outage).
     failing: f64,
+    /// Slowed down: calls may run into their timeout.
+    slow: bool,
     /// Share of deliveries that come twice.
     duplicate: f64,
-    /// Down, so nothing reaches it.
-    down: bool,
+    /// Down: nothing it consumes is processed, and in a hang no call to it is answered.
+    outage: Option<OutageMode>,
 }
 
 fn trouble(active: &[&FaultWindow], service: ServiceId) -> Trouble {
@@ -198,13 +207,17 @@ fn trouble(active: &[&FaultWindow], service: ServiceId) -> Trouble {
         let p = fault.probability.unwrap_or(0.0).clamp(0.0, 1.0);
         match fault.kind {
             FaultKind::Outage => {
+                let mode = fault.mode.unwrap_or_default();
+                trouble.outage = Some(match trouble.outage {
+                    Some(OutageMode::Hang) => OutageMode::Hang,
+                    _ => mode,
+                });
                 trouble.failing = 1.0;
-                trouble.down = fault.mode.unwrap_or_default() == OutageMode::Hang;
             }
             FaultKind::ErrorRate | FaultKind::PoisonEvent => {
                 trouble.failing = 1.0 - (1.0 - trouble.failing) * (1.0 - p)
             }
-            FaultKind::Slowdown => trouble.failing = trouble.failing.max(0.5),
+            FaultKind::Slowdown => trouble.slow = true,
             FaultKind::DuplicateDelivery => trouble.duplicate = trouble.duplicate.max(p),
             _ => {}
         }
@@ -217,8 +230,10 @@ fn expected_tries(failing: f64, retries: u32) -> f64 {
     (0..=retries.min(20)).map(|k| failing.powi(k as i32)).sum()
 }
 
-/// The chain's calls: each costs its work (one event), the request and the answer on the wire
-/// when there is latency, and a timeout when one is set; retries repeat that.
+/// The chain's calls, in order: each try costs its work (one event), the request and the
+/// answer on the wire when there is latency, and a timeout when one is set; a retry is an
+/// event of its own. A call that finally fails ends the chain; one to a hanging service with
+/// no timeout is never answered, so it ends the chain too.
 fn sync_events_per_order(state: &Scenario, active: &[&FaultWindow]) -> f64 {
     let sync = &state.sync;
     let jitter = active.iter().any(|w| w.fault.kind == FaultKind::Reordering);
@@ -227,20 +242,23 @@ fn sync_events_per_order(state: &Scenario, active: &[&FaultWindow]) -> f64 {
     } else {
         0.0
     };
-    let timeout = if sync.timeout_ms.is_some() { 1.0 } else { 0.0 };
-    let per_try = 1.0 + wire + timeout;
-    let calls: f64 = state
-        .services
-        .keys()
-        .map(|&id| {
-            let trouble = trouble(active, id);
-            let tries = expected_tries(trouble.failing, sync.retries.attempts);
-            // A retry is an event of its own before the next try.
-            let retry = (tries - 1.0).max(0.0);
-            tries * per_try * (1.0 + trouble.duplicate) + retry
-        })
-        .sum();
-    1.0 + calls + state.workload.cancel_share.clamp(0.0, 1.0)
+    let timeout = sync.timeout_ms.is_some();
+    let per_try = 1.0 + wire + f64::from(u8::from(timeout));
+    let mut reached = 1.0;
+    let mut events = 1.0 + state.workload.cancel_share.clamp(0.0, 1.0);
+    for &id in state.services.keys() {
+        let trouble = trouble(active, id);
+        if trouble.outage == Some(OutageMode::Hang) && !timeout {
+            events += reached * (1.0 + wire / 2.0);
+            break;
+        }
+        let slow = if trouble.slow && timeout { 0.5 } else { 0.0 };
+        let failing = 1.0 - (1.0 - trouble.failing) * (1.0 - slow);
+        let tries = expected_tries(failing, sync.retries.attempts);
+        events += reached * (tries * per_try * (1.0 + trouble.duplicate) + (tries - 1.0));
+        reached *= 1.0 - failing.powi(sync.retries.attempts.min(20) as i32 + 1);
+    }
+    events
 }
 
 /// Records each order puts on each topic: `OrderCreated` (and the share cancelled) on orders,
@@ -291,7 +309,7 @@ fn event_events_per_order(state: &Scenario, active: &[&FaultWindow]) -> f64 {
         .filter(|&&id| id != ServiceId::Order)
         .map(|&id| {
             let trouble = trouble(active, id);
-            if trouble.down {
+            if trouble.outage.is_some() {
                 return 0.0;
             }
             let records: f64 = reads(state, id)

@@ -247,3 +247,48 @@ fn jumping_to_the_end_keeps_every_task_short_and_rewinding_is_quick() -> Result 
         Ok(())
     })
 }
+
+#[test]
+fn a_run_that_holds_too_much_stops_with_a_message() -> Result {
+    run("holds-too-much", Mount::Root, async |page| {
+        // Payment hangs for good and nobody times out: every order stays in flight.
+        let scenario = shop(|s| {
+            s["workload"]["arrival_rate_per_s"] = json!(20_000);
+            s["duration_s"] = json!(900);
+            s["sync"]["timeout_ms"] = Value::Null;
+            s["faults"] = json!([{"kind": "outage", "target": "payment", "mode": "hang"}]);
+        });
+        let payload = link_payload(&json!({"v": 1, "s": 1, "t": 900_000_000u64, "c": scenario}));
+        page.open(&format!("#/sandbox?run={payload}")).await?;
+        let started = Instant::now();
+        while page.find_all("notice-error").await?.is_empty() {
+            if started.elapsed() > Duration::from_secs(180) {
+                let progress = page.text_content("job-text").await.unwrap_or_default();
+                return Err(format!("no message after 3 minutes; progress: {progress}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        let error = page.text("notice-error").await?;
+        assert!(error.contains("The run stopped at"), "{error}");
+        assert!(
+            error.contains("1.0 GB of orders and records still in flight"),
+            "{error}"
+        );
+        assert!(
+            page.find_all("job-progress").await?.is_empty(),
+            "the work ended"
+        );
+        let at = clock(page).await?;
+        assert!(at < 900.0, "{at}");
+        page.screenshot("stopped").await?;
+        // Play does not move it on; the page still answers.
+        page.click("play").await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(clock(page).await?, at);
+        println!(
+            "BUDGET a run holding 1 GB stops at {at:.1} s with a message, {} s after opening",
+            started.elapsed().as_secs()
+        );
+        Ok(())
+    })
+}

@@ -183,6 +183,7 @@ impl Playground {
             if done {
                 self.job.set(None);
                 self.refresh_now();
+                self.halted();
                 return;
             }
             self.job.update(|job| {

@@ -252,7 +252,7 @@ impl Playground {
             finished = run.at_end();
         });
         self.refresh(false);
-        if finished {
+        if finished || self.halted() {
             self.pause();
         }
         // The view updates run as microtasks queued by the signals just set; a task queued
@@ -282,8 +282,28 @@ impl Playground {
         self.stats.with_value(FrameStats::summary)
     }
 
+    /// Whether the run has stopped for holding too much; says so in the page the first time.
+    pub(super) fn halted(&self) -> bool {
+        let Some(reason) = self.with_run(|run| run.stopped().map(str::to_string)) else {
+            return false;
+        };
+        let shown = self.notice.with_untracked(|notice| {
+            matches!(notice, Some(Notice::Error { details, .. }) if details.first() == Some(&reason))
+        });
+        if !shown {
+            self.notice.set(Some(Notice::Error {
+                title: "The run cannot go further".into(),
+                details: vec![reason],
+            }));
+        }
+        true
+    }
+
     pub fn play(&self) {
         self.cancel_job();
+        if self.halted() {
+            return;
+        }
         if let Some(reason) = self.locked.get_untracked() {
             self.notice.set(Some(Notice::Info(reason)));
             return;

@@ -493,3 +493,48 @@ proptest! {
         prop_assert!(orders <= 2.0 * estimate.orders + slack, "seed={} {} orders, estimated {}", seed, orders, estimate.orders);
     }
 }
+
+#[test]
+fn a_run_that_holds_too_much_stops_and_says_why() {
+    // Payment hangs for good with no timeout: every order stays in flight in both designs.
+    let mut scenario = shop(2_000.0, 600.0);
+    scenario.faults.push(Fault {
+        mode: Some(OutageMode::Hang),
+        ..Fault::new(FaultKind::Outage).on(ServiceId::Payment)
+    });
+    let mut run = engine::Run::new(scenario, 4);
+    run.set_budget(Budget {
+        memory_bytes: 20e6,
+        ..Budget::BROWSER
+    });
+    let mut slices = 0;
+    while !run.advance(secs(600.0), 20_000) {
+        slices += 1;
+        assert!(slices < 100_000, "never stopped");
+    }
+    let message = run.stopped().expect("stopped for memory").to_string();
+    assert!(
+        run.now() < secs(600.0) && run.now() > secs(5.0),
+        "at {}",
+        run.now()
+    );
+    let held = run.comparison().approx_bytes() as f64;
+    assert!((20e6..30e6).contains(&held), "holds {held} bytes");
+    assert!(
+        message.starts_with(&format!(
+            "The run stopped at {:.1} s: it holds about {:.0} MB of orders and records still in flight",
+            run.now().as_secs_f64(),
+            held / 1e6
+        )),
+        "{message}"
+    );
+    assert!(message.contains("set a timeout"), "{message}");
+    // It goes no further, and rewinding starts it again.
+    let at = run.now();
+    assert!(run.advance(secs(600.0), 20_000));
+    assert_eq!(run.now(), at);
+    run.rewind(secs(2.0));
+    assert!(run.stopped().is_none());
+    assert!(run.advance(secs(3.0), u64::MAX));
+    assert_eq!(run.now(), secs(3.0));
+}
