@@ -63,7 +63,10 @@ impl SharedRun {
         let bytes = URL_SAFE_NO_PAD.decode(payload.trim()).map_err(|_| {
             "the link's run state is damaged (not valid base64); was it cut off?".to_string()
         })?;
-        let run: SharedRun = serde_json::from_slice(&bytes)
+        // Read as text, like every other JSON the page reads: one deserializer for scenarios.
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| "the link's run state is not readable: it is not text".to_string())?;
+        let run: SharedRun = serde_json::from_str(text)
             .map_err(|e| format!("the link's run state is not readable: {e}"))?;
         if run.version != VERSION {
             return Err(format!(

@@ -13,13 +13,7 @@ pub struct Comparison {
     event: Simulation,
     now: SimTime,
     actions: Vec<RecordedAction>,
-    /// The simulated time `run_until_bounded` advances by in one go (adapted as it goes; it
-    /// never changes what happens).
-    quantum: SimTime,
 }
-
-/// The longest quantum, in microseconds: a minute of simulated time.
-const MAX_QUANTUM_MICROS: f64 = 60e6;
 
 impl Comparison {
     pub fn new(scenario: &Scenario, seed: u64) -> Comparison {
@@ -28,7 +22,6 @@ impl Comparison {
             event: Simulation::new(scenario, seed, Design::Event),
             now: SimTime::ZERO,
             actions: Vec::new(),
-            quantum: SimTime::from_millis(10),
         }
     }
 
@@ -128,36 +121,56 @@ impl Comparison {
     }
 
     /// Advances towards `until` by about `max_events` events of both designs together, then
-    /// stops; true once `until` is reached. It moves in quanta of simulated time at whose ends
-    /// both designs stand at the same moment, sized from the previous quanta to hold an eighth
-    /// of the allowance each, so it stops close to the allowance however busy the run is.
-    /// Cutting a run into such calls changes nothing in it.
+    /// stops; true once `until` is reached. It takes the two designs' events in time order and
+    /// stops only between two instants, once every event up to the last one is handled in
+    /// both: the run then stands at one moment, as after `run_until`, however busy any instant
+    /// or stretch is. Cutting a run into such calls changes nothing in it (the designs never
+    /// interact, so the order in which their events interleave does not matter).
     pub fn run_until_bounded(&mut self, until: SimTime, max_events: u64) -> bool {
         let until = until.min(SimTime::NEVER);
-        let start = self.events_processed();
-        let per_quantum = (max_events / 8).max(1);
-        while self.now < until {
-            if self.events_processed() - start >= max_events {
-                return false;
-            }
-            let before = self.events_processed();
-            let end = (self.now + self.quantum).min(until);
-            self.run_until(end);
-            let spent = self.events_processed() - before;
-            let scale = if spent == 0 {
-                2.0
-            } else {
-                (per_quantum as f64 / spent as f64).clamp(0.25, 2.0)
+        let mut handled = 0u64;
+        let mut instant = self.now;
+        loop {
+            let next_sync = self.sync.next_event_time().filter(|&t| t <= until);
+            let next_event = self.event.next_event_time().filter(|&t| t <= until);
+            let (at, sync_first) = match (next_sync, next_event) {
+                (None, None) => {
+                    self.run_until(until);
+                    return true;
+                }
+                (Some(a), Some(b)) => (a.min(b), a <= b),
+                (Some(a), None) => (a, true),
+                (None, Some(b)) => (b, false),
             };
-            let micros = (self.quantum.as_micros() as f64 * scale).clamp(1.0, MAX_QUANTUM_MICROS);
-            self.quantum = SimTime(micros as u64);
+            if at > instant {
+                if handled >= max_events {
+                    self.run_until(instant);
+                    return false;
+                }
+                instant = at;
+            }
+            if sync_first {
+                self.sync.step();
+            } else {
+                self.event.step();
+            }
+            handled += 1;
         }
-        true
     }
 
     /// About how many bytes both designs hold.
     pub fn approx_bytes(&self) -> usize {
         self.sync.approx_bytes() + self.event.approx_bytes()
+    }
+
+    /// About how many bytes a copy of the run holds beyond what it shares with `live`.
+    pub fn approx_bytes_beside(&self, live: &Comparison) -> usize {
+        let apart = |mine: &Simulation, theirs: &Simulation| {
+            mine.metrics()
+                .buckets()
+                .bytes_apart_from(theirs.metrics().buckets())
+        };
+        self.approx_bytes() + apart(&self.sync, &live.sync) + apart(&self.event, &live.event)
     }
 
     pub fn actions(&self) -> &[RecordedAction] {

@@ -253,6 +253,17 @@ impl History {
     pub fn unshared_bytes(&self) -> usize {
         std::mem::size_of_val(self.open.as_slice()) + self.sealed.len() * 16
     }
+
+    /// Bytes of sealed runs this copy holds that `other` does not share (after `other`
+    /// merged its old buckets, say).
+    pub fn bytes_apart_from(&self, other: &History) -> usize {
+        self.sealed
+            .iter()
+            .enumerate()
+            .filter(|(i, run)| other.sealed.get(*i).is_none_or(|o| !Arc::ptr_eq(run, o)))
+            .map(|(_, run)| std::mem::size_of_val(&run[..]))
+            .sum()
+    }
 }
 
 /// The buckets of a [`History`] in order.

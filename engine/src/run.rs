@@ -130,7 +130,7 @@ impl Run {
         let start = self.comparison.events_processed();
         loop {
             self.apply_due();
-            if self.stopped.is_some() || self.holds_too_much() {
+            if self.stopped.is_some() {
                 return true;
             }
             if self.now() >= until {
@@ -155,6 +155,10 @@ impl Run {
             }
             if stop == next_checkpoint {
                 self.apply_due();
+                // At these fixed moments, so a run stops at the same time however it is sliced.
+                if self.holds_too_much() {
+                    return true;
+                }
                 self.checkpoint();
             }
         }
@@ -245,6 +249,8 @@ impl Run {
                 self.applied = 0;
             }
         }
+        // Actions taken at the checkpoint's own moment come after it was copied.
+        self.apply_due();
     }
 
     /// Moves to `to`, earlier or later, in one go.
@@ -309,6 +315,11 @@ impl Run {
                 comparison: self.comparison.clone(),
             },
         );
+        // What each copy holds beside the live run: old copies stop sharing the metrics
+        // history once the live run merges its old buckets.
+        for checkpoint in &mut self.checkpoints {
+            checkpoint.bytes = checkpoint.comparison.approx_bytes_beside(&self.comparison);
+        }
         while self.checkpoints.len() > MAX_CHECKPOINTS
             || self.checkpoint_bytes() > MAX_CHECKPOINT_BYTES
         {

@@ -456,14 +456,12 @@ impl Simulation {
         let core = &self.core;
         let model = match &self.model {
             Model::Sync(model) => model.approx_bytes(),
-            Model::Event(model) => {
-                model.broker.stored_records() * size_of::<crate::broker::Record>()
-            }
+            Model::Event(model) => model.approx_bytes(),
         };
         // Five latency histograms of a few thousand counters each.
         const HISTOGRAMS: usize = 5 * 32 * 1024;
         size_of::<Simulation>()
-            + core.queue.len() * 32
+            + core.queue.len() * 48
             + core.orders.len() * size_of::<OrderState>()
             + core.metrics.buckets().unshared_bytes()
             + core.tracer.approx_bytes()

@@ -72,6 +72,9 @@ fn action_problems(scenario: &Scenario, actions: &[RecordedAction]) -> Vec<Probl
         problems: Vec::new(),
     };
     let end = crate::time::SimTime::from_secs_f64(MAX_DURATION_S);
+    // Each action is checked against the shop as the earlier ones left it (a service that
+    // joined, partitions that were added).
+    let mut state = scenario.clone();
     for (index, recorded) in actions.iter().enumerate() {
         let path = format!("actions[{index}]");
         if recorded.at > end {
@@ -79,13 +82,14 @@ fn action_problems(scenario: &Scenario, actions: &[RecordedAction]) -> Vec<Probl
         }
         match &recorded.action {
             ControlAction::InjectFault { fault } => {
-                check_fault(&mut c, &format!("{path}.fault"), fault, scenario)
+                check_fault(&mut c, &format!("{path}.fault"), fault, &state)
             }
             ControlAction::SetArrivalRate { per_s } => {
                 c.number(&format!("{path}.per_s"), *per_s, 0.0, MAX_RATE_PER_S)
             }
             _ => {}
         }
+        recorded.action.apply_to(&mut state);
     }
     c.problems
 }

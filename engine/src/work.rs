@@ -7,8 +7,8 @@
 //! counted apart. A budget refuses a run beyond what a browser tab can do and says what to
 //! lower; `tests/it/work.rs` checks that real runs stay within twice the estimate.
 
-use crate::fault::{ControlAction, FaultKind, OutageMode, RecordedAction};
-use crate::scenario::{CommitPolicy, Problem, Scenario, ServiceId};
+use crate::fault::{FaultKind, OutageMode, RecordedAction};
+use crate::scenario::{CommitPolicy, Problem, Scenario, ServiceId, SyncStyle};
 use crate::time::SimTime;
 use crate::windows::{FaultWindow, fault_windows};
 
@@ -61,6 +61,8 @@ struct Sources {
     /// Orders at the scenario's own arrival rate, and the extra from spikes and rate changes.
     base_orders: f64,
     spike_orders: f64,
+    /// Of the spikes' orders, those from spikes started by a live action.
+    live_spike_orders: f64,
     action_orders: f64,
     order_events: f64,
     ticks: f64,
@@ -114,7 +116,6 @@ pub fn check_until(
     }
     Ok(work)
 }
-
 fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> Sources {
     let mut actions: Vec<&RecordedAction> = actions.iter().collect();
     actions.sort_by_key(|a| a.at);
@@ -145,24 +146,57 @@ fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> S
         let at_set_rate = base * seconds;
         sources.base_orders += at_own_rate.min(orders);
         sources.action_orders += (at_set_rate.min(orders) - at_own_rate).max(0.0);
-        sources.spike_orders += (orders - at_set_rate.max(at_own_rate)).max(0.0);
-        let per_order =
-            sync_events_per_order(&state, &active) + event_events_per_order(&state, &active);
+        let spiked = (orders - at_set_rate.max(at_own_rate)).max(0.0);
+        sources.spike_orders += spiked;
+        let live_multiplier: f64 = active
+            .iter()
+            .filter(|w| w.fault.kind == FaultKind::TrafficSpike && w.live)
+            .map(|w| sane_multiplier(w.fault.multiplier.unwrap_or(1.0)))
+            .product();
+        if multiplier > 1.0 && live_multiplier > 1.0 {
+            sources.live_spike_orders += spiked * live_multiplier.ln() / multiplier.ln();
+        }
+        let rate = base * multiplier;
+        let shop = Shop {
+            state: &state,
+            active: &active,
+            rate,
+        };
+        let per_order = shop.sync_events_per_order() + shop.event_events_per_order();
         sources.order_events += orders * per_order;
+        // Poison never succeeds: once placed, it blocks its partitions to the end.
+        let poisoned: Vec<&FaultWindow> = windows
+            .iter()
+            .filter(|w| w.fault.kind == FaultKind::PoisonEvent && w.start <= from)
+            .collect();
+        sources.blocked_retries += shop.blocked_retries(&poisoned, to) * seconds;
         if state.event.commit == CommitPolicy::Periodic {
-            sources.commit_ticks += seconds * 1_000.0 / state.event.commit_interval_ms.max(0.001);
+            // Each commit walks every partition slot of every group.
+            let slots = shop.slots();
+            sources.commit_ticks += seconds * 1_000.0 / state.event.commit_interval_ms.max(0.001)
+                * (1.0 + slots / 64.0);
+        }
+        // A crash redelivers what its group had not committed: under periodic commits, up to
+        // an interval's worth of its records (besides the rebalance itself).
+        for crash in active
+            .iter()
+            .filter(|w| w.fault.kind == FaultKind::ConsumerCrash && w.start >= from && w.start < to)
+        {
+            let Some(target) = crash.fault.target else {
+                continue;
+            };
+            let window_s = match state.event.commit {
+                CommitPolicy::Periodic => {
+                    (state.event.commit_interval_ms / 1_000.0).min(crash.start.as_secs_f64())
+                }
+                _ => 0.0,
+            };
+            sources.order_events += 10_000.0 + 2.0 * rate * shop.records_read(target) * window_s;
         }
     }
-    sources.blocked_retries = blocked_retries(scenario, &actions, &windows, until);
     let seconds = until.as_secs_f64();
     // One tick per bucket in each design.
     sources.ticks = 2.0 * seconds * 1_000.0 / scenario.metrics.bucket_ms.max(1.0);
-    // Crashes and rebalances: a few thousand events each, whatever the load.
-    let crashes = windows
-        .iter()
-        .filter(|w| w.fault.kind == FaultKind::ConsumerCrash && w.start <= until)
-        .count();
-    sources.order_events += crashes as f64 * 10_000.0;
     sources
 }
 
@@ -187,18 +221,23 @@ fn boundaries(
 /// How the active faults treat one service.
 #[derive(Clone, Copy, Debug, Default)]
 struct Trouble {
-    /// Share of attempts that fail outright (errors, poison, an outage).
+    /// Share of attempts that fail at random (errors, an outage).
     failing: f64,
-    /// Slowed down: calls may run into their timeout.
-    slow: bool,
+    /// Share of orders that fail at this service every time (poison).
+    poison: f64,
+    /// How much slower its work is: a factor, and milliseconds added.
+    slow_factor: f64,
+    extra_ms: f64,
     /// Share of deliveries that come twice.
     duplicate: f64,
     /// Down: nothing it consumes is processed, and in a hang no call to it is answered.
     outage: Option<OutageMode>,
 }
-
 fn trouble(active: &[&FaultWindow], service: ServiceId) -> Trouble {
-    let mut trouble = Trouble::default();
+    let mut trouble = Trouble {
+        slow_factor: 1.0,
+        ..Trouble::default()
+    };
     for fault in active
         .iter()
         .map(|w| &w.fault)
@@ -214,10 +253,12 @@ fn trouble(active: &[&FaultWindow], service: ServiceId) -> Trouble {
                 });
                 trouble.failing = 1.0;
             }
-            FaultKind::ErrorRate | FaultKind::PoisonEvent => {
-                trouble.failing = 1.0 - (1.0 - trouble.failing) * (1.0 - p)
+            FaultKind::ErrorRate => trouble.failing = 1.0 - (1.0 - trouble.failing) * (1.0 - p),
+            FaultKind::PoisonEvent => trouble.poison = 1.0 - (1.0 - trouble.poison) * (1.0 - p),
+            FaultKind::Slowdown => {
+                trouble.slow_factor *= fault.factor.unwrap_or(1.0).clamp(0.0, 1e6);
+                trouble.extra_ms += fault.extra_latency_ms.unwrap_or(0.0).max(0.0);
             }
-            FaultKind::Slowdown => trouble.slow = true,
             FaultKind::DuplicateDelivery => trouble.duplicate = trouble.duplicate.max(p),
             _ => {}
         }
@@ -227,38 +268,16 @@ fn trouble(active: &[&FaultWindow], service: ServiceId) -> Trouble {
 
 /// Expected tries of one call with `retries` extra attempts when a share `failing` fails.
 fn expected_tries(failing: f64, retries: u32) -> f64 {
-    (0..=retries.min(20)).map(|k| failing.powi(k as i32)).sum()
+    geometric(failing, retries.min(20) + 1)
 }
 
-/// The chain's calls, in order: each try costs its work (one event), the request and the
-/// answer on the wire when there is latency, and a timeout when one is set; a retry is an
-/// event of its own. A call that finally fails ends the chain; one to a hanging service with
-/// no timeout is never answered, so it ends the chain too.
-fn sync_events_per_order(state: &Scenario, active: &[&FaultWindow]) -> f64 {
-    let sync = &state.sync;
-    let jitter = active.iter().any(|w| w.fault.kind == FaultKind::Reordering);
-    let wire = if sync.hop_latency_ms > 0.0 || jitter {
-        2.0
+/// 1 + r + r² + … + r^(n-1).
+fn geometric(ratio: f64, terms: u32) -> f64 {
+    if (ratio - 1.0).abs() < 1e-9 {
+        f64::from(terms)
     } else {
-        0.0
-    };
-    let timeout = sync.timeout_ms.is_some();
-    let per_try = 1.0 + wire + f64::from(u8::from(timeout));
-    let mut reached = 1.0;
-    let mut events = 1.0 + state.workload.cancel_share.clamp(0.0, 1.0);
-    for &id in state.services.keys() {
-        let trouble = trouble(active, id);
-        if trouble.outage == Some(OutageMode::Hang) && !timeout {
-            events += reached * (1.0 + wire / 2.0);
-            break;
-        }
-        let slow = if trouble.slow && timeout { 0.5 } else { 0.0 };
-        let failing = 1.0 - (1.0 - trouble.failing) * (1.0 - slow);
-        let tries = expected_tries(failing, sync.retries.attempts);
-        events += reached * (tries * per_try * (1.0 + trouble.duplicate) + (tries - 1.0));
-        reached *= 1.0 - failing.powi(sync.retries.attempts.min(20) as i32 + 1);
+        (1.0 - ratio.powi(terms as i32)) / (1.0 - ratio)
     }
-    events
 }
 
 /// Records each order puts on each topic: `OrderCreated` (and the share cancelled) on orders,
@@ -292,101 +311,249 @@ fn reads(state: &Scenario, service: ServiceId) -> [bool; 4] {
     }
 }
 
-/// Order's own work (arrival, request, work, answer, timeout), one append per record, and
-/// for every delivery of a record to a group its work and, at worst, a poll of its own.
-fn event_events_per_order(state: &Scenario, active: &[&FaultWindow]) -> f64 {
-    let order = 4.0
-        + if state.sync.timeout_ms.is_some() {
-            1.0
+/// The shop in one segment of the run: its settings, the faults active and the arrival rate.
+struct Shop<'a> {
+    state: &'a Scenario,
+    active: &'a [&'a FaultWindow],
+    rate: f64,
+}
+
+/// What one call of the synchronous chain costs and how it ends, on average.
+#[derive(Clone, Copy)]
+struct Call {
+    events: f64,
+    /// Chance that the call finally succeeds.
+    success: f64,
+    /// How long the caller waits for it, retries and backoffs included.
+    seconds: f64,
+}
+
+impl Shop<'_> {
+    /// Share of calls to `id` turned away or timed out for want of capacity or speed: the
+    /// arrivals beyond what its workers can serve, and calls slower than the timeout.
+    fn overload(&self, id: ServiceId, trouble: &Trouble) -> f64 {
+        let Some(config) = self.state.services.get(&id) else {
+            return 0.0;
+        };
+        let mean_ms = crate::station::Distribution::new(&config.service_time).mean() / 1_000.0
+            * trouble.slow_factor
+            + trouble.extra_ms;
+        let capacity = f64::from(config.workers.max(1)) / (mean_ms.max(1e-3) / 1_000.0);
+        let rejected = (1.0 - capacity / self.rate.max(1e-9)).max(0.0);
+        let late = self
+            .state
+            .sync
+            .timeout_ms
+            .map_or(0.0, |timeout| (mean_ms / timeout.max(1e-3)).min(1.0));
+        1.0 - (1.0 - rejected) * (1.0 - late)
+    }
+
+    /// One call to `id` with its retries, given what the rest of the chain below it costs
+    /// (nested: each try of a service calls the next one again). Called from two places and
+    /// cold: one copy is enough.
+    #[inline(never)]
+    fn call(&self, id: ServiceId, below: Option<Call>) -> Call {
+        let sync = &self.state.sync;
+        let jitter = self
+            .active
+            .iter()
+            .any(|w| w.fault.kind == FaultKind::Reordering);
+        let wire = if sync.hop_latency_ms > 0.0 || jitter {
+            2.0
         } else {
             0.0
         };
-    let appends: f64 = (0..4).map(|topic| records_per_order(state, topic)).sum();
-    let dead_letter_after = state.event.dead_letter_after.map_or(1.0, f64::from);
-    let deliveries: f64 = state
-        .services
-        .keys()
-        .filter(|&&id| id != ServiceId::Order)
-        .map(|&id| {
-            let trouble = trouble(active, id);
-            if trouble.outage.is_some() {
-                return 0.0;
-            }
-            let records: f64 = reads(state, id)
-                .iter()
-                .enumerate()
-                .filter(|(_, read)| **read)
-                .map(|(topic, _)| records_per_order(state, topic))
-                .sum();
-            // A failing record is tried again until it succeeds or is dead-lettered; without
-            // dead letters the retries are counted with the blocked partitions.
-            let tries = match state.event.dead_letter_after {
-                None => 1.0,
-                Some(_) if trouble.failing >= 1.0 => dead_letter_after,
-                Some(_) => (1.0 / (1.0 - trouble.failing)).min(dead_letter_after),
+        let timeout = sync.timeout_ms.is_some();
+        let trouble = trouble(self.active, id);
+        if trouble.outage == Some(OutageMode::Hang) && !timeout {
+            // Sent, and never answered.
+            return Call {
+                events: 1.0 + wire / 2.0,
+                success: 0.0,
+                seconds: f64::INFINITY,
             };
-            records * tries * (1.0 + trouble.duplicate)
-        })
-        .sum();
-    order + appends + 2.0 * deliveries
-}
-
-/// Retries of records that failed when there is no dead-letter topic: the record blocks its
-/// partition and is tried again every backoff. A partition is blocked for the share of time
-/// its failing records keep it so (all of it for a record that always fails); a poison record
-/// blocks it from the fault's start to the end of the run, since it never succeeds.
-fn blocked_retries(
-    scenario: &Scenario,
-    actions: &[&RecordedAction],
-    windows: &[FaultWindow],
-    until: SimTime,
-) -> f64 {
-    let dead_letters = scenario.event.dead_letter_after.is_some()
-        && !actions
-            .iter()
-            .any(|a| matches!(a.action, ControlAction::SetDeadLetter { after: None }));
-    if dead_letters {
-        return 0.0;
+        }
+        let per_try = 1.0 + wire + f64::from(u8::from(timeout));
+        let random = 1.0 - (1.0 - trouble.failing) * (1.0 - self.overload(id, &trouble));
+        let below = below.unwrap_or(Call {
+            events: 0.0,
+            success: 1.0,
+            seconds: 0.0,
+        });
+        // A try fails on its own, or because the rest of the chain failed under it.
+        let failing = 1.0 - (1.0 - random) * below.success;
+        let attempts = sync.retries.attempts.min(20);
+        let tries = expected_tries(failing, attempts);
+        let each = per_try * (1.0 + trouble.duplicate) + (1.0 - random) * below.events;
+        // Poisoned orders fail every try.
+        let poisoned = f64::from(attempts + 1) * (per_try + 1.0);
+        let events =
+            (1.0 - trouble.poison) * (tries * each + tries - 1.0) + trouble.poison * poisoned;
+        let success = (1.0 - trouble.poison) * (1.0 - failing.powi(attempts as i32 + 1));
+        // Each try: the wire both ways, the work, and whatever is called below; a timeout
+        // caps it. Then the backoffs before the retries that happen.
+        let config = self.state.services.get(&id);
+        let work_s = config.map_or(0.0, |c| {
+            crate::station::Distribution::new(&c.service_time).mean() / 1e6 * trouble.slow_factor
+                + trouble.extra_ms / 1e3
+        });
+        let mut try_s = 2.0 * sync.hop_latency_ms / 1e3 + work_s + below.seconds;
+        if let Some(timeout) = sync.timeout_ms {
+            try_s = try_s.min(timeout / 1e3);
+        }
+        // The k-th retry happens with chance failing^k after backoff × multiplier^(k-1).
+        let backoff_s = failing * sync.retries.backoff_ms / 1e3
+            * geometric(failing * sync.retries.multiplier, attempts);
+        Call {
+            events,
+            success,
+            seconds: tries * try_s + backoff_s,
+        }
     }
-    let partitions = f64::from(scenario.event.partitions.clamp(1, 1_024));
-    let backoff_s = scenario.event.retry_backoff_ms.max(1.0) / 1_000.0;
-    let rate = sane_rate(scenario.workload.arrival_rate_per_s).max(
-        actions
+
+    /// The chain's calls, in order: each try costs its work (one event), the request and the
+    /// answer on the wire when there is latency, and a timeout when one is set; a retry is an
+    /// event of its own. Orchestrated, a call that finally fails ends the chain; nested, a
+    /// service's every try calls the rest of the chain again, so retries multiply down it.
+    fn sync_events_per_order(&self) -> f64 {
+        let chain: Vec<ServiceId> = self.state.services.keys().copied().collect();
+        let own = 1.0 + self.state.workload.cancel_share.clamp(0.0, 1.0);
+        match self.state.sync.style {
+            SyncStyle::Nested => {
+                let Some(call) = chain
+                    .iter()
+                    .rev()
+                    .fold(None, |below, &id| Some(self.call(id, below)))
+                else {
+                    return own;
+                };
+                // Order's workers are held for the whole call tree: at most so many orders a
+                // second get in, and the rest are turned away at once.
+                let workers = chain
+                    .first()
+                    .and_then(|id| self.state.services.get(id))
+                    .map_or(1.0, |c| f64::from(c.workers.max(1)));
+                let admitted = (workers / (self.rate.max(1e-9) * call.seconds)).min(1.0);
+                own + admitted * call.events + (1.0 - admitted) * 2.0
+            }
+            SyncStyle::Orchestrated => {
+                let mut reached = 1.0;
+                let mut events = own;
+                for &id in &chain {
+                    let call = self.call(id, None);
+                    events += reached * call.events;
+                    reached *= call.success;
+                }
+                events
+            }
+        }
+    }
+
+    /// Records per order that a service's group reads.
+    fn records_read(&self, service: ServiceId) -> f64 {
+        reads(self.state, service)
             .iter()
-            .filter_map(|a| match a.action {
-                ControlAction::SetArrivalRate { per_s } => Some(sane_rate(per_s)),
-                _ => None,
+            .enumerate()
+            .filter(|(_, read)| **read)
+            .map(|(topic, _)| records_per_order(self.state, topic))
+            .sum()
+    }
+
+    /// Partition slots of every group: what a commit walks.
+    fn slots(&self) -> f64 {
+        let partitions = f64::from(self.state.event.partitions.clamp(1, 1_024));
+        self.state
+            .services
+            .keys()
+            .filter(|&&id| id != ServiceId::Order)
+            .map(|&id| reads(self.state, id).iter().filter(|r| **r).count() as f64 * partitions)
+            .sum()
+    }
+
+    /// Order's own work (arrival, request, work, answer, timeout), one append per record, and
+    /// for every delivery of a record to a group its work and, at worst, a poll of its own.
+    fn event_events_per_order(&self) -> f64 {
+        let state = self.state;
+        let order = 4.0 + f64::from(u8::from(state.sync.timeout_ms.is_some()));
+        let appends: f64 = (0..4).map(|topic| records_per_order(state, topic)).sum();
+        let deliveries: f64 = state
+            .services
+            .keys()
+            .filter(|&&id| id != ServiceId::Order)
+            .map(|&id| {
+                let trouble = trouble(self.active, id);
+                if trouble.outage.is_some() {
+                    return 0.0;
+                }
+                // A failing record is tried again until it succeeds or is dead-lettered; a
+                // poisoned one always goes the distance. Without dead letters the retries are
+                // counted with the blocked partitions.
+                let tries = match state.event.dead_letter_after {
+                    None => 1.0,
+                    Some(after) => {
+                        let after = f64::from(after);
+                        let random = if trouble.failing >= 1.0 {
+                            after
+                        } else {
+                            (1.0 / (1.0 - trouble.failing)).min(after)
+                        };
+                        (1.0 - trouble.poison) * random + trouble.poison * after
+                    }
+                };
+                self.records_read(id) * tries * (1.0 + trouble.duplicate)
             })
-            .fold(0.0, f64::max),
-    );
-    windows
-        .iter()
-        .filter(|w| matches!(w.fault.kind, FaultKind::ErrorRate | FaultKind::PoisonEvent))
-        .filter_map(|w| {
-            let service = w.fault.target.filter(|&s| s != ServiceId::Order)?;
-            let p = w.fault.probability.unwrap_or(0.0).clamp(0.0, 1.0);
-            let topics = reads(scenario, service)
-                .iter()
-                .filter(|read| **read)
-                .count() as f64;
-            let (share, end) = if w.fault.kind == FaultKind::PoisonEvent {
-                (f64::from(u8::from(p > 0.0)), until)
-            } else {
-                let records_per_partition = rate / partitions;
+            .sum();
+        order + appends + 2.0 * deliveries
+    }
+
+    /// Retries per second of records that failed when there is no dead-letter topic: the
+    /// record blocks its partition and is tried again every backoff. A partition is blocked
+    /// for the share of time its failing records keep it so: all of it behind a record that
+    /// always fails, or behind poison placed so far (`poisoned`), which never succeeds.
+    fn blocked_retries(&self, poisoned: &[&FaultWindow], to: SimTime) -> f64 {
+        let state = self.state;
+        if state.event.dead_letter_after.is_some() {
+            return 0.0;
+        }
+        let partitions = f64::from(state.event.partitions.clamp(1, 1_024));
+        let backoff_s = state.event.retry_backoff_ms.max(1.0) / 1_000.0;
+        state
+            .services
+            .keys()
+            .filter(|&&id| id != ServiceId::Order)
+            .map(|&id| {
+                let trouble = trouble(self.active, id);
+                let p = trouble.failing;
+                let topics = reads(state, id).iter().filter(|read| **read).count() as f64;
+                let slots = topics * partitions;
+                // Only a partition a failing record has reached can be blocked: of `n` records
+                // spread over the slots, about 1 - e^(-n/slots) of them have one.
+                let reached = |records: f64| 1.0 - (-records / slots).exp();
+                let records = self.rate * self.records_read(id) * to.as_secs_f64();
                 let retries_per_record = if p >= 1.0 {
                     f64::INFINITY
                 } else {
                     p / (1.0 - p)
                 };
-                let share = (records_per_partition * backoff_s * retries_per_record).min(1.0);
-                (share, w.end.unwrap_or(until).min(until))
-            };
-            let seconds = end.saturating_sub(w.start).as_secs_f64();
-            Some(share * topics * partitions / backoff_s * seconds)
-        })
-        .sum()
+                let records_per_partition = self.rate * self.records_read(id) / partitions;
+                let mut share = (records_per_partition * backoff_s * retries_per_record)
+                    .min(reached(records * p));
+                for window in poisoned.iter().filter(|w| w.fault.target == Some(id)) {
+                    let share_poisoned = window.fault.probability.unwrap_or(0.0).clamp(0.0, 1.0);
+                    let since = to.saturating_sub(window.start).as_secs_f64();
+                    let placed = self.rate * self.records_read(id) * since * share_poisoned;
+                    share = share.max(reached(placed));
+                }
+                // A member retries the record in hand and takes no other meanwhile: at most one
+                // blocked partition per member retries at a time.
+                let members = state.services.get(&id).map_or(1.0, |c| {
+                    f64::from(c.consumers.unwrap_or(c.workers).clamp(1, 1_024))
+                });
+                (share * slots).min(members) / backoff_s
+            })
+            .sum()
+    }
 }
-
 fn sane_rate(rate: f64) -> f64 {
     if rate.is_finite() {
         rate.clamp(0.0, 1e7)
@@ -394,7 +561,6 @@ fn sane_rate(rate: f64) -> f64 {
         0.0
     }
 }
-
 fn sane_multiplier(multiplier: f64) -> f64 {
     if multiplier.is_finite() {
         multiplier.clamp(0.0, 1e4)
@@ -414,29 +580,52 @@ fn amount(value: f64) -> String {
     }
 }
 
+/// Where a budget's limit holds, for its messages.
+fn limit_place(budget: &Budget) -> &'static str {
+    if *budget == Budget::BROWSER {
+        "run in a browser"
+    } else {
+        "fit this budget"
+    }
+}
 fn too_many_orders(scenario: &Scenario, sources: &Sources, budget: &Budget) -> Problem {
-    let (path, first) = if sources.spike_orders > sources.base_orders.max(sources.action_orders) {
+    let scheduled_spikes = sources.spike_orders - sources.live_spike_orders;
+    let largest = sources
+        .base_orders
+        .max(sources.action_orders)
+        .max(scheduled_spikes)
+        .max(sources.live_spike_orders);
+    let scenario_fields = format!(
+        "`workload.arrival_rate_per_s` ({}/s) or `duration_s` ({} s)",
+        scenario.workload.arrival_rate_per_s, scenario.duration_s
+    );
+    let (path, lower) = if largest == sources.live_spike_orders {
+        (
+            "actions",
+            "the traffic spikes started during the run".to_string(),
+        )
+    } else if largest == sources.action_orders {
+        ("actions", "the arrival rate set during the run".to_string())
+    } else if largest == scheduled_spikes {
         (
             "faults",
-            "the traffic spikes (their `multiplier`, or how long they last), ",
+            format!(
+                "the traffic spikes (their `multiplier`, or how long they last), {scenario_fields}"
+            ),
         )
-    } else if sources.action_orders > sources.base_orders.max(sources.spike_orders) {
-        ("actions", "the arrival rate set during the run, ")
     } else {
-        ("workload.arrival_rate_per_s", "")
+        ("workload.arrival_rate_per_s", scenario_fields)
     };
     Problem::new(
         path,
         format!(
-            "this run asks for about {} orders; at most {} run in a browser: lower {first}`workload.arrival_rate_per_s` ({}/s) or `duration_s` ({} s)",
+            "this run asks for about {} orders; at most {} {}: lower {lower}",
             amount(sources.work().orders),
             amount(budget.orders),
-            scenario.workload.arrival_rate_per_s,
-            scenario.duration_s,
+            limit_place(budget),
         ),
     )
 }
-
 fn too_many_events(scenario: &Scenario, sources: &Sources, budget: &Budget) -> Problem {
     let work = sources.work();
     let largest = [
@@ -482,9 +671,10 @@ fn too_many_events(scenario: &Scenario, sources: &Sources, budget: &Budget) -> P
     Problem::new(
         path,
         format!(
-            "this run asks for about {} simulation steps ({why}); at most {} run in a browser: {lower}",
+            "this run asks for about {} simulation steps ({why}); at most {} {}: {lower}",
             amount(work.events),
             amount(budget.events),
+            limit_place(budget),
         ),
     )
 }

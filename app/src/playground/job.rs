@@ -10,9 +10,9 @@ use super::Playground;
 use super::state::now_ms;
 
 /// Wall time one slice may take before the page gets the main thread back.
-pub const SLICE_MS: f64 = 25.0;
+pub const SLICE_MS: f64 = 16.0;
 /// Work between two looks at the clock: small enough that a slice overshoots little.
-const CHUNK_MS: f64 = 3.0;
+const CHUNK_MS: f64 = 2.0;
 /// How long work runs before the progress bar is shown.
 pub const PROGRESS_AFTER_MS: f64 = 500.0;
 
@@ -79,7 +79,8 @@ pub struct Slicer {
 impl Default for Slicer {
     fn default() -> Self {
         Slicer {
-            events_per_chunk: 20_000,
+            // Small at first: the first chunks also pay for compiling the engine's code.
+            events_per_chunk: 5_000,
             driving: false,
             longest_slice_ms: 0.0,
             slices: 0,
@@ -110,6 +111,11 @@ impl Slicer {
         };
         self.events_per_chunk =
             ((self.events_per_chunk as f64 * scale) as u64).clamp(500, 2_000_000);
+    }
+
+    /// A frame of playing used its whole allowance for `frame_ms` in `ms`: size chunks from it.
+    pub fn learn_from_frame(&mut self, ms: f64, frame_ms: f64) {
+        self.calibrate(ms * CHUNK_MS / frame_ms);
     }
 
     /// Events a frame of playing may take so the frame stays within `ms`.
@@ -145,7 +151,7 @@ impl Playground {
             let playground = *self;
             wasm_bindgen_futures::spawn_local(async move {
                 playground.drive_job().await;
-                playground.slicer.update_value(|s| s.driving = false);
+                playground.slicer.try_update_value(|s| s.driving = false);
             });
         }
     }
@@ -166,9 +172,11 @@ impl Playground {
         loop {
             // Yield first: the click that started the work gets its answer painted.
             crate::hooks::yield_to_browser().await;
-            let Some(target) = self
+            // The page may have moved on meanwhile (another lesson step, another route): the
+            // playground is gone and so is the work. Nothing is disposed until the next await.
+            let Some(Some(target)) = self
                 .job
-                .with_untracked(|job| job.as_ref().map(|j| j.target))
+                .try_with_untracked(|job| job.as_ref().map(|j| j.target))
             else {
                 return;
             };

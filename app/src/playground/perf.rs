@@ -42,16 +42,9 @@ pub fn PerfPanel() -> impl IntoView {
     let first_chart = RwSignal::new(None::<f64>);
     let speed = RwSignal::new(None::<EngineSpeed>);
     let slices = RwSignal::new((0.0, 0));
-    let checkpoints = RwSignal::new((0, 0.0));
     let interval = send_wrapper::SendWrapper::new(Interval::new(500, move || {
         frames.set(playground.frame_stats());
         slices.set(playground.slice_stats());
-        checkpoints.set(playground.with_run(|run| {
-            (
-                run.checkpoint_times().len(),
-                run.checkpoint_bytes() as f64 / 1e6,
-            )
-        }));
         memory.set(Some((js_heap_mb().unwrap_or(f64::NAN), wasm_memory_mb())));
         first_chart.set(FIRST_CHART_MS.with(Cell::get));
     }));
@@ -78,11 +71,6 @@ pub fn PerfPanel() -> impl IntoView {
                 <dd data-testid="perf-slices">{move || {
                     let (longest, count) = slices.get();
                     if count == 0 { "none yet".to_string() } else { format!("{longest:.1} ms, over {count} slices") }
-                }}</dd>
-                <dt>"Rewind checkpoints"</dt>
-                <dd data-testid="perf-checkpoints">{move || {
-                    let (count, mb) = checkpoints.get();
-                    format!("{count} kept, about {mb:.1} MB")
                 }}</dd>
                 <dt>"First chart drawn"</dt>
                 <dd data-testid="perf-first-chart">{move || first_chart.get().map_or("not yet".into(), |ms| format!("{ms:.0} ms after navigation"))}</dd>

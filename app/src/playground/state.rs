@@ -247,10 +247,18 @@ impl Playground {
         // A frame does at most what fits in it; a run too busy for the speed asked for plays
         // slower instead of freezing the page.
         let allowance = self.slicer.with_value(|s| s.frame_allowance(FRAME_WORK_MS));
+        let mut cut = false;
+        let engine_started = now_ms();
         self.run.update_value(|run| {
-            run.advance(run.now() + advance, allowance);
+            cut = !run.advance(run.now() + advance, allowance);
             finished = run.at_end();
         });
+        if cut {
+            // The frame used its whole allowance: learn from it how much fits.
+            let ms = now_ms() - engine_started;
+            self.slicer
+                .update_value(|s| s.learn_from_frame(ms, FRAME_WORK_MS));
+        }
         self.refresh(false);
         if finished || self.halted() {
             self.pause();

@@ -88,8 +88,9 @@ impl EventModel {
         } else {
             BOOKKEEPING_MICROS
         };
-        let work =
-            SimTime(crate::time::micros_from_f64(base * health.slow_factor)) + health.extra_latency;
+        let work = (SimTime(crate::time::micros_from_f64(base * health.slow_factor))
+            + health.extra_latency)
+            .max(crate::station::MIN_WORK);
         let epoch = self.broker.groups[group].members[member].epoch;
         let event = StreamEv::RecordDone {
             group: group as u8,

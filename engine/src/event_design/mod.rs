@@ -407,6 +407,12 @@ impl EventModel {
         core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
     }
 
+    /// Bytes held by the logs and by records waiting for an unavailable partition.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        self.broker.stored_records() * std::mem::size_of::<Record>()
+            + self.held.len() * std::mem::size_of::<(TopicId, u32, Record)>()
+    }
+
     pub(crate) fn on_tick(&mut self, _core: &mut Core) {
         self.broker.truncate();
     }

@@ -126,3 +126,84 @@ fn checkpoints_stay_bounded_and_a_short_rewind_stays_short() {
         "replayed {replayed} of {total} events"
     );
 }
+
+#[test]
+fn rewinding_to_a_checkpoint_keeps_an_action_taken_at_that_moment() {
+    let mut run = Run::new(shop(300.0, 60.0), 3);
+    run.advance_to(secs(40.0));
+    let at = run.checkpoint_times()[1];
+    run.seek(at);
+    assert_eq!(run.now(), at);
+    run.apply(ControlAction::Heal { target: None })
+        .expect("valid");
+    run.apply(ControlAction::SetArrivalRate { per_s: 50.0 })
+        .expect("valid");
+    run.advance_to(secs(30.0));
+    // Rewinding alone (the page then has nothing left to replay) lands after them.
+    run.rewind(at);
+    assert_eq!(run.now(), at);
+    assert_eq!(run.applied().len(), 2, "both actions at {at} are in force");
+    // The next lever keeps them.
+    run.apply(ControlAction::SetConsumerIdempotency { enabled: true })
+        .expect("valid");
+    assert_eq!(run.timeline().len(), 3);
+    run.advance_to(secs(60.0));
+    let mut fresh = Run::with_actions(shop(300.0, 60.0), 3, run.timeline().to_vec());
+    fresh.advance_to(secs(60.0));
+    assert_eq!(fingerprint(&run), fingerprint(&fresh));
+}
+
+#[test]
+fn a_backlog_drained_by_instant_work_still_comes_in_slices() {
+    // Payment is down for 20 s at 5,000 orders/s, then a backlog of 100,000 records is
+    // drained by work that takes (at least) no time: no single instant may hold it all.
+    let mut scenario = shop(5_000.0, 30.0);
+    for config in scenario.services.values_mut() {
+        config.service_time = engine::scenario::ServiceTime::Fixed { ms: 0.0 };
+    }
+    scenario.faults.push(Fault {
+        mode: Some(OutageMode::Refuse),
+        ..Fault::new(FaultKind::Outage)
+            .on(ServiceId::Payment)
+            .window(0.0, Some(20.0))
+    });
+    let mut run = Run::new(scenario, 8);
+    let allowance = 20_000;
+    let mut largest = 0;
+    loop {
+        let before = run.comparison().events_processed();
+        let done = run.advance(secs(30.0), allowance);
+        largest = largest.max(run.comparison().events_processed() - before);
+        if done {
+            break;
+        }
+    }
+    assert!(largest <= 3 * allowance, "one slice took {largest} events");
+    assert!(run.comparison().event().summary().orders_completed > 100_000);
+}
+
+#[test]
+fn checkpoints_stay_bounded_after_the_history_is_merged() {
+    // 40 minutes of 250-ms buckets: past 4,096 buckets the live history merges its older
+    // half, and copies taken before no longer share it.
+    let mut run = Run::new(shop(20.0, 2_400.0), 2);
+    run.advance_to(secs(2_400.0));
+    assert!(
+        run.checkpoint_bytes() <= 32 << 20,
+        "{} bytes",
+        run.checkpoint_bytes()
+    );
+    // Copies from before the merge each hold a history of their own, so fewer are kept; the
+    // recent ones still make a short rewind short.
+    let times = run.checkpoint_times();
+    assert!(times.len() >= 4, "{times:?}");
+    let total = run.comparison().events_processed();
+    run.rewind(secs(2_390.0));
+    let from = run.comparison().events_processed();
+    run.advance_to(secs(2_390.0));
+    let replayed = run.comparison().events_processed() - from;
+    assert!(
+        replayed * 20 <= total,
+        "replayed {replayed} of {total} events: {times:?}"
+    );
+}

@@ -178,11 +178,15 @@ fn busy_clocks_are_counted_and_named() {
 
 #[test]
 fn a_blocked_partition_retrying_is_counted() {
-    // A poison event without dead letters blocks partitions, retried every millisecond.
+    // Failing records without dead letters block partitions, each retried every millisecond
+    // by the member that owns it: 256 Shipping members over 3 × 64 partition slots.
     let mut scenario = shop(10.0, 3_600.0);
     scenario.event.dead_letter_after = None;
     scenario.event.retry_backoff_ms = 1.0;
     scenario.event.partitions = 64;
+    if let Some(shipping) = scenario.services.get_mut(&ServiceId::Shipping) {
+        shipping.consumers = Some(256);
+    }
     scenario.faults.push(Fault {
         probability: Some(1.0),
         ..Fault::new(FaultKind::ErrorRate).on(ServiceId::Shipping)
@@ -222,6 +226,69 @@ fn live_actions_are_checked_like_the_scenario() {
     assert_eq!(
         problems[0].to_string(),
         "actions[0].fault.multiplier: must be at most 100"
+    );
+
+    // A spike started live is named as such, and a budget other than the browser's says so.
+    let spike = vec![RecordedAction {
+        at: secs(1.0),
+        action: ControlAction::InjectFault {
+            fault: Fault {
+                multiplier: Some(100.0),
+                ..Fault::new(FaultKind::TrafficSpike)
+            },
+        },
+    }];
+    let problems = check_run(&shop(5_000.0, 60.0), &spike, &Budget::BROWSER).expect_err("over");
+    assert_eq!(problems[0].path, "actions");
+    assert!(
+        problems[0].message.ends_with(
+            "at most 20 M run in a browser: lower the traffic spikes started during the run"
+        ),
+        "{problems:?}"
+    );
+    let problems =
+        check_run(&shop(5_000.0, 60.0), &spike, &Budget::with_max_orders(1e6)).expect_err("over");
+    assert!(
+        problems[0].message.contains("at most 1 M fit this budget"),
+        "{problems:?}"
+    );
+
+    // A fault on a service that joined during the run, and on a partition that was added.
+    let grown = vec![
+        RecordedAction {
+            at: secs(1.0),
+            action: ControlAction::AddService {
+                service: ServiceId::Fraud,
+            },
+        },
+        RecordedAction {
+            at: secs(1.0),
+            action: ControlAction::SetPartitionCount { partitions: 12 },
+        },
+        RecordedAction {
+            at: secs(2.0),
+            action: ControlAction::InjectFault {
+                fault: Fault::new(FaultKind::Outage).on(ServiceId::Fraud),
+            },
+        },
+        RecordedAction {
+            at: secs(2.0),
+            action: ControlAction::InjectFault {
+                fault: Fault {
+                    partition: Some(9),
+                    ..Fault::new(FaultKind::PartitionUnavailable)
+                },
+            },
+        },
+    ];
+    check_run(&scenario, &grown, &Budget::BROWSER).expect("valid once they joined");
+    let problems = check_run(&scenario, &grown[2..], &Budget::BROWSER).expect_err("not yet");
+    assert_eq!(
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "actions[0].fault.target: names fraud, which is not in services",
+            "actions[1].fault.partition: must be below event.partitions (6)"
+        ]
     );
 
     // A run refuses a live action that would take it over the budget, and stays as it was.
@@ -537,4 +604,65 @@ fn a_run_that_holds_too_much_stops_and_says_why() {
     assert!(run.stopped().is_none());
     assert!(run.advance(secs(3.0), u64::MAX));
     assert_eq!(run.now(), secs(3.0));
+}
+
+/// The estimate must hold where the work multiplies: retries of a nested chain, poison that
+/// always goes the whole way to the dead-letter topic, partitions added to a blocked topic,
+/// and crashes under periodic commits.
+#[test]
+fn multiplying_work_is_priced() {
+    let mut nested = shop(200.0, 5.0);
+    nested.sync.style = SyncStyle::Nested;
+    nested.sync.retries.attempts = 3;
+    nested.sync.retries.backoff_ms = 1.0;
+    nested
+        .faults
+        .push(Fault::new(FaultKind::Outage).on(ServiceId::Notification));
+
+    let mut poison = shop(200.0, 5.0);
+    poison.event.dead_letter_after = Some(50);
+    poison.event.retry_backoff_ms = 1.0;
+    poison.faults.push(Fault {
+        probability: Some(0.5),
+        ..Fault::new(FaultKind::PoisonEvent).on(ServiceId::Payment)
+    });
+
+    let mut blocked = shop(50.0, 5.0);
+    blocked.event.dead_letter_after = None;
+    blocked.event.retry_backoff_ms = 1.0;
+    blocked.faults.push(Fault {
+        probability: Some(1.0),
+        ..Fault::new(FaultKind::ErrorRate).on(ServiceId::Shipping)
+    });
+    let grow = vec![RecordedAction {
+        at: secs(0.5),
+        action: ControlAction::SetPartitionCount { partitions: 256 },
+    }];
+
+    let mut crash = shop(300.0, 8.0);
+    crash.event.commit = CommitPolicy::Periodic;
+    crash.event.commit_interval_ms = 60_000.0;
+    crash.faults.push(Fault {
+        restart_after_ms: Some(100.0),
+        ..Fault::new(FaultKind::ConsumerCrash)
+            .on(ServiceId::Shipping)
+            .window(6.0, None)
+    });
+
+    for (name, scenario, actions) in [
+        ("nested retries", nested, vec![]),
+        ("poison to dead letters", poison, vec![]),
+        ("blocked partitions added", blocked, grow),
+        ("crash under periodic commits", crash, vec![]),
+    ] {
+        let estimate = work::estimate(&scenario, &actions, secs(scenario.duration_s)).events;
+        let (reached, comparison) = within_twice(&scenario, &actions, 5);
+        let ran = comparison.events_processed() as f64;
+        assert!(
+            reached,
+            "{name}: ran more than twice the {estimate:.0} events estimated"
+        );
+        assert!(ran > 20_000.0, "{name}: only {ran} events, proves little");
+        eprintln!("{name}: ran {ran}, estimated {estimate:.0}");
+    }
 }
