@@ -11,7 +11,7 @@ const MAX_MS: f64 = 24.0 * 3600.0 * 1000.0;
 const MAX_RATE_PER_S: f64 = 1_000_000.0;
 const MAX_WORKERS: u32 = 10_000;
 const MAX_QUEUE: u32 = 10_000_000;
-const MAX_PARTITIONS: u32 = 1_024;
+pub(crate) const MAX_PARTITIONS: u32 = 1_024;
 const MAX_FAULTS: usize = 1_000;
 
 struct Collector {

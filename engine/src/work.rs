@@ -7,10 +7,13 @@
 //! counted apart. A budget refuses a run beyond what a browser tab can do and says what to
 //! lower; `tests/it/work.rs` checks that real runs stay within twice the estimate.
 
+use crate::broker::TopicId;
 use crate::fault::{FaultKind, OutageMode, RecordedAction};
 use crate::scenario::{CommitPolicy, Problem, Scenario, ServiceId, SyncStyle};
 use crate::time::SimTime;
+use crate::validate::MAX_PARTITIONS;
 use crate::windows::{FaultWindow, fault_windows};
+use crate::workload::{sane_multiplier, sane_rate};
 
 /// What a run asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -135,12 +138,7 @@ fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> S
         let active: Vec<&FaultWindow> = windows.iter().filter(|w| w.active_at(from)).collect();
         let seconds = (to - from).as_secs_f64();
         let base = sane_rate(state.workload.arrival_rate_per_s);
-        let multiplier: f64 = active
-            .iter()
-            .filter(|w| w.fault.kind == FaultKind::TrafficSpike)
-            .map(|w| sane_multiplier(w.fault.multiplier.unwrap_or(1.0)))
-            .product::<f64>()
-            .clamp(0.0, 1e4);
+        let multiplier = sane_multiplier(spikes(&active, false));
         let orders = base * multiplier * seconds;
         let at_own_rate = own_rate * seconds;
         let at_set_rate = base * seconds;
@@ -148,11 +146,7 @@ fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> S
         sources.action_orders += (at_set_rate.min(orders) - at_own_rate).max(0.0);
         let spiked = (orders - at_set_rate.max(at_own_rate)).max(0.0);
         sources.spike_orders += spiked;
-        let live_multiplier: f64 = active
-            .iter()
-            .filter(|w| w.fault.kind == FaultKind::TrafficSpike && w.live)
-            .map(|w| sane_multiplier(w.fault.multiplier.unwrap_or(1.0)))
-            .product();
+        let live_multiplier = spikes(&active, true);
         if multiplier > 1.0 && live_multiplier > 1.0 {
             sources.live_spike_orders += spiked * live_multiplier.ln() / multiplier.ln();
         }
@@ -178,7 +172,7 @@ fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> S
         }
         // A crash redelivers what its group had not committed: under periodic commits, up to
         // an interval's worth of its records (besides the rebalance itself).
-        for crash in active
+        for crash in windows
             .iter()
             .filter(|w| w.fault.kind == FaultKind::ConsumerCrash && w.start >= from && w.start < to)
         {
@@ -198,6 +192,15 @@ fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> S
     // One tick per bucket in each design.
     sources.ticks = 2.0 * seconds * 1_000.0 / scenario.metrics.bucket_ms.max(1.0);
     sources
+}
+
+/// The product of the active spikes' multipliers (only those started live, if `live_only`).
+fn spikes(active: &[&FaultWindow], live_only: bool) -> f64 {
+    active
+        .iter()
+        .filter(|w| w.fault.kind == FaultKind::TrafficSpike && (w.live || !live_only))
+        .map(|w| sane_multiplier(w.fault.multiplier.unwrap_or(1.0)))
+        .product()
 }
 
 /// Every moment the rate, the faults or the settings may change, from 0 to `until`.
@@ -282,33 +285,23 @@ fn geometric(ratio: f64, terms: u32) -> f64 {
 
 /// Records each order puts on each topic: `OrderCreated` (and the share cancelled) on orders,
 /// then one record from each of Payment, Inventory and Shipping.
-fn records_per_order(state: &Scenario, topic: usize) -> f64 {
-    let has = |id| state.services.contains_key(&id);
+fn records_per_order(state: &Scenario, topic: TopicId) -> f64 {
+    let has = |id| f64::from(u8::from(state.services.contains_key(&id)));
     match topic {
-        0 => 1.0 + state.workload.cancel_share.clamp(0.0, 1.0),
-        1 => f64::from(u8::from(has(ServiceId::Payment))),
-        2 => f64::from(u8::from(has(ServiceId::Inventory))),
-        _ => f64::from(u8::from(has(ServiceId::Shipping))),
+        TopicId::Orders => 1.0 + state.workload.cancel_share.clamp(0.0, 1.0),
+        TopicId::Payments => has(ServiceId::Payment),
+        TopicId::Inventory => has(ServiceId::Inventory),
+        TopicId::Shipments => has(ServiceId::Shipping),
+        TopicId::DeadLetters => 0.0,
     }
 }
 
-/// Which topics (orders, payments, inventory, shipments) a service's group reads, as the
-/// event design subscribes it.
-fn reads(state: &Scenario, service: ServiceId) -> [bool; 4] {
-    let has = |id| state.services.contains_key(&id);
-    let upstream = [
-        true,
-        has(ServiceId::Payment),
-        has(ServiceId::Inventory),
-        false,
-    ];
-    match service {
-        ServiceId::Shipping => upstream,
-        ServiceId::Notification if has(ServiceId::Shipping) => [true, false, false, true],
-        ServiceId::Notification => upstream,
-        ServiceId::Analytics => [true, true, true, true],
-        _ => [true, false, false, false],
-    }
+/// The topics a service's group reads: the event design's own subscriptions.
+fn reads(state: &Scenario, service: ServiceId) -> Vec<TopicId> {
+    let present = std::array::from_fn(|i| {
+        ServiceId::from_index(i).is_some_and(|id| state.services.contains_key(&id))
+    });
+    crate::event_design::subscriptions(service, &present)
 }
 
 /// The shop in one segment of the run: its settings, the faults active and the arrival rate.
@@ -452,21 +445,19 @@ impl Shop<'_> {
     /// Records per order that a service's group reads.
     fn records_read(&self, service: ServiceId) -> f64 {
         reads(self.state, service)
-            .iter()
-            .enumerate()
-            .filter(|(_, read)| **read)
-            .map(|(topic, _)| records_per_order(self.state, topic))
+            .into_iter()
+            .map(|topic| records_per_order(self.state, topic))
             .sum()
     }
 
     /// Partition slots of every group: what a commit walks.
     fn slots(&self) -> f64 {
-        let partitions = f64::from(self.state.event.partitions.clamp(1, 1_024));
+        let partitions = f64::from(self.state.event.partitions.clamp(1, MAX_PARTITIONS));
         self.state
             .services
             .keys()
             .filter(|&&id| id != ServiceId::Order)
-            .map(|&id| reads(self.state, id).iter().filter(|r| **r).count() as f64 * partitions)
+            .map(|&id| reads(self.state, id).len() as f64 * partitions)
             .sum()
     }
 
@@ -475,7 +466,10 @@ impl Shop<'_> {
     fn event_events_per_order(&self) -> f64 {
         let state = self.state;
         let order = 4.0 + f64::from(u8::from(state.sync.timeout_ms.is_some()));
-        let appends: f64 = (0..4).map(|topic| records_per_order(state, topic)).sum();
+        let appends: f64 = TopicId::ALL
+            .iter()
+            .map(|&topic| records_per_order(state, topic))
+            .sum();
         let deliveries: f64 = state
             .services
             .keys()
@@ -515,7 +509,7 @@ impl Shop<'_> {
         if state.event.dead_letter_after.is_some() {
             return 0.0;
         }
-        let partitions = f64::from(state.event.partitions.clamp(1, 1_024));
+        let partitions = f64::from(state.event.partitions.clamp(1, MAX_PARTITIONS));
         let backoff_s = state.event.retry_backoff_ms.max(1.0) / 1_000.0;
         state
             .services
@@ -524,7 +518,7 @@ impl Shop<'_> {
             .map(|&id| {
                 let trouble = trouble(self.active, id);
                 let p = trouble.failing;
-                let topics = reads(state, id).iter().filter(|read| **read).count() as f64;
+                let topics = reads(state, id).len() as f64;
                 let slots = topics * partitions;
                 // Only a partition a failing record has reached can be blocked: of `n` records
                 // spread over the slots, about 1 - e^(-n/slots) of them have one.
@@ -547,28 +541,13 @@ impl Shop<'_> {
                 // A member retries the record in hand and takes no other meanwhile: at most one
                 // blocked partition per member retries at a time.
                 let members = state.services.get(&id).map_or(1.0, |c| {
-                    f64::from(c.consumers.unwrap_or(c.workers).clamp(1, 1_024))
+                    f64::from(c.consumers.unwrap_or(c.workers).clamp(1, MAX_PARTITIONS))
                 });
                 (share * slots).min(members) / backoff_s
             })
             .sum()
     }
 }
-fn sane_rate(rate: f64) -> f64 {
-    if rate.is_finite() {
-        rate.clamp(0.0, 1e7)
-    } else {
-        0.0
-    }
-}
-fn sane_multiplier(multiplier: f64) -> f64 {
-    if multiplier.is_finite() {
-        multiplier.clamp(0.0, 1e4)
-    } else {
-        1.0
-    }
-}
-
 /// "120 M", "3.4 billion".
 fn amount(value: f64) -> String {
     if value >= 1e9 {

@@ -77,11 +77,7 @@ impl Arrivals {
             self.residual = (self.next_at - now).as_micros() as f64 / 1_000_000.0 * old;
         }
         self.base_rate_per_s = sane_rate(base_rate_per_s);
-        self.multiplier = if multiplier.is_finite() {
-            multiplier.clamp(0.0, 1e4)
-        } else {
-            1.0
-        };
+        self.multiplier = sane_multiplier(multiplier);
         self.place(now);
     }
 
@@ -110,10 +106,20 @@ impl Arrivals {
     }
 }
 
-fn sane_rate(rate: f64) -> f64 {
+/// An arrival rate as the engine takes it: finite, 0 to 10 M a second.
+pub(crate) fn sane_rate(rate: f64) -> f64 {
     if rate.is_finite() {
         rate.clamp(0.0, 1e7)
     } else {
         0.0
+    }
+}
+
+/// A traffic multiplier as the engine takes it: finite (else none), 0 to 10,000.
+pub(crate) fn sane_multiplier(multiplier: f64) -> f64 {
+    if multiplier.is_finite() {
+        multiplier.clamp(0.0, 1e4)
+    } else {
+        1.0
     }
 }

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tests::{Mount, Page, Result, link_payload, run};
+use tests::{Mount, Page, Result, link_payload, parse_clock, run};
 
 /// The bundled shop (the sandbox's scenario) with `edit` applied.
 fn shop(edit: impl FnOnce(&mut Value)) -> Value {
@@ -13,23 +13,6 @@ fn shop(edit: impl FnOnce(&mut Value)) -> Value {
         serde_json::from_str(include_str!("../../engine/scenarios/shop.json")).expect("shop.json");
     edit(&mut scenario);
     scenario
-}
-
-async fn summaries(page: &Page) -> Result<Vec<String>> {
-    let mut all = Vec::new();
-    for chart in ["latency", "outcomes", "throughput", "lag", "correctness"] {
-        all.push(page.text_content(&format!("chart-{chart}-summary")).await?);
-    }
-    Ok(all)
-}
-
-fn clock_seconds(text: &str) -> Option<f64> {
-    text.strip_prefix("t = ")?.split(' ').next()?.parse().ok()
-}
-
-async fn clock(page: &Page) -> Result<f64> {
-    let text = page.text_content("clock").await?;
-    clock_seconds(&text).ok_or_else(|| format!("unreadable clock {text:?}").into())
 }
 
 /// Starts recording how the page answers input, as the browser's Event Timing reports it.
@@ -112,7 +95,12 @@ fn a_long_replay_shows_progress_cancels_and_resumes() -> Result {
             .await?;
         assert!(progress.contains("of 600.0 s"), "{progress}");
         page.screenshot("progress").await?;
+        page.set_size(1440, 900).await?;
+        page.assert_no_sideways_scroll().await?;
+        page.screenshot("progress-1440").await?;
         page.set_dark(true).await?;
+        page.screenshot("progress-1440-dark").await?;
+        page.set_size(1280, 900).await?;
         page.screenshot("progress-dark").await?;
         page.set_size(390, 844).await?;
         page.eval("document.querySelector('[data-testid=job-progress]').scrollIntoView()")
@@ -130,12 +118,12 @@ fn a_long_replay_shows_progress_cancels_and_resumes() -> Result {
             whole <= 100.0,
             "the click waited {delay} ms and took {whole} ms"
         );
-        let before = clock(page).await?;
+        let before = page.clock().await?;
         page.click("job-cancel").await?;
-        page.wait_for_text("clock", |t| clock_seconds(t).is_some())
+        page.wait_for_text("clock", |t| parse_clock(t).is_some())
             .await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let stopped = clock(page).await?;
+        let stopped = page.clock().await?;
         assert!(
             stopped >= before && stopped < 600.0,
             "stopped at {stopped} (was {before})"
@@ -146,7 +134,7 @@ fn a_long_replay_shows_progress_cancels_and_resumes() -> Result {
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(
-            clock(page).await?,
+            page.clock().await?,
             stopped,
             "Cancel leaves the run where it got to"
         );
@@ -154,7 +142,7 @@ fn a_long_replay_shows_progress_cancels_and_resumes() -> Result {
         page.click("jump-end").await?;
         page.wait_for_text_within("job-text", |t| t.contains("orders"), 5)
             .await?;
-        let resumed = clock(page).await?;
+        let resumed = page.clock().await?;
         assert!(
             resumed >= stopped,
             "resumed at {resumed}, stopped at {stopped}"
@@ -223,7 +211,7 @@ fn jumping_to_the_end_keeps_every_task_short_and_rewinding_is_quick() -> Result 
 
         // The rewound run is the run a fresh replay to the same moment gives.
         tokio::time::sleep(Duration::from_millis(600)).await;
-        let rewound = summaries(page).await?;
+        let rewound = page.chart_summaries().await?;
         page.click("copy-link").await?;
         let link = page
             .find("share-link")
@@ -242,7 +230,7 @@ fn jumping_to_the_end_keeps_every_task_short_and_rewinding_is_quick() -> Result 
             .await?;
         tokio::time::sleep(Duration::from_millis(600)).await;
         assert_eq!(
-            summaries(page).await?,
+            page.chart_summaries().await?,
             rewound,
             "a fresh replay tells the same story"
         );
@@ -280,13 +268,13 @@ fn a_run_that_holds_too_much_stops_with_a_message() -> Result {
             page.find_all("job-progress").await?.is_empty(),
             "the work ended"
         );
-        let at = clock(page).await?;
+        let at = page.clock().await?;
         assert!(at < 900.0, "{at}");
         page.screenshot("stopped").await?;
         // Play does not move it on; the page still answers.
         page.click("play").await?;
         tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(clock(page).await?, at);
+        assert_eq!(page.clock().await?, at);
         println!(
             "BUDGET a run holding 1 GB stops at {at:.1} s with a message, {} s after opening",
             started.elapsed().as_secs()

@@ -2,17 +2,7 @@
 //! rewind and replay, export and import.
 
 use serde_json::json;
-use tests::{Mount, Page, Result, run};
-
-/// Simulated seconds shown by the clock ("t = 12.34 s of 600 s").
-async fn clock(page: &Page) -> Result<f64> {
-    let text = page.text("clock").await?;
-    parse_clock(&text).ok_or_else(|| format!("unreadable clock {text:?}").into())
-}
-
-fn parse_clock(text: &str) -> Option<f64> {
-    text.strip_prefix("t = ")?.split(' ').next()?.parse().ok()
-}
+use tests::{Mount, Page, Result, parse_clock, run};
 
 async fn wait_for_clock(page: &Page, at_least: f64) -> Result<f64> {
     let text = page
@@ -102,12 +92,12 @@ fn outage_rewind_export_import() -> Result {
         page.set_value("fault-kind", "0").await?;
         page.set_value("fault-mode", "hang").await?;
         page.click("fault-apply").await?;
-        let fault_at = clock(page).await?;
+        let fault_at = page.clock().await?;
         let active = page.text("active-faults").await?;
         assert!(active.contains("Payment outage (hang)"), "{active}");
         wait_for_clock(page, fault_at + 20.0).await?;
         page.click("play").await?;
-        let outage_end = clock(page).await?;
+        let outage_end = page.clock().await?;
 
         let outcomes = Table::read(page, "outcomes").await?;
         let lag = Table::read(page, "lag").await?;
@@ -185,7 +175,7 @@ fn outage_rewind_export_import() -> Result {
 
         // Export: one row per bucket and design.
         let original = export_csv(page).await?;
-        let end = clock(page).await?;
+        let end = page.clock().await?;
         let lines: Vec<&str> = original.lines().collect();
         assert!(
             lines[0].starts_with("time_s,design,requests,accepted,failed,rejected,completed"),
@@ -204,7 +194,7 @@ fn outage_rewind_export_import() -> Result {
         // Rewind to before the fault and play on: the fault and heal happen again at their
         // recorded times, and every bucket comes out identical.
         page.set_value("scrubber", "3000").await?;
-        assert_eq!(clock(page).await?, 3.0);
+        assert_eq!(page.clock().await?, 3.0);
         page.click("play").await?;
         wait_for_clock(page, end + 0.5).await?;
         page.click("play").await?;
@@ -373,7 +363,7 @@ fn a_run_keeps_going_in_a_background_tab() -> Result {
         tokio::time::sleep(std::time::Duration::from_secs(4)).await;
         page.client.close_window().await?;
         page.client.switch_to_window(sandbox).await?;
-        let after = clock(page).await?;
+        let after = page.clock().await?;
         assert!(
             after - before >= 2.5,
             "4 s in the background moved the clock from {before} s to {after} s"

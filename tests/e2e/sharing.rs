@@ -5,24 +5,11 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tests::{Mount, Page, Result, link_payload, run};
-
-async fn summaries(page: &Page) -> Result<Vec<String>> {
-    let mut all = Vec::new();
-    for chart in ["latency", "outcomes", "throughput", "lag", "correctness"] {
-        all.push(page.text_content(&format!("chart-{chart}-summary")).await?);
-    }
-    Ok(all)
-}
+use tests::{Mount, Page, Result, link_payload, parse_clock, run};
 
 async fn wait_for_clock_at_least(page: &Page, seconds: f64) -> Result {
-    page.wait_for_text("clock", |t| {
-        t.strip_prefix("t = ")
-            .and_then(|r| r.split(' ').next())
-            .and_then(|n| n.parse::<f64>().ok())
-            .is_some_and(|s| s >= seconds)
-    })
-    .await?;
+    page.wait_for_text("clock", |t| parse_clock(t).is_some_and(|s| s >= seconds))
+        .await?;
     Ok(())
 }
 
@@ -52,7 +39,7 @@ fn a_shared_link_replays_the_same_run_in_a_fresh_browser() -> Result {
         shared = Some((
             link.clone(),
             page.text("clock").await?,
-            summaries(page).await?,
+            page.chart_summaries().await?,
         ));
         let embed = {
             page.click("copy-embed").await?;
@@ -87,7 +74,7 @@ fn a_shared_link_replays_the_same_run_in_a_fresh_browser() -> Result {
             .await?;
         tokio::time::sleep(Duration::from_millis(600)).await;
         assert_eq!(
-            summaries(page).await?,
+            page.chart_summaries().await?,
             before,
             "every chart tells the same story"
         );

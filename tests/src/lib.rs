@@ -400,6 +400,21 @@ impl Page {
         Ok(self.client.execute(script, vec![]).await?)
     }
 
+    /// Simulated seconds shown by the clock ("t = 12.34 s of 600 s").
+    pub async fn clock(&self) -> Result<f64> {
+        let text = self.text_content("clock").await?;
+        parse_clock(&text).ok_or_else(|| format!("unreadable clock {text:?}").into())
+    }
+
+    /// The text summary of every chart, in order: what a learner would read off them.
+    pub async fn chart_summaries(&self) -> Result<Vec<String>> {
+        let mut all = Vec::new();
+        for chart in ["latency", "outcomes", "throughput", "lag", "correctness"] {
+            all.push(self.text_content(&format!("chart-{chart}-summary")).await?);
+        }
+        Ok(all)
+    }
+
     /// Makes the page see `prefers-color-scheme: dark` (or light again), as a visitor's
     /// system setting would.
     pub async fn set_dark(&self, dark: bool) -> Result {
@@ -464,4 +479,9 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
 pub fn link_payload(run: &Value) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(run.to_string())
+}
+
+/// The seconds in a clock text such as "t = 12.34 s of 600 s".
+pub fn parse_clock(text: &str) -> Option<f64> {
+    text.strip_prefix("t = ")?.split(' ').next()?.parse().ok()
 }

@@ -162,7 +162,11 @@ impl Worker {
     }
 }
 
-fn subscriptions(service: ServiceId, present: &[bool; ServiceId::COUNT]) -> Vec<TopicId> {
+/// The topics a service's consumer group reads, given the services the shop has.
+pub(crate) fn subscriptions(
+    service: ServiceId,
+    present: &[bool; ServiceId::COUNT],
+) -> Vec<TopicId> {
     let has = |id: ServiceId| present[id.index()];
     let upstream = |topics: &mut Vec<TopicId>| {
         if has(ServiceId::Payment) {
