@@ -84,7 +84,7 @@ async fn the_shell_follows_the_fragment() {
     assert!(
         host.text_content()
             .unwrap()
-            .contains(&lessons::bundled()[0].title)
+            .contains(&app::learning::bundled()[0].title)
     );
 
     window.location().set_hash("#/sandbox").unwrap();

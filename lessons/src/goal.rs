@@ -1,16 +1,17 @@
 //! Goals: predicates over a running comparison, evaluated live by the player and by the tests.
 
 use engine::{Bucket, Comparison, Design, LatencyMs, SimTime, Summary};
+use serde::{Deserialize, Serialize};
 
 /// What the learner must achieve: all checks must hold.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Goal {
     pub description: String,
     pub checks: Vec<Check>,
 }
 
 /// One comparison of a metric with a value, e.g. event `double_charges` `eq` 0.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     /// Which design's numbers; `None` only for [`Metric::TimeS`].
     pub design: Option<Design>,
@@ -24,7 +25,8 @@ pub struct Check {
     pub until_s: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     Lt,
     Le,
@@ -71,8 +73,8 @@ impl Op {
 macro_rules! metrics {
     ($($variant:ident => $name:literal, $label:literal;)*) => {
         /// A number a goal can check; names as in lesson files.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Metric { $($variant),* }
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Metric { $(#[serde(rename = $name)] $variant),* }
 
         impl Metric {
             pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];

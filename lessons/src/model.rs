@@ -2,8 +2,9 @@
 
 use crate::goal::Goal;
 use engine::{FaultKind, RecordedAction, Scenario, SimTime};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     pub id: String,
     pub title: String,
@@ -14,10 +15,11 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub title: String,
-    /// The author's Markdown.
+    /// The author's Markdown. Not part of the compiled form: the page shows `html`.
+    #[serde(skip)]
     pub text: String,
     /// `text` rendered to HTML with raw HTML escaped and unsafe links dropped.
     pub html: String,
@@ -37,7 +39,7 @@ pub struct Step {
     pub check_at: SimTime,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     pub question: String,
     pub choices: Vec<Choice>,
@@ -45,7 +47,7 @@ pub struct Prediction {
     pub answer: usize,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
     /// Why this choice is right or wrong; shown after the learner locks in an answer.

@@ -124,6 +124,13 @@ fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
     std::fs::write(&broken, "id = \"x\"\ntitle = \n")?;
     let outcome = run("lesson-hostile", Mount::Root, async |page| {
         page.open("").await?;
+        let parser_fetched = "return performance.getEntriesByType('resource').some(e => e.name.includes('/lesson-parser-'));";
+        page.find("lesson-list").await?;
+        assert_eq!(
+            page.eval(parser_fetched).await?,
+            serde_json::json!(false),
+            "a learner's page does not download the lesson parser"
+        );
         page.find("custom-lesson-file")
             .await?
             .send_keys(&broken.to_string_lossy())
@@ -132,6 +139,18 @@ fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
         assert!(
             errors.contains("broken.toml") && errors.contains(":2:"),
             "the problem names the file and line: {errors}"
+        );
+        for problem in lessons::parse_lesson("broken.toml", "id = \"x\"\ntitle = \n").unwrap_err() {
+            let line = problem.to_string();
+            assert!(
+                errors.contains(&line),
+                "the page says what `lessons check` says, {line:?}: {errors}"
+            );
+        }
+        assert_eq!(
+            page.eval(parser_fetched).await?,
+            serde_json::json!(true),
+            "opening a lesson file fetched the parser"
         );
 
         page.find("custom-lesson-file")

@@ -187,3 +187,45 @@ fn the_site_works_offline_after_the_first_visit() -> Result {
         Ok(())
     })
 }
+
+/// The author's parser is not cached up front (learners never need it), but once an author has
+/// opened a lesson file, opening one works offline too.
+#[test]
+fn an_author_can_open_lesson_files_offline_after_opening_one() -> Result {
+    let file = std::env::temp_dir().join(format!("sos-offline-{}.toml", std::process::id()));
+    std::fs::copy(
+        xtask::workspace_root().join("lessons/content/01-the-chain.toml"),
+        &file,
+    )?;
+    let outcome = run("offline-author", Mount::SubPath, async |page| {
+        page.open("").await?;
+        page.find("lesson-list").await?;
+        let ready = page
+            .client
+            .execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(r => done(!!r.active), () => done(false));", vec![])
+            .await?;
+        assert_eq!(ready, json!(true), "the offline cache is installed");
+        // Reload so the worker controls the page and sees the parser's request.
+        page.client.refresh().await?;
+        let started = Instant::now();
+        page.find("custom-lesson-file")
+            .await?
+            .send_keys(&file.to_string_lossy())
+            .await?;
+        page.find("lesson-player").await?;
+        println!(
+            "BUDGET lesson file opened, parser fetched on first use: {} ms",
+            started.elapsed().as_millis()
+        );
+        page.cut_network();
+        page.open("").await?;
+        page.find("custom-lesson-file")
+            .await?
+            .send_keys(&file.to_string_lossy())
+            .await?;
+        page.find("lesson-player").await?;
+        Ok(())
+    });
+    let _ = std::fs::remove_file(&file);
+    outcome
+}

@@ -28,6 +28,11 @@ pub struct Site {
 }
 
 const APP_CRATE: &str = "app";
+/// The author's lesson parser (`lessons/parser`), a second wasm module the page fetches only
+/// when an author opens a lesson file.
+const PARSER_CRATE: &str = "lesson-parser";
+/// Its file in the site starts with this; the size budget does not count it.
+pub const PARSER_FILE_PREFIX: &str = "lesson-parser-";
 const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
 const SERVICE_WORKER_JS: &str = include_str!("sw.js");
 pub const BUILD_STATUS_FILE: &str = "build-status.json";
@@ -35,6 +40,7 @@ pub const BUILD_STATUS_FILE: &str = "build-status.json";
 pub fn build(options: &BuildOptions) -> Result<Site> {
     tools::ensure_wasm_target()?;
     let root = crate::workspace_root();
+    let wasm_dir = root.join("target/wasm32-unknown-unknown/web");
     tools::run(tools::cargo().args([
         "build",
         "--profile",
@@ -45,10 +51,11 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         APP_CRATE,
         "--bin",
         APP_CRATE,
+        "-p",
+        PARSER_CRATE,
+        "--lib",
     ]))?;
-    let compiled = root
-        .join("target/wasm32-unknown-unknown/web")
-        .join(format!("{APP_CRATE}.wasm"));
+    let compiled = wasm_dir.join(format!("{APP_CRATE}.wasm"));
 
     let staging = root.join("target/site-staging");
     reset_dir(&staging)?;
@@ -76,12 +83,15 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         "{glue}\n__wbg_init({{ module_or_path: new URL('./{wasm_file}', import.meta.url) }});\n"
     );
     let js_file = format!("{APP_CRATE}-{}.js", short_hash(js.as_bytes()));
+    let parser = parser_module(&wasm_dir, &staging, options.wasm_opt)?;
+    let parser_file = format!("{PARSER_FILE_PREFIX}{}.wasm", short_hash(&parser));
 
     // Assemble next to the output and swap at the end, so a server never sees half a site.
     let next = options.out_dir.with_extension("next");
     reset_dir(&next)?;
     fs::write(next.join(&wasm_file), &wasm)?;
     fs::write(next.join(&js_file), &js)?;
+    fs::write(next.join(&parser_file), &parser)?;
     if staging.join("snippets").is_dir() {
         copy_dir(&staging.join("snippets"), &next.join("snippets"))?;
     }
@@ -89,13 +99,14 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
 
     let build_id = short_hash(
         format!(
-            "{wasm_file}{js_file}{}",
+            "{wasm_file}{js_file}{parser_file}{}",
             public_fingerprint(&root.join("public"))?
         )
         .as_bytes(),
     );
     let mut head = format!(
-        r#"<link rel="modulepreload" href="./{js_file}">
+        r#"<meta name="lesson-parser" content="./{parser_file}">
+    <link rel="modulepreload" href="./{js_file}">
     <script type="module" src="./{js_file}"></script>"#
     );
     if options.live_reload {
@@ -130,13 +141,29 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     })
 }
 
-/// The offline cache lists every file of this build; development builds get none, so edits are
-/// never hidden behind a cache.
+/// The parser module as built (the `web` profile strips its names), shrunk when asked.
+fn parser_module(wasm_dir: &Path, staging: &Path, wasm_opt: bool) -> Result<Vec<u8>> {
+    let staged = staging.join(format!("{PARSER_CRATE}.wasm"));
+    fs::copy(
+        wasm_dir.join(format!("{}.wasm", PARSER_CRATE.replace('-', "_"))),
+        &staged,
+    )?;
+    if wasm_opt {
+        shrink_wasm(&staged)?;
+    }
+    Ok(fs::read(&staged)?)
+}
+
+/// The offline cache lists every file of this build but the author's lesson parser, which it
+/// keeps once an author has fetched it; development builds get none, so edits are never hidden
+/// behind a cache.
 fn write_service_worker(dir: &Path, build_id: &str) -> Result<()> {
     let mut files = vec!["./".to_string()];
     for file in files_under(dir)? {
         let relative = file.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
-        files.push(format!("./{relative}"));
+        if !relative.starts_with(PARSER_FILE_PREFIX) {
+            files.push(format!("./{relative}"));
+        }
     }
     let list = format!(
         "[{}]",

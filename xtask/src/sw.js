@@ -3,7 +3,8 @@
 // worker, which caches the new files and drops the old cache.
 const CACHE = 'sync-or-stream-{{BUILD}}';
 const FILES = {{FILES}};
-// Content-hashed files never change under the same name: serve them from the cache.
+// Content-hashed files never change under the same name: serve them from the cache, and keep
+// those fetched later (the author's lesson parser, which is not cached up front).
 const HASHED = /-[0-9a-f]{10}\.(js|wasm)$/;
 
 self.addEventListener('install', (event) => {
@@ -23,7 +24,15 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== location.origin) return;
   if (HASHED.test(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(
+      caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+        if (response.ok) {
+          const copy = response.clone();
+          caches.open(CACHE).then((cache) => cache.put(request, copy));
+        }
+        return response;
+      })),
+    );
     return;
   }
   // Everything else: the network first, so a new deployment shows on the next visit; the cache

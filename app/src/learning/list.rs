@@ -120,23 +120,32 @@ fn ProgressFile() -> impl IntoView {
 fn CustomLesson() -> impl IntoView {
     let library = expect_context::<Library>();
     let problems = RwSignal::new(Vec::<String>::new());
+    let reading = RwSignal::new(false);
     let open = move |event: leptos::ev::Event| {
         read_chosen_file(
             &event,
             MAX_LESSON_BYTES,
-            move |name, text| match lessons::parse_lesson(&name, &text) {
-                Ok(lesson) => {
-                    problems.set(Vec::new());
-                    library.custom.set(Some(lesson));
-                    let _ = window().location().set_hash(
-                        &Route::Lesson {
-                            id: CUSTOM_ID.into(),
-                            step: 1,
+            move |name, text| {
+                reading.set(true);
+                leptos::task::spawn_local(async move {
+                    let answer = super::parser::parse(&name, &text).await;
+                    reading.set(false);
+                    match answer {
+                        Ok(lessons::compiled::Parsed::Lesson(lesson)) => {
+                            problems.set(Vec::new());
+                            library.custom.set(Some(*lesson));
+                            let _ = window().location().set_hash(
+                                &Route::Lesson {
+                                    id: CUSTOM_ID.into(),
+                                    step: 1,
+                                }
+                                .href(),
+                            );
                         }
-                        .href(),
-                    );
-                }
-                Err(found) => problems.set(found.iter().map(ToString::to_string).collect()),
+                        Ok(lessons::compiled::Parsed::Problems(found)) => problems.set(found),
+                        Err(error) => problems.set(vec![error]),
+                    }
+                });
             },
             move |error| problems.set(vec![error]),
         );
@@ -149,6 +158,9 @@ fn CustomLesson() -> impl IntoView {
                 "Open a lesson file…"
                 <input type="file" accept=".toml,text/plain" on:change=open data-testid="custom-lesson-file" />
             </label>
+            <Show when=move || reading.get()>
+                <p class="muted" role="status" data-testid="custom-lesson-reading">"Reading the lesson file…"</p>
+            </Show>
             <Show when=move || !problems.with(Vec::is_empty)>
                 <div class="problems" role="alert" data-testid="custom-lesson-errors">
                     <p>"This lesson could not be opened:"</p>

@@ -2,6 +2,7 @@
 //! kept in this browser, the lesson list and the lesson player.
 
 mod list;
+mod parser;
 mod player;
 pub mod progress;
 
@@ -15,6 +16,13 @@ use progress::Progress;
 
 /// The id under which a lesson opened from a file is shown (never saved).
 pub const CUSTOM_ID: &str = "custom";
+
+/// The curriculum, parsed and rendered when the page was built (`build.rs`).
+pub fn bundled() -> Vec<Lesson> {
+    lessons::compiled::read(include_str!(concat!(env!("OUT_DIR"), "/lessons.json")))
+        // Written by the build script from the same types: a failure is a broken build.
+        .expect("the bundled lessons compiled at build time")
+}
 
 /// The lessons and the learner's progress, shared through context.
 #[derive(Clone, Copy)]
@@ -36,7 +44,7 @@ impl Library {
         // localStorage is the world outside the reactive system: sync it on every change.
         Effect::new(move |_| progress.with(Progress::save));
         Library {
-            bundled: StoredValue::new(lessons::bundled()),
+            bundled: StoredValue::new(bundled()),
             custom: RwSignal::new(None),
             progress,
         }
