@@ -215,6 +215,17 @@ fn shrink_wasm(wasm: &Path) -> Result<()> {
     tools::run(
         std::process::Command::new(wasm_opt)
             .arg("-Oz")
+            // Rust's default wasm features; the lesson parser, stripped of its custom sections,
+            // does not list them for wasm-opt to detect.
+            .args([
+                "--enable-bulk-memory",
+                "--enable-bulk-memory-opt",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-multivalue",
+                "--enable-reference-types",
+            ])
             .arg(wasm)
             .arg("-o")
             .arg(&optimized),

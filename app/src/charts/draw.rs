@@ -54,17 +54,19 @@ pub fn draw<DB: DrawingBackend>(
     draw_inner(root, chart, theme).map_err(|e| e.to_string())
 }
 
+/// The charts' one font. Named by its variant: plotters' `From<&str>` lowercases the name,
+/// which would bring Unicode case tables into the page.
+fn sans_serif(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal)
+}
+
 fn draw_inner<DB: DrawingBackend>(
     root: DrawingArea<DB, Shift>,
     chart: &Chart,
     theme: &Theme,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&theme.background)?;
-    let font = |size: f64| {
-        ("sans-serif", size * theme.scale)
-            .into_font()
-            .color(&theme.text)
-    };
+    let font = |size: f64| sans_serif(size * theme.scale).color(&theme.text);
     let (x0, x1) = chart.x_range;
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
     let y_max = chart.y_max(false);
@@ -141,8 +143,7 @@ fn draw_inner<DB: DrawingBackend>(
         context.draw_series(std::iter::once(Text::new(
             format!("alert {}", short_number(threshold)),
             (x1, threshold),
-            ("sans-serif", 10.5 * theme.scale)
-                .into_font()
+            sans_serif(10.5 * theme.scale)
                 .color(&theme.alert)
                 .pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))?;
@@ -173,8 +174,7 @@ fn draw_legend<DB: DrawingBackend>(
     if chart.series.is_empty() {
         return Ok(());
     }
-    let font = ("sans-serif", 11.0 * theme.scale)
-        .into_font()
+    let font = sans_serif(11.0 * theme.scale)
         .color(&theme.text)
         .pos(Pos::new(HPos::Left, VPos::Center));
     let mut label_width = 0;

@@ -279,5 +279,8 @@ pub fn describe(fault: &Fault) -> String {
             .map(|p| format!(" (p = {p})"))
             .unwrap_or_default(),
     };
-    format!("{target}{}{detail}", kind_label(fault.kind).to_lowercase())
+    format!(
+        "{target}{}{detail}",
+        kind_label(fault.kind).to_ascii_lowercase()
+    )
 }

@@ -68,7 +68,7 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
             let placed = sim.order(order).map(|o| o.arrived);
             let status = sim
                 .order(order)
-                .map(|o| format!("{:?}", o.status).to_lowercase())
+                .map(|o| format!("{:?}", o.status).to_ascii_lowercase())
                 .unwrap_or_else(|| "not placed yet".into());
             let entries = sim
                 .trace(order)
