@@ -67,7 +67,7 @@ fn decode(text: &str) -> String {
 
 /// Messages a host page may send.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(try_from = "CommandFields")]
 pub enum Command {
     Play,
     Pause,
@@ -89,14 +89,69 @@ pub enum Command {
     },
 }
 
-/// The fields each command may carry.
-fn command_fields(kind: Option<&serde_json::Value>) -> &'static [&'static str] {
-    match kind.and_then(|k| k.as_str()) {
-        Some("seek") => &["type", "seconds"],
-        Some("speed") => &["type", "value"],
-        Some("apply") => &["type", "action"],
-        Some("goto") => &["type", "lesson", "step"],
-        _ => &["type"],
+/// How a [`Command`] is read: `{"type": "seek", "seconds": 3}`, the type and every command's
+/// fields in one pass (see `engine::tagged`), so a field a command does not take is refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommandFields {
+    r#type: CommandKind,
+    seconds: Option<f64>,
+    value: Option<f64>,
+    action: Option<ControlAction>,
+    lesson: Option<String>,
+    step: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum CommandKind {
+    Play,
+    Pause,
+    Reset,
+    Seek,
+    Speed,
+    Apply,
+    Goto,
+}
+
+impl TryFrom<CommandFields> for Command {
+    type Error = serde::de::value::Error;
+
+    fn try_from(f: CommandFields) -> Result<Command, Self::Error> {
+        use engine::tagged::{need, only};
+        let present = [
+            ("seconds", f.seconds.is_some()),
+            ("value", f.value.is_some()),
+            ("action", f.action.is_some()),
+            ("lesson", f.lesson.is_some()),
+            ("step", f.step.is_some()),
+        ];
+        let fields: &'static [&'static str] = match f.r#type {
+            CommandKind::Play | CommandKind::Pause | CommandKind::Reset => &[],
+            CommandKind::Seek => &["seconds"],
+            CommandKind::Speed => &["value"],
+            CommandKind::Apply => &["action"],
+            CommandKind::Goto => &["lesson", "step"],
+        };
+        only(&present, fields)?;
+        Ok(match f.r#type {
+            CommandKind::Play => Command::Play,
+            CommandKind::Pause => Command::Pause,
+            CommandKind::Reset => Command::Reset,
+            CommandKind::Seek => Command::Seek {
+                seconds: need(f.seconds, "seconds")?,
+            },
+            CommandKind::Speed => Command::Speed {
+                value: need(f.value, "value")?,
+            },
+            CommandKind::Apply => Command::Apply {
+                action: need(f.action, "action")?,
+            },
+            CommandKind::Goto => Command::Goto {
+                lesson: need(f.lesson, "lesson")?,
+                step: need(f.step, "step")?,
+            },
+        })
     }
 }
 
@@ -135,23 +190,7 @@ pub fn parse_command(data: &str) -> Result<Command, String> {
             data.len()
         ));
     }
-    let value: serde_json::Value =
-        serde_json::from_str(data).map_err(|e| format!("not a command: {e}"))?;
-    // serde cannot refuse extra fields on tagged variants without any: check by hand.
-    let extra = value.as_object().map(|o| {
-        o.keys()
-            .filter(|k| !command_fields(o.get("type")).contains(&k.as_str()))
-            .cloned()
-            .collect::<Vec<_>>()
-    });
-    if let Some(extra) = extra.filter(|e| !e.is_empty()) {
-        return Err(format!(
-            "not a command: unknown field(s) {}",
-            extra.join(", ")
-        ));
-    }
-    let command: Command =
-        serde_json::from_value(value).map_err(|e| format!("not a command: {e}"))?;
+    let command: Command = serde_json::from_str(data).map_err(|e| format!("not a command: {e}"))?;
     match &command {
         Command::Seek { seconds } if !seconds.is_finite() || *seconds < 0.0 => {
             Err(format!("seek: seconds must be a number ≥ 0, got {seconds}"))

@@ -393,6 +393,8 @@ mod sharing {
         for bad in [
             r#"{"type":"dance"}"#,
             r#"{"type":"play","extra":1}"#,
+            r#"{"type":"play","seconds":1}"#,
+            r#"{"type":"seek","value":1}"#,
             r#"{"type":"seek","seconds":-1}"#,
             r#"{"type":"speed","value":1000}"#,
             r#"{"type":"goto","lesson":"x","step":0}"#,
@@ -401,6 +403,23 @@ mod sharing {
         ] {
             assert!(parse_command(bad).is_err(), "{bad} must be refused");
         }
+        assert_eq!(
+            parse_command(r#"{"type":"goto","lesson":"the-chain","step":2}"#),
+            Ok(Command::Goto {
+                lesson: "the-chain".into(),
+                step: 2
+            })
+        );
+        let extra = parse_command(r#"{"type":"pause","step":1}"#).unwrap_err();
+        assert!(
+            extra.starts_with("not a command: unknown field `step`, there are no fields"),
+            "{extra}"
+        );
+        let missing = parse_command(r#"{"type":"speed"}"#).unwrap_err();
+        assert!(
+            missing.starts_with("not a command: missing field `value`"),
+            "{missing}"
+        );
         assert!(
             parse_command(&" ".repeat(20_000))
                 .unwrap_err()

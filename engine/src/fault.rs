@@ -102,7 +102,12 @@ impl Fault {
 
 /// Something a learner does to a running simulation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "action",
+    rename_all = "snake_case",
+    deny_unknown_fields,
+    try_from = "ActionFields"
+)]
 pub enum ControlAction {
     /// Starts a fault now; its `start_s`/`end_s` are offsets from now.
     InjectFault {
@@ -170,6 +175,157 @@ pub enum ControlAction {
     AddService {
         service: ServiceId,
     },
+}
+
+/// How a [`ControlAction`] is read: the tag and every variant's fields in one pass (see
+/// `tagged`). Each field name means one thing in every action that has it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionFields {
+    action: ActionKind,
+    fault: Option<Fault>,
+    target: Option<ServiceId>,
+    per_s: Option<f64>,
+    enabled: Option<bool>,
+    key: Option<PartitionKey>,
+    partitions: Option<u32>,
+    service: Option<ServiceId>,
+    consumers: Option<u32>,
+    policy: Option<CommitPolicy>,
+    after: Option<u32>,
+    timeout_ms: Option<f64>,
+    retries: Option<RetryPolicy>,
+    breaker: Option<CircuitBreaker>,
+    limit: Option<u32>,
+    style: Option<SyncStyle>,
+    order: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ActionKind {
+    InjectFault,
+    Heal,
+    SetArrivalRate,
+    SetConsumerIdempotency,
+    SetIdempotentProducer,
+    SetIdempotencyKeys,
+    SetVersionChecks,
+    SetPartitionKey,
+    SetPartitionCount,
+    SetConsumerCount,
+    SetCommitPolicy,
+    SetDeadLetter,
+    SetTimeout,
+    SetRetries,
+    SetCircuitBreaker,
+    SetBulkhead,
+    SetSyncStyle,
+    PinOrder,
+    AddService,
+}
+
+impl TryFrom<ActionFields> for ControlAction {
+    type Error = serde::de::value::Error;
+
+    fn try_from(f: ActionFields) -> Result<ControlAction, Self::Error> {
+        use crate::tagged::{need, only};
+        use ActionKind as K;
+        use ControlAction as A;
+        let present = [
+            ("fault", f.fault.is_some()),
+            ("target", f.target.is_some()),
+            ("per_s", f.per_s.is_some()),
+            ("enabled", f.enabled.is_some()),
+            ("key", f.key.is_some()),
+            ("partitions", f.partitions.is_some()),
+            ("service", f.service.is_some()),
+            ("consumers", f.consumers.is_some()),
+            ("policy", f.policy.is_some()),
+            ("after", f.after.is_some()),
+            ("timeout_ms", f.timeout_ms.is_some()),
+            ("retries", f.retries.is_some()),
+            ("breaker", f.breaker.is_some()),
+            ("limit", f.limit.is_some()),
+            ("style", f.style.is_some()),
+            ("order", f.order.is_some()),
+        ];
+        let fields: &'static [&'static str] = match f.action {
+            K::InjectFault => &["fault"],
+            K::Heal => &["target"],
+            K::SetArrivalRate => &["per_s"],
+            K::SetConsumerIdempotency
+            | K::SetIdempotentProducer
+            | K::SetIdempotencyKeys
+            | K::SetVersionChecks => &["enabled"],
+            K::SetPartitionKey => &["key"],
+            K::SetPartitionCount => &["partitions"],
+            K::SetConsumerCount => &["service", "consumers"],
+            K::SetCommitPolicy => &["policy"],
+            K::SetDeadLetter => &["after"],
+            K::SetTimeout => &["timeout_ms"],
+            K::SetRetries => &["retries"],
+            K::SetCircuitBreaker => &["breaker"],
+            K::SetBulkhead => &["limit"],
+            K::SetSyncStyle => &["style"],
+            K::PinOrder => &["order"],
+            K::AddService => &["service"],
+        };
+        only(&present, fields)?;
+        let enabled = || need(f.enabled, "enabled");
+        Ok(match f.action {
+            K::InjectFault => A::InjectFault {
+                fault: need(f.fault, "fault")?,
+            },
+            K::Heal => A::Heal { target: f.target },
+            K::SetArrivalRate => A::SetArrivalRate {
+                per_s: need(f.per_s, "per_s")?,
+            },
+            K::SetConsumerIdempotency => A::SetConsumerIdempotency {
+                enabled: enabled()?,
+            },
+            K::SetIdempotentProducer => A::SetIdempotentProducer {
+                enabled: enabled()?,
+            },
+            K::SetIdempotencyKeys => A::SetIdempotencyKeys {
+                enabled: enabled()?,
+            },
+            K::SetVersionChecks => A::SetVersionChecks {
+                enabled: enabled()?,
+            },
+            K::SetPartitionKey => A::SetPartitionKey {
+                key: need(f.key, "key")?,
+            },
+            K::SetPartitionCount => A::SetPartitionCount {
+                partitions: need(f.partitions, "partitions")?,
+            },
+            K::SetConsumerCount => A::SetConsumerCount {
+                service: need(f.service, "service")?,
+                consumers: need(f.consumers, "consumers")?,
+            },
+            K::SetCommitPolicy => A::SetCommitPolicy {
+                policy: need(f.policy, "policy")?,
+            },
+            K::SetDeadLetter => A::SetDeadLetter { after: f.after },
+            K::SetTimeout => A::SetTimeout {
+                timeout_ms: f.timeout_ms,
+            },
+            K::SetRetries => A::SetRetries {
+                retries: need(f.retries, "retries")?,
+            },
+            K::SetCircuitBreaker => A::SetCircuitBreaker { breaker: f.breaker },
+            K::SetBulkhead => A::SetBulkhead { limit: f.limit },
+            K::SetSyncStyle => A::SetSyncStyle {
+                style: need(f.style, "style")?,
+            },
+            K::PinOrder => A::PinOrder {
+                order: need(f.order, "order")?,
+            },
+            K::AddService => A::AddService {
+                service: need(f.service, "service")?,
+            },
+        })
+    }
 }
 
 impl ControlAction {

@@ -59,6 +59,7 @@ pub mod snapshot;
 pub mod station;
 pub mod summary;
 pub mod sync_design;
+pub mod tagged;
 pub mod time;
 pub mod trace;
 mod validate;

@@ -6,6 +6,7 @@ mod behaviour;
 mod checkers;
 mod cli;
 mod determinism;
+mod formats;
 mod invariants;
 mod queueing;
 mod rewind;
