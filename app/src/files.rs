@@ -64,3 +64,25 @@ pub fn read_chosen_file(
         }
     });
 }
+
+/// The text of a file of this site, by its path relative to the page.
+pub async fn fetch_text(path: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let response = JsFuture::from(web_sys::window().ok_or("no window")?.fetch_with_str(path))
+        .await
+        .map_err(|_| format!("{path}: the network is unreachable"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("{path}: not an HTTP response"))?;
+    if !response.ok() {
+        return Err(format!("{path}: HTTP {}", response.status()));
+    }
+    let text = response
+        .text()
+        .map_err(|_| format!("{path}: the response has no text"))?;
+    JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| format!("{path}: the response could not be read"))
+}

@@ -84,7 +84,7 @@ async fn the_shell_follows_the_fragment() {
     assert!(
         host.text_content()
             .unwrap()
-            .contains(&app::learning::bundled()[0].title)
+            .contains(&app::learning::index()[0].title)
     );
 
     window.location().set_hash("#/sandbox").unwrap();
@@ -104,6 +104,35 @@ async fn the_shell_follows_the_fragment() {
     settle().await;
     assert!(
         host.query_selector("[data-testid=not-found]")
+            .unwrap()
+            .is_some()
+    );
+
+    // The test server has no lesson files: a lesson that cannot be fetched says so and offers
+    // to try again, instead of a blank page.
+    let lesson = &app::learning::index()[0];
+    window
+        .location()
+        .set_hash(&format!("#/lesson/{}/1", lesson.id))
+        .unwrap();
+    let mut failed = None;
+    for _ in 0..40 {
+        settle().await;
+        failed = host.query_selector("[data-testid=lesson-failed]").unwrap();
+        if failed.is_some() {
+            break;
+        }
+    }
+    let text = failed
+        .expect("the failed fetch is shown")
+        .text_content()
+        .unwrap();
+    assert!(
+        text.contains("This lesson did not load") && text.contains(&lesson.file),
+        "{text}"
+    );
+    assert!(
+        host.query_selector("[data-testid=lesson-retry]")
             .unwrap()
             .is_some()
     );

@@ -96,11 +96,25 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         copy_dir(&staging.join("snippets"), &next.join("snippets"))?;
     }
     copy_dir(&root.join("public"), &next)?;
+    // Each bundled lesson as its own file, fetched when a learner opens it; the page carries
+    // the index of the same files (app/build.rs).
+    let (_, lesson_files) = lessons::compiled::site_files(&lessons::bundled());
+    for (path, json) in &lesson_files {
+        let target = next.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(target, json)?;
+    }
 
     let build_id = short_hash(
         format!(
-            "{wasm_file}{js_file}{parser_file}{}",
-            public_fingerprint(&root.join("public"))?
+            "{wasm_file}{js_file}{parser_file}{}{}",
+            public_fingerprint(&root.join("public"))?,
+            lesson_files
+                .iter()
+                .map(|(path, _)| path.as_str())
+                .collect::<String>()
         )
         .as_bytes(),
     );

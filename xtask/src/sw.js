@@ -3,9 +3,9 @@
 // worker, which caches the new files and drops the old cache.
 const CACHE = 'sync-or-stream-{{BUILD}}';
 const FILES = {{FILES}};
-// Content-hashed files never change under the same name: serve them from the cache, and keep
-// those fetched later (the author's lesson parser, which is not cached up front).
-const HASHED = /-[0-9a-f]{10}\.(js|wasm)$/;
+// Content-hashed files (the app, each lesson) never change under the same name: serve them from
+// the cache, and keep those fetched later (the author's lesson parser, not cached up front).
+const HASHED = /-[0-9a-f]{10}\.(js|wasm|json)$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

@@ -13,14 +13,14 @@ const MAX_LESSON_BYTES: usize = 512 * 1024;
 #[component]
 pub fn LessonList() -> impl IntoView {
     let library = expect_context::<Library>();
-    let lessons = library.bundled();
+    let lessons = library.entries();
     let total_minutes: u32 = lessons.iter().map(|l| l.minutes).sum();
     let items = lessons
         .into_iter()
         .enumerate()
         .map(|(index, lesson)| {
             let id = lesson.id.clone();
-            let steps = lesson.steps.len();
+            let steps = lesson.steps;
             let done = {
                 let id = id.clone();
                 move || library.progress.with(|p| p.steps_done(&id))

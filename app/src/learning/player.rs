@@ -4,28 +4,65 @@
 use leptos::prelude::*;
 use lessons::{GoalStatus, Lesson, Step};
 
-use super::{CUSTOM_ID, Library};
+use super::{CUSTOM_ID, Library, Loading};
 use crate::playground::{Playground, PlaygroundOptions, PlaygroundView, Visible};
 use crate::route::Route;
 
+/// A lesson step, once its lesson is here: bundled lessons are fetched the first time they are
+/// opened (and kept by the offline cache).
 #[component]
 pub fn LessonPlayer(id: String, step: usize) -> impl IntoView {
     let library = expect_context::<Library>();
-    let Some(lesson) = library.lesson(&id) else {
-        let missing = if id == CUSTOM_ID {
-            "No lesson file is open: open one from the lesson list.".to_string()
-        } else {
-            format!("There is no lesson “{id}”.")
-        };
-        return view! {
-            <section class="page" data-testid="not-found">
-                <h1>"Lesson not found"</h1>
-                <p>{missing}</p>
-                <a href="#/">"See all lessons"</a>
+    let loading = Memo::new({
+        let id = id.clone();
+        move |_| library.loading(&id)
+    });
+    move || match (loading.get(), library.lesson(&id)) {
+        (Loading::Ready, Some(lesson)) => {
+            view! { <StepPage id=id.clone() lesson=lesson step=step /> }.into_any()
+        }
+        (Loading::Fetching | Loading::Ready, _) => view! {
+            <section class="page" data-testid="lesson-loading">
+                <p class="muted" role="status">"Loading the lesson…"</p>
             </section>
         }
-        .into_any();
-    };
+        .into_any(),
+        (Loading::Failed(error), _) => {
+            let id = id.clone();
+            view! {
+                <section class="page" data-testid="lesson-failed">
+                    <h1>"This lesson did not load"</h1>
+                    <p role="alert">{error}</p>
+                    <div class="button-row">
+                        <button type="button" on:click=move |_| library.retry(&id) data-testid="lesson-retry">"Try again"</button>
+                        <a href="#/">"See all lessons"</a>
+                    </div>
+                </section>
+            }
+            .into_any()
+        }
+        (Loading::Unknown, _) => {
+            let missing = if id == CUSTOM_ID {
+                "No lesson file is open: open one from the lesson list.".to_string()
+            } else {
+                format!("There is no lesson “{id}”.")
+            };
+            view! {
+                <section class="page" data-testid="not-found">
+                    <h1>"Lesson not found"</h1>
+                    <p>{missing}</p>
+                    <a href="#/">"See all lessons"</a>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Step `step` of `lesson`, shown under the route's lesson `id` (`custom` for a file).
+#[component]
+fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
+    let library = expect_context::<Library>();
     let count = lesson.steps.len();
     let index = step.clamp(1, count.max(1)) - 1;
     let Some(current) = lesson.steps.get(index).cloned() else {
