@@ -7,6 +7,7 @@ pub mod embed;
 pub mod files;
 mod hooks;
 pub mod learning;
+pub mod number;
 pub mod playground;
 pub mod route;
 pub mod share;

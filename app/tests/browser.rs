@@ -64,6 +64,18 @@ fn routes_parse_from_the_fragment() {
     );
 }
 
+#[wasm_bindgen_test]
+fn typed_numbers_are_read_strictly() {
+    use app::number::parse_number;
+    assert_eq!(parse_number("12.5"), Some(12.5));
+    assert_eq!(parse_number("  3 "), Some(3.0));
+    assert_eq!(parse_number("-0.25"), Some(-0.25));
+    assert_eq!(parse_number("1e3"), Some(1000.0));
+    for bad in ["", "   ", "abc", "12abc", "1,5", "Infinity", "NaN", "1e999"] {
+        assert_eq!(parse_number(bad), None, "{bad:?}");
+    }
+}
+
 async fn settle() {
     gloo_timers::future::sleep(Duration::from_millis(50)).await;
 }

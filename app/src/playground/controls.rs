@@ -81,7 +81,7 @@ pub fn RunControls() -> impl IntoView {
                 <select
                     data-testid="speed"
                     on:change=move |event| {
-                        if let Ok(speed) = event_target_value(&event).parse::<f64>() {
+                        if let Some(speed) = crate::number::parse_number(&event_target_value(&event)) {
                             playground.speed.set(speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]));
                         }
                     }

@@ -71,8 +71,8 @@ pub fn FaultPanel() -> impl IntoView {
         let mut problems = Vec::new();
         let mut read = |label: &str, text: RwSignal<String>| -> Option<f64> {
             let text = text.get_untracked();
-            match text.trim().parse::<f64>() {
-                Ok(value) if value.is_finite() => Some(value),
+            match crate::number::parse_number(&text) {
+                Some(value) => Some(value),
                 _ => {
                     problems.push(format!(
                         "{label}: “{}” is not a number",

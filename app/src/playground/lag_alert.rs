@@ -26,8 +26,8 @@ pub fn LagAlert() -> impl IntoView {
             playground.lag_alert.set(None);
             return;
         }
-        match text.parse::<f64>() {
-            Ok(records) if (1.0..=MAX_RECORDS).contains(&records) => {
+        match crate::number::parse_number(&text) {
+            Some(records) if (1.0..=MAX_RECORDS).contains(&records) => {
                 playground.lag_alert.set(Some(records.round()));
             }
             _ => {

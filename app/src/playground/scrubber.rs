@@ -34,12 +34,12 @@ pub fn Scrubber() -> impl IntoView {
                 prop:value=value_ms
                 aria-valuetext=move || format!("{:.1} seconds", value_ms() / 1000.0)
                 on:input=move |event| {
-                    if let Ok(ms) = event_target_value(&event).parse::<f64>() {
+                    if let Some(ms) = crate::number::parse_number(&event_target_value(&event)) {
                         dragging.set(Some(ms));
                     }
                 }
                 on:change=move |event| {
-                    if let Ok(ms) = event_target_value(&event).parse::<f64>() {
+                    if let Some(ms) = crate::number::parse_number(&event_target_value(&event)) {
                         seek(ms);
                     }
                 }

@@ -31,8 +31,8 @@ fn effective<T: 'static>(
 }
 
 fn number_in(text: &str, label: &str, min: f64, max: f64) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(value) if value.is_finite() && (min..=max).contains(&value) => Ok(value),
+    match crate::number::parse_number(text) {
+        Some(value) if (min..=max).contains(&value) => Ok(value),
         _ => Err(format!(
             "{label}: “{}” must be a number from {min} to {max}",
             text.chars().take(20).collect::<String>()

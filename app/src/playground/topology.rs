@@ -325,7 +325,7 @@ fn drawing_point(event: &web_sys::MouseEvent) -> Option<(f64, f64)> {
     let view_box = svg.get_attribute("viewBox")?;
     let mut numbers = view_box
         .split_whitespace()
-        .filter_map(|n| n.parse::<f64>().ok());
+        .filter_map(crate::number::parse_number);
     let (_, _, width, height) = (
         numbers.next()?,
         numbers.next()?,
