@@ -14,21 +14,13 @@ use plotters_backend::{
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-#[derive(Debug)]
-pub struct CanvasError(String);
+use super::backend::ChartError;
 
-impl std::fmt::Display for CanvasError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "canvas: {}", self.0)
-    }
-}
-
-impl std::error::Error for CanvasError {}
-
-fn js_error(error: JsValue) -> DrawingErrorKind<CanvasError> {
-    DrawingErrorKind::DrawingError(CanvasError(
-        error.as_string().unwrap_or_else(|| format!("{error:?}")),
-    ))
+fn js_error(error: JsValue) -> DrawingErrorKind<ChartError> {
+    DrawingErrorKind::DrawingError(ChartError(format!(
+        "canvas: {}",
+        error.as_string().unwrap_or_else(|| format!("{error:?}"))
+    )))
 }
 
 /// Colour and width of the path being collected, as the canvas was last told.
@@ -136,17 +128,17 @@ fn crisp(from: BackendCoord, to: BackendCoord) -> ((f64, f64), (f64, f64)) {
 }
 
 impl DrawingBackend for ChartCanvas {
-    type ErrorType = CanvasError;
+    type ErrorType = ChartError;
 
     fn get_size(&self) -> (u32, u32) {
         (self.canvas.width(), self.canvas.height())
     }
 
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<ChartError>> {
         Ok(())
     }
 
-    fn present(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
+    fn present(&mut self) -> Result<(), DrawingErrorKind<ChartError>> {
         self.flush();
         Ok(())
     }
@@ -155,7 +147,7 @@ impl DrawingBackend for ChartCanvas {
         &mut self,
         point: BackendCoord,
         color: BackendColor,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if color.alpha == 0.0 {
             return Ok(());
         }
@@ -171,7 +163,7 @@ impl DrawingBackend for ChartCanvas {
         from: BackendCoord,
         to: BackendCoord,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
@@ -188,7 +180,7 @@ impl DrawingBackend for ChartCanvas {
         bottom_right: BackendCoord,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
@@ -213,7 +205,7 @@ impl DrawingBackend for ChartCanvas {
         &mut self,
         path: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
@@ -229,7 +221,7 @@ impl DrawingBackend for ChartCanvas {
         &mut self,
         vertices: I,
         style: &S,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
@@ -248,7 +240,7 @@ impl DrawingBackend for ChartCanvas {
         radius: u32,
         style: &S,
         fill: bool,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         if style.color().alpha == 0.0 {
             return Ok(());
         }
@@ -280,7 +272,7 @@ impl DrawingBackend for ChartCanvas {
         text: &str,
         style: &S,
         pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(), DrawingErrorKind<ChartError>> {
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());
@@ -326,7 +318,7 @@ impl DrawingBackend for ChartCanvas {
         &self,
         text: &str,
         style: &S,
-    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
+    ) -> Result<(u32, u32), DrawingErrorKind<ChartError>> {
         self.set_font(style);
         let metrics = self.context.measure_text(text).map_err(js_error)?;
         let height = metrics.font_bounding_box_ascent() + metrics.font_bounding_box_descent();

@@ -3,7 +3,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Chart, Dash};
+use super::{Chart, ChartBackend, Dash};
 
 /// Colours and scale of one rendering: light or dark page, and the device pixel ratio so
 /// canvases stay crisp on high-density screens.
@@ -45,13 +45,9 @@ impl Theme {
     }
 }
 
-/// Draws `chart` on `root`. Errors are the backend's, as text.
-pub fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, Shift>,
-    chart: &Chart,
-    theme: &Theme,
-) -> Result<(), String> {
-    draw_inner(root, chart, theme).map_err(|e| e.to_string())
+/// Draws `chart` on `backend`. Errors are the backend's, as text.
+pub fn draw(backend: ChartBackend<'_>, chart: &Chart, theme: &Theme) -> Result<(), String> {
+    draw_inner(backend.into_drawing_area(), chart, theme).map_err(|e| e.to_string())
 }
 
 /// The charts' one font. Named by its variant: plotters' `From<&str>` lowercases the name,

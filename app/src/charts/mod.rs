@@ -1,10 +1,12 @@
 //! Charts: what to draw ([`Chart`], built from engine metrics in `data.rs`) apart from how
-//! ([`draw`], one pure function over any plotters backend: the page's canvas, or SVG for export).
+//! ([`draw`], one pure function over [`ChartBackend`]: the page's canvas, or SVG for export).
 
+mod backend;
 mod canvas;
 mod data;
 mod draw;
 
+pub use backend::ChartBackend;
 pub use canvas::ChartCanvas;
 
 pub use data::{ChartKind, build_chart};

@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use super::Playground;
 use super::state::now_ms;
-use crate::charts::{Chart, ChartCanvas, ChartKind, Theme, build_chart, draw};
+use crate::charts::{Chart, ChartBackend, ChartCanvas, ChartKind, Theme, build_chart, draw};
 use crate::files::{download_data_url, download_text};
 use crate::hooks::{details_open, use_media_query};
 
@@ -102,8 +102,8 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         if let Some(data) = chart.get_untracked() {
             let mut svg = String::new();
             {
-                let backend = SVGBackend::with_string(&mut svg, (900, 360));
-                let _ = draw(backend.into_drawing_area(), &data, &Theme::light(1.0));
+                let backend = ChartBackend::Svg(SVGBackend::with_string(&mut svg, (900, 360)));
+                let _ = draw(backend, &data, &Theme::light(1.0));
             }
             download_text(&format!("sync-or-stream-{id}.svg"), "image/svg+xml", &svg);
         }
@@ -148,8 +148,8 @@ fn draw_on_canvas(element: &web_sys::HtmlCanvasElement, chart: &Chart, dark: boo
     } else {
         Theme::light(ratio)
     };
-    if let Some(backend) = ChartCanvas::new(element.clone()) {
-        let _ = draw(backend.into_drawing_area(), chart, &theme);
+    if let Some(canvas) = ChartCanvas::new(element.clone()) {
+        let _ = draw(ChartBackend::Canvas(canvas), chart, &theme);
     }
 }
 
