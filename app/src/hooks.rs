@@ -205,3 +205,13 @@ pub fn details_open(event: &web_sys::Event) -> bool {
         .and_then(|target| target.dyn_into::<web_sys::HtmlDetailsElement>().ok())
         .is_some_and(|details| details.open())
 }
+
+/// `view` while `when` holds, made again only when `when` turns true: what `<Show>` does,
+/// without the generic children and type-erased view code each `<Show>` adds to the page.
+pub fn shown_when<V: IntoView + 'static>(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    view: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let open = Memo::new(move |_| when());
+    move || open.get().then(&view)
+}

@@ -73,7 +73,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <div class=if embedded { "shell embedded" } else { "shell" } data-testid="shell">
-            <Show when=move || !embedded><Header route=route /></Show>
+            {(!embedded).then(|| view! {<Header route=route />})}
             <main id="main" class="main" data-testid="main" tabindex="-1">
                 {move || match route.get() {
                     Route::Lessons => view! { <LessonList /> }.into_any(),
@@ -82,7 +82,7 @@ pub fn App() -> impl IntoView {
                     Route::NotFound(path) => view! { <NotFound path=path /> }.into_any(),
                 }}
             </main>
-            <Show when=move || !embedded><Footer /></Show>
+            {(!embedded).then(|| view! {<Footer />})}
         </div>
     }
 }

@@ -158,15 +158,15 @@ fn CustomLesson() -> impl IntoView {
                 "Open a lesson file…"
                 <input type="file" accept=".toml,text/plain" on:change=open data-testid="custom-lesson-file" />
             </label>
-            <Show when=move || reading.get()>
+            {crate::hooks::shown_when(move || reading.get(), move || view! {
                 <p class="muted" role="status" data-testid="custom-lesson-reading">"Reading the lesson file…"</p>
-            </Show>
-            <Show when=move || !problems.with(Vec::is_empty)>
+            })}
+            {crate::hooks::shown_when(move || !problems.with(Vec::is_empty), move || view! {
                 <div class="problems" role="alert" data-testid="custom-lesson-errors">
                     <p>"This lesson could not be opened:"</p>
                     <ul>{move || problems.get().into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
                 </div>
-            </Show>
+            })}
         </section>
     }
 }

@@ -271,11 +271,11 @@ fn PredictionBox(
         <fieldset class="prediction" data-testid="prediction">
             <legend>"Predict: " {prediction.question.clone()}</legend>
             <ul class="choices">{choices}</ul>
-            <Show when=move || locked_in.get().is_none()>
+            {crate::hooks::shown_when(move || locked_in.get().is_none(), move || view! {
                 <button type="button" class="primary" data-testid="lock-in" disabled=move || chosen.get().is_none() on:click=lock.clone()>
                     "Lock in my answer"
                 </button>
-            </Show>
+            })}
         </fieldset>
     }
     .into_any()
@@ -383,14 +383,14 @@ fn Hints(hints: Vec<String>) -> impl IntoView {
         <section class="hints" data-testid="hints">
             <ul>
                 {hints.into_iter().enumerate().map(|(i, hint)| view! {
-                    <Show when=move || { shown.get() > i }><li>{hint.clone()}</li></Show>
+                    {crate::hooks::shown_when(move || { shown.get() > i }, move || view! {<li>{hint.clone()}</li>})}
                 }).collect_view()}
             </ul>
-            <Show when=move || { shown.get() < count }>
+            {crate::hooks::shown_when(move || { shown.get() < count }, move || view! {
                 <button type="button" data-testid="show-hint" on:click=move |_| shown.update(|n| *n += 1)>
                     {move || if shown.get() == 0 { "Show a hint".to_string() } else { format!("Another hint ({} left)", count - shown.get()) }}
                 </button>
-            </Show>
+            })}
         </section>
     }
     .into_any()

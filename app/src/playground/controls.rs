@@ -8,7 +8,7 @@ use super::{Playground, Visible};
 #[component]
 pub fn RunControls() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let visible = expect_context::<Signal<Visible>>();
+    let visible = expect_context::<StoredValue<Visible>>();
     let seed_text = RwSignal::new(playground.with_run(|run| run.seed().to_string()));
     let apply_seed = move || {
         let text = seed_text.get_untracked();
@@ -101,7 +101,7 @@ pub fn RunControls() -> impl IntoView {
             <button type="button" data-testid="jump-end"
                 aria-disabled=move || playground.locked.with(Option::is_some).to_string() on:click=move |_| playground.jump_to_end()>"Jump to end"</button>
             <button type="button" data-testid="reset" on:click=move |_| playground.reset()>"Reset"</button>
-            <label hidden=move || !visible.with(Visible::is_sandbox)>
+            <label hidden=!visible.with_value(Visible::is_sandbox)>
                 "Seed "
                 <input
                     type="text"

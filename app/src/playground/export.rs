@@ -74,12 +74,12 @@ pub fn ImportExport() -> impl IntoView {
                 on:input=move |event| pasted.set(event_target_value(&event))
             ></textarea>
             <button type="button" on:click=move |_| import_text(pasted.get_untracked()) data-testid="import-apply">"Load pasted scenario"</button>
-            <Show when=move || !problems.with(Vec::is_empty)>
+            {crate::hooks::shown_when(move || !problems.with(Vec::is_empty), move || view! {
                 <div class="problems" role="alert" data-testid="import-errors">
                     <p>"This scenario was not loaded; the current run is unchanged. Problems found:"</p>
                     <ul>{move || problems.get().into_iter().map(|p| view! { <li><code>{p}</code></li> }).collect_view()}</ul>
                 </div>
-            </Show>
+            })}
         </section>
     }
 }

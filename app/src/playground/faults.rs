@@ -45,12 +45,12 @@ fn is_global(kind: FaultKind) -> bool {
 #[component]
 pub fn FaultPanel() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let visible = expect_context::<Signal<Visible>>();
+    let visible = expect_context::<StoredValue<Visible>>();
     // Start on the first kind this view offers.
     let first = KINDS
         .iter()
         .map(|(k, _)| *k)
-        .find(|k| visible.with_untracked(|v| v.allows_fault(*k)))
+        .find(|k| visible.with_value(|v| v.allows_fault(*k)))
         .unwrap_or(FaultKind::Outage);
     let kind = RwSignal::new(first);
     let mode = RwSignal::new(OutageMode::Hang);
@@ -204,13 +204,13 @@ pub fn FaultPanel() -> impl IntoView {
                 <label class="field">
                     <span>"Fault"</span>
                     <select data-testid="fault-kind" on:change=move |e| kind.set(kind_by_index(event_target_value(&e).parse().unwrap_or(0)))>
-                        {KINDS.iter().enumerate().filter(|(_, (k, _))| visible.with_untracked(|v| v.allows_fault(*k))).map(|(index, (k, label))| {
+                        {KINDS.iter().enumerate().filter(|(_, (k, _))| visible.with_value(|v| v.allows_fault(*k))).map(|(index, (k, label))| {
                             let k = *k;
                             view! { <option value=index.to_string() selected=move || kind.get() == k>{*label}</option> }
                         }).collect_view()}
                     </select>
                 </label>
-                <Show when=move || !is_global(kind.get())>
+                {crate::hooks::shown_when(move || !is_global(kind.get()), move || view! {
                     <label class="field">
                         <span>"Target"</span>
                         <select
@@ -227,7 +227,7 @@ pub fn FaultPanel() -> impl IntoView {
                         </select>
                         <small>"or click a service"</small>
                     </label>
-                </Show>
+                })}
                 {parameters}
                 {field("Duration (s)", "fault-duration", duration_s, "empty: until healed")}
             </div>

@@ -79,14 +79,13 @@ impl Visible {
 
 /// The sandbox's panels, filtered by `visible`.
 #[component]
-pub fn PlaygroundView(
-    playground: Playground,
-    #[prop(into)] visible: Signal<Visible>,
-) -> impl IntoView {
+pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView {
     provide_context(playground);
+    // Fixed for the view's life (a lesson step makes a new one), so panels are chosen once.
+    let visible = StoredValue::new(visible);
     provide_context(visible);
-    let shows = move |control: &'static str| move || visible.with(|v| v.shows(control));
-    let any_setting = move || visible.with(settings::shows_any);
+    let shows = move |control: &'static str| visible.with_value(|v| v.shows(control));
+    let any_setting = visible.with_value(settings::shows_any);
     // An embedding page may ask for some panels only (`panels=topology,charts`).
     let embed = use_context::<crate::embed::Bridge>()
         .map(|b| b.options())
@@ -100,27 +99,27 @@ pub fn PlaygroundView(
         <div class="playground" data-testid="playground">
             <RunControls />
             <JobProgress />
-            <Show when=shows("scrubber")><Scrubber /></Show>
+            {shows("scrubber").then(|| view! {<Scrubber />})}
             <div class="topologies" hidden=!topology>
                 <Topology design=engine::Design::Sync />
                 <div class="event-side">
                     <Topology design=engine::Design::Event />
-                    <Show when=shows("broker")><BrokerView /></Show>
+                    {shows("broker").then(|| view! {<BrokerView />})}
                 </div>
             </div>
             <div class="workbench" class:no-levers=!controls>
                 <div class="levers" hidden=!controls>
-                    <Show when=shows("faults")><FaultPanel /></Show>
-                    <Show when=any_setting><SettingsPanel /></Show>
+                    {shows("faults").then(|| view! {<FaultPanel />})}
+                    {any_setting.then(|| view! {<SettingsPanel />})}
                 </div>
                 <div class="charts" hidden=!charts>
                     {ChartKind::ALL.into_iter().map(|kind| view! { <ChartPanel kind=kind /> }).collect_view()}
                     <Totals />
                 </div>
             </div>
-            <Show when=shows("inspector")><Inspector /></Show>
-            <Show when=shows("export")><ImportExport /></Show>
-            <Show when=move || visible.with(Visible::is_sandbox)><PerfPanel /></Show>
+            {shows("inspector").then(|| view! {<Inspector />})}
+            {shows("export").then(|| view! {<ImportExport />})}
+            {visible.with_value(Visible::is_sandbox).then(|| view! {<PerfPanel />})}
         </div>
     }
 }

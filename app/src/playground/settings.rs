@@ -51,9 +51,9 @@ pub fn shows_any(visible: &Visible) -> bool {
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let visible = expect_context::<Signal<Visible>>();
-    let vis = move |id: &'static str| move || visible.with(|v| v.shows(id));
-    let any = move |ids: &[&str]| visible.with(|v| ids.iter().any(|id| v.shows(id)));
+    let visible = expect_context::<StoredValue<Visible>>();
+    let vis = move |id: &'static str| visible.with_value(|v| v.shows(id));
+    let any = move |ids: &[&str]| visible.with_value(|v| ids.iter().any(|id| v.shows(id)));
     let act = move |result: Result<ControlAction, String>| match result {
         Ok(action) => {
             playground.apply(action);
@@ -102,35 +102,35 @@ pub fn SettingsPanel() -> impl IntoView {
     view! {
         <section class="panel settings" data-testid="settings-panel">
             <h2>"Levers"</h2>
-            <fieldset hidden=move || !any(SHOP_CONTROLS)>
+            <fieldset hidden=!any(SHOP_CONTROLS)>
                 <legend>"Shop"</legend>
-                <Show when=vis("arrival-rate")>
+                {vis("arrival-rate").then(|| view! {
                     <label class="field">
                         <span>"Arrival rate (orders/s)"</span>
                         <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
                             on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
                     </label>
-                </Show>
-                <Show when=vis("add-service")>
+                })}
+                {vis("add-service").then(|| view! {
                     <div class="field">
                         <span>"New services"</span>
                         <div class="button-row">{add_service(ServiceId::Fraud)}{add_service(ServiceId::Analytics)}</div>
                         <small>"The chain must call them; the log just gains a reader."</small>
                     </div>
-                </Show>
+                })}
             </fieldset>
-            <fieldset hidden=move || !any(EVENT_CONTROLS)>
+            <fieldset hidden=!any(EVENT_CONTROLS)>
                 <legend>"Event-driven"</legend>
-                <Show when=vis("idempotent-consumers")>
+                {vis("idempotent-consumers").then(|| view! {
                     {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
-                </Show>
-                <Show when=vis("idempotent-producer")>
+                })}
+                {vis("idempotent-producer").then(|| view! {
                     {checkbox(playground, "Idempotent producer", "idempotent-producer", idempotent_producer, |enabled| ControlAction::SetIdempotentProducer { enabled })}
-                </Show>
-                <Show when=vis("version-checks")>
+                })}
+                {vis("version-checks").then(|| view! {
                     {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
-                </Show>
-                <Show when=vis("partition-key")>
+                })}
+                {vis("partition-key").then(|| view! {
                     <label class="field">
                         <span>"Partition key"</span>
                         <select data-testid="partition-key" on:change=move |e| {
@@ -142,8 +142,8 @@ pub fn SettingsPanel() -> impl IntoView {
                             <option value="none" selected=move || key() == PartitionKey::None>"none (round-robin)"</option>
                         </select>
                     </label>
-                </Show>
-                <Show when=vis("partitions")>
+                })}
+                {vis("partitions").then(|| view! {
                     <label class="field">
                         <span>"Partitions"</span>
                         <input type="text" inputmode="numeric" data-testid="partitions" prop:value=move || partitions().to_string()
@@ -152,15 +152,15 @@ pub fn SettingsPanel() -> impl IntoView {
                                 if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
                             })) />
                     </label>
-                </Show>
-                <Show when=vis("consumers")>
+                })}
+                {vis("consumers").then(|| view! {
                     <label class="field">
                         <span>{move || format!("Consumers of {}", service_title(playground.selected.get()))}</span>
                         <input type="text" inputmode="numeric" data-testid="consumers" prop:value=move || consumers().map(|c| c.to_string()).unwrap_or_default()
                             on:change=move |e| act(number_in(&event_target_value(&e), "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 })) />
                     </label>
-                </Show>
-                <Show when=vis("commit-policy")>
+                })}
+                {vis("commit-policy").then(|| view! {
                     <label class="field">
                         <span>"Commit offsets"</span>
                         <select data-testid="commit-policy" on:change=move |e| {
@@ -172,8 +172,8 @@ pub fn SettingsPanel() -> impl IntoView {
                             <option value="periodic" selected=move || commit() == CommitPolicy::Periodic>"periodically"</option>
                         </select>
                     </label>
-                </Show>
-                <Show when=vis("dead-letter")>
+                })}
+                {vis("dead-letter").then(|| view! {
                     <label class="field">
                         <span>"Poison records"</span>
                         <select data-testid="dead-letter" on:change=move |e| {
@@ -186,11 +186,11 @@ pub fn SettingsPanel() -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </label>
-                </Show>
+                })}
             </fieldset>
-            <fieldset hidden=move || !any(SYNC_CONTROLS)>
+            <fieldset hidden=!any(SYNC_CONTROLS)>
                 <legend>"Synchronous"</legend>
-                <Show when=vis("sync-style")>
+                {vis("sync-style").then(|| view! {
                     <label class="field">
                         <span>"Call style"</span>
                         <select data-testid="sync-style" on:change=move |e| {
@@ -201,8 +201,8 @@ pub fn SettingsPanel() -> impl IntoView {
                             <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
                         </select>
                     </label>
-                </Show>
-                <Show when=vis("timeout")>
+                })}
+                {vis("timeout").then(|| view! {
                     <label class="field">
                         <span>"Timeout (ms, empty: wait forever)"</span>
                         <input type="text" inputmode="decimal" data-testid="timeout" prop:value=move || timeout().map(|t| t.to_string()).unwrap_or_default()
@@ -212,14 +212,14 @@ pub fn SettingsPanel() -> impl IntoView {
                                 else { act(number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) })) }
                             } />
                     </label>
-                </Show>
-                <Show when=vis("retries")>
+                })}
+                {vis("retries").then(|| view! {
                     <RetryFields retries=Signal::derive(retries) act=act />
-                </Show>
-                <Show when=vis("idempotency-keys")>
+                })}
+                {vis("idempotency-keys").then(|| view! {
                     {checkbox(playground, "Idempotency keys on payments", "idempotency-keys", idempotency_keys, |enabled| ControlAction::SetIdempotencyKeys { enabled })}
-                </Show>
-                <Show when=vis("circuit-breaker")>
+                })}
+                {vis("circuit-breaker").then(|| view! {
                     <label class="toggle">
                         <input type="checkbox" data-testid="circuit-breaker" prop:checked=move || breaker().is_some()
                             on:change=move |e| act(Ok(ControlAction::SetCircuitBreaker { breaker: event_target_checked(&e).then(CircuitBreaker::default) })) />
@@ -228,8 +228,8 @@ pub fn SettingsPanel() -> impl IntoView {
                             None => "Circuit breaker".to_string(),
                         }}</span>
                     </label>
-                </Show>
-                <Show when=vis("bulkhead")>
+                })}
+                {vis("bulkhead").then(|| view! {
                     <label class="field">
                         <span>"Bulkhead (calls per service, empty: none)"</span>
                         <input type="text" inputmode="numeric" data-testid="bulkhead" prop:value=move || bulkhead().map(|b| b.to_string()).unwrap_or_default()
@@ -239,7 +239,7 @@ pub fn SettingsPanel() -> impl IntoView {
                                 else { act(number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) })) }
                             } />
                     </label>
-                </Show>
+                })}
             </fieldset>
         </section>
     }
