@@ -387,6 +387,12 @@ impl ControlAction {
     }
 }
 
+/// Puts recorded actions in the order they take effect: by time, and as recorded within one
+/// instant.
+pub fn in_time_order(actions: &mut [RecordedAction]) {
+    actions.sort_by_key(|a| a.at);
+}
+
 /// A control action with the simulated time it took effect.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordedAction {

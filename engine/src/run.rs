@@ -58,7 +58,7 @@ impl Run {
     /// A run that will apply `actions` as it reaches their times. Check them first with
     /// [`check_run`] when they come from outside.
     pub fn with_actions(scenario: Scenario, seed: u64, mut actions: Vec<RecordedAction>) -> Run {
-        actions.sort_by_key(|a| a.at);
+        crate::fault::in_time_order(&mut actions);
         let comparison = Comparison::new(&scenario, seed);
         Run {
             scenario,

@@ -120,9 +120,9 @@ pub fn check_until(
     Ok(work)
 }
 fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> Sources {
-    let mut actions: Vec<&RecordedAction> = actions.iter().collect();
-    actions.sort_by_key(|a| a.at);
-    let owned: Vec<RecordedAction> = actions.iter().map(|a| (*a).clone()).collect();
+    let mut owned = actions.to_vec();
+    crate::fault::in_time_order(&mut owned);
+    let actions: Vec<&RecordedAction> = owned.iter().collect();
     let windows = fault_windows(scenario, &owned);
     let bounds = boundaries(&windows, &actions, until);
     let mut state = scenario.clone();

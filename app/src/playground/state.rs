@@ -494,7 +494,7 @@ impl Recent {
 
     fn percentiles(&self) -> Percentiles {
         let mut sorted: Vec<f64> = self.0.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
+        sorted.sort_unstable_by(f64::total_cmp);
         let at = |q: f64| {
             sorted
                 .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
