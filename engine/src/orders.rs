@@ -103,11 +103,13 @@ impl OrderBook {
         id
     }
 
+    #[inline]
     pub fn get(&self, id: u64) -> Option<&OrderState> {
         let offset = id.checked_sub(self.base)?;
         self.window.get(usize::try_from(offset).ok()?)
     }
 
+    #[inline]
     pub fn get_mut(&mut self, id: u64) -> Option<&mut OrderState> {
         let offset = id.checked_sub(self.base)?;
         self.window.get_mut(usize::try_from(offset).ok()?)

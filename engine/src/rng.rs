@@ -42,6 +42,7 @@ pub fn stream(seed: u64, id: u64) -> Rng {
 }
 
 /// A uniform draw in [0, 1) built from 53 random bits, identical on every platform.
+#[inline]
 pub fn unit(rng: &mut Rng) -> f64 {
     use rand::RngCore;
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)

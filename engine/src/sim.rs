@@ -114,6 +114,7 @@ impl Core {
     }
 
     /// Moves an order from in flight to a final state, once.
+    #[inline]
     pub fn finish(&mut self, order: u64, status: Status, count: Count) -> bool {
         let now = self.now;
         let Some(state) = self.orders.get_mut(order) else {
@@ -194,6 +195,7 @@ impl Core {
     }
 
     /// An answer reached the customer.
+    #[inline]
     pub fn answer(&mut self, order: u64) {
         let now = self.now;
         if let Some(state) = self.orders.get_mut(order)
@@ -218,6 +220,7 @@ impl Core {
     }
 
     /// Random extra delay of a message to `service` while reordering is on.
+    #[inline]
     pub fn jitter(&mut self, service: ServiceId) -> SimTime {
         let max = self.health[service.index()].jitter.max(self.global_jitter);
         if max == SimTime::ZERO {

@@ -316,6 +316,7 @@ impl SyncModel {
             .is_some_and(|f| f.generation == generation)
     }
 
+    #[inline]
     fn allocate(&mut self, frame: Frame) -> u32 {
         match self.free.pop() {
             Some(index) => {
@@ -333,6 +334,7 @@ impl SyncModel {
         }
     }
 
+    #[inline]
     fn release_frame_if_done(&mut self, index: u32) {
         let frame = &mut self.frames[index as usize];
         if !frame.caller_waiting && !frame.callee_holding {
@@ -528,6 +530,7 @@ impl SyncModel {
         }
     }
 
+    #[inline]
     fn release_worker(&mut self, core: &mut Core, service: ServiceId) {
         let Some(station) = self.stations[service.index()].as_mut() else {
             return;
