@@ -13,11 +13,13 @@ usage: cargo xtask <command>
 
 commands:
   serve [--port N] [--opt]   build the site, serve it on http://127.0.0.1:8080 and rebuild on change
-  dist [--out DIR] [--opt]   build the site for static hosting into dist/ and print its sizes
+  dist [--out DIR] [--no-opt]  build the site for static hosting into dist/ and print its sizes
   test [native|browser|e2e]  run every test (or only the named groups); fails if any fails
   lessons check [FILE…]      validate lesson files (default: every file in lessons/content)
 
-  --opt   shrink the wasm with wasm-opt from npm's binaryen (installed under target/)";
+  --opt     shrink the wasm with wasm-opt from npm's binaryen (installed under target/); `dist`
+            and the end-to-end tests do this by default when npm is present, `serve` does not
+  --no-opt  skip wasm-opt";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,13 +42,13 @@ fn run(args: &[String]) -> Result<()> {
     }
     let mut options = Options::parse(rest)?;
     match command.as_str() {
-        "serve" => serve(options.port.unwrap_or(8080), options.opt),
+        "serve" => serve(options.port.unwrap_or(8080), options.opt.unwrap_or(false)),
         "dist" => dist(
             options
                 .out
                 .take()
                 .unwrap_or_else(|| workspace_root().join("dist")),
-            options.opt,
+            options.opt.unwrap_or_else(tools::wasm_opt_available),
         ),
         "test" => test(&options.groups),
         "help" | "--help" | "-h" => {
@@ -61,7 +63,8 @@ fn run(args: &[String]) -> Result<()> {
 struct Options {
     port: Option<u16>,
     out: Option<PathBuf>,
-    opt: bool,
+    /// `--opt` or `--no-opt`; each command has its own default.
+    opt: Option<bool>,
     groups: Vec<String>,
 }
 
@@ -83,7 +86,8 @@ impl Options {
                 "--out" => {
                     options.out = Some(PathBuf::from(args.next().ok_or("--out needs a folder")?))
                 }
-                "--opt" => options.opt = true,
+                "--opt" => options.opt = Some(true),
+                "--no-opt" => options.opt = Some(false),
                 "native" | "browser" | "e2e" => options.groups.push(arg.clone()),
                 other => return Err(format!("unknown argument `{other}`\n\n{USAGE}").into()),
             }
@@ -93,6 +97,11 @@ impl Options {
 }
 
 fn dist(out_dir: PathBuf, wasm_opt: bool) -> Result<()> {
+    if !wasm_opt {
+        eprintln!(
+            "note: building without wasm-opt (needs npm from Node.js); the wasm is about 5 KB larger"
+        );
+    }
     let site = site::build(&BuildOptions {
         out_dir,
         wasm_opt,
@@ -256,9 +265,10 @@ fn orders_per_second(report: &str) -> Option<f64> {
 fn end_to_end_tests() -> Result<()> {
     let native = native_engine_speed()?;
     let site_dir = workspace_root().join("dist");
+    // The site as `dist` builds it, so the figures are those of what is shipped.
     site::build(&BuildOptions {
         out_dir: site_dir.clone(),
-        wasm_opt: false,
+        wasm_opt: tools::wasm_opt_available(),
         live_reload: false,
     })?;
     // `--show-output` prints what passing tests print: the measured budgets.

@@ -12,7 +12,7 @@ use crate::{Result, tools};
 pub struct BuildOptions {
     /// Where the site is written; emptied first.
     pub out_dir: PathBuf,
-    /// Shrink the wasm with npm's binaryen `wasm-opt -Oz`.
+    /// Shrink the wasm with npm's binaryen `wasm-opt -Oz` and minify the JS with esbuild.
     pub wasm_opt: bool,
     /// Add the development script that reloads the page after a rebuild (`cargo xtask serve`).
     pub live_reload: bool,
@@ -36,6 +36,10 @@ pub const PARSER_FILE_PREFIX: &str = "lesson-parser-";
 const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
 const SERVICE_WORKER_JS: &str = include_str!("sw.js");
 pub const BUILD_STATUS_FILE: &str = "build-status.json";
+/// Exports the page never calls, by name prefix: leptos always brings `server_fn`'s browser
+/// streaming (wasm-streams), whose `#[wasm_bindgen]` classes are exported and so would be kept
+/// with all the code behind them. The JS glue only names them inside those unused classes.
+const UNUSED_EXPORTS: &[&str] = &["intounderlying", "__wbg_intounderlying"];
 
 pub fn build(options: &BuildOptions) -> Result<Site> {
     tools::ensure_wasm_target()?;
@@ -72,18 +76,33 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         .generate(&staging)
         .map_err(|e| format!("generating the JS glue for {}: {e}", compiled.display()))?;
 
+    let shrink = if options.wasm_opt {
+        Some(tools::ensure_shrink_tools()?)
+    } else {
+        None
+    };
     let staged_wasm = staging.join(format!("{APP_CRATE}_bg.wasm"));
-    if options.wasm_opt {
-        shrink_wasm(&staged_wasm)?;
+    drop_exports(&staged_wasm, UNUSED_EXPORTS)?;
+    if let Some(tools) = &shrink {
+        shrink_wasm(&tools.wasm_opt, &staged_wasm)?;
     }
     let wasm = fs::read(&staged_wasm)?;
     let wasm_file = format!("{APP_CRATE}-{}.wasm", short_hash(&wasm));
     let glue = fs::read_to_string(staging.join(format!("{APP_CRATE}.js")))?;
-    let js = format!(
+    let mut js = format!(
         "{glue}\n__wbg_init({{ module_or_path: new URL('./{wasm_file}', import.meta.url) }});\n"
     );
+    if let Some(tools) = &shrink {
+        let staged_js = staging.join(format!("{APP_CRATE}.full.js"));
+        fs::write(&staged_js, &js)?;
+        js = fs::read_to_string(minify_js(&tools.esbuild, &staged_js)?)?;
+        for snippet in files_under(&staging.join("snippets")).unwrap_or_default() {
+            let minified = minify_js(&tools.esbuild, &snippet)?;
+            fs::rename(minified, &snippet)?;
+        }
+    }
     let js_file = format!("{APP_CRATE}-{}.js", short_hash(js.as_bytes()));
-    let parser = parser_module(&wasm_dir, &staging, options.wasm_opt)?;
+    let parser = parser_module(&wasm_dir, &staging, shrink.as_ref())?;
     let parser_file = format!("{PARSER_FILE_PREFIX}{}.wasm", short_hash(&parser));
 
     // Assemble next to the output and swap at the end, so a server never sees half a site.
@@ -155,15 +174,40 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     })
 }
 
+/// Removes the exports whose names start with one of `prefixes`, then everything only they
+/// reached.
+fn drop_exports(wasm: &Path, prefixes: &[&str]) -> Result<()> {
+    let mut module =
+        walrus::Module::from_file(wasm).map_err(|e| format!("reading {}: {e}", wasm.display()))?;
+    let unused: Vec<_> = module
+        .exports
+        .iter()
+        .filter(|export| prefixes.iter().any(|p| export.name.starts_with(p)))
+        .map(|export| export.id())
+        .collect();
+    for id in unused {
+        module.exports.delete(id);
+    }
+    walrus::passes::gc::run(&mut module);
+    module
+        .emit_wasm_file(wasm)
+        .map_err(|e| format!("writing {}: {e}", wasm.display()))?;
+    Ok(())
+}
+
 /// The parser module as built (the `web` profile strips its names), shrunk when asked.
-fn parser_module(wasm_dir: &Path, staging: &Path, wasm_opt: bool) -> Result<Vec<u8>> {
+fn parser_module(
+    wasm_dir: &Path,
+    staging: &Path,
+    shrink: Option<&tools::ShrinkTools>,
+) -> Result<Vec<u8>> {
     let staged = staging.join(format!("{PARSER_CRATE}.wasm"));
     fs::copy(
         wasm_dir.join(format!("{}.wasm", PARSER_CRATE.replace('-', "_"))),
         &staged,
     )?;
-    if wasm_opt {
-        shrink_wasm(&staged)?;
+    if let Some(tools) = shrink {
+        shrink_wasm(&tools.wasm_opt, &staged)?;
     }
     Ok(fs::read(&staged)?)
 }
@@ -223,8 +267,7 @@ fn json_string(text: &str) -> String {
     out
 }
 
-fn shrink_wasm(wasm: &Path) -> Result<()> {
-    let wasm_opt = tools::ensure_wasm_opt()?;
+fn shrink_wasm(wasm_opt: &Path, wasm: &Path) -> Result<()> {
     let optimized = wasm.with_extension("opt.wasm");
     tools::run(
         std::process::Command::new(wasm_opt)
@@ -246,6 +289,18 @@ fn shrink_wasm(wasm: &Path) -> Result<()> {
     )?;
     fs::rename(optimized, wasm)?;
     Ok(())
+}
+
+/// Minifies an ES module with esbuild; returns the minified file's path, beside the input.
+fn minify_js(esbuild: &Path, js: &Path) -> Result<PathBuf> {
+    let out = js.with_extension("min.js");
+    tools::run(
+        std::process::Command::new(esbuild)
+            .arg(js)
+            .args(["--minify", "--format=esm", "--log-level=warning"])
+            .arg(format!("--outfile={}", out.display())),
+    )?;
+    Ok(out)
 }
 
 pub fn short_hash(bytes: &[u8]) -> String {

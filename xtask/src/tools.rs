@@ -1,4 +1,5 @@
-//! External tools: the wasm target, Chromium and its driver, the wasm test runner, binaryen.
+//! External tools: the wasm target, Chromium and its driver, the wasm test runner, and npm's
+//! binaryen and esbuild.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -11,6 +12,8 @@ pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 /// The binaryen release from npm whose `wasm-opt` is known to keep the app working
 /// (Debian's older wasm-opt re-points wasm-bindgen's externref table and breaks the page).
 pub const BINARYEN_NPM_VERSION: &str = "132.0.0";
+/// The esbuild release from npm that minifies the JS glue.
+pub const ESBUILD_NPM_VERSION: &str = "0.28.2";
 
 /// Runs a command, echoing it, and fails with the command line when it fails.
 pub fn run(command: &mut Command) -> Result<()> {
@@ -143,19 +146,49 @@ pub fn ensure_wasm_test_runner() -> Result<PathBuf> {
 }
 
 /// npm's binaryen, installed under target/ (never Debian's wasm-opt, which breaks the app).
-pub fn ensure_wasm_opt() -> Result<PathBuf> {
-    let prefix = crate::workspace_root().join("target").join("binaryen");
-    let wasm_opt = prefix.join("node_modules").join(".bin").join("wasm-opt");
-    if wasm_opt.is_file() {
-        return Ok(wasm_opt);
+/// Whether the shrinking tools (`wasm-opt`, `esbuild`) are installed under target/ or npm can
+/// install them.
+pub fn wasm_opt_available() -> bool {
+    shrink_tool("wasm-opt").is_file() || find_on_path("npm").is_some()
+}
+
+fn npm_prefix() -> PathBuf {
+    crate::workspace_root().join("target").join("npm-tools")
+}
+
+fn shrink_tool(name: &str) -> PathBuf {
+    npm_prefix().join("node_modules").join(".bin").join(name)
+}
+
+/// `wasm-opt` (npm's binaryen) and `esbuild`, installed under target/ on first use.
+pub struct ShrinkTools {
+    pub wasm_opt: PathBuf,
+    pub esbuild: PathBuf,
+}
+
+pub fn ensure_shrink_tools() -> Result<ShrinkTools> {
+    let tools = ShrinkTools {
+        wasm_opt: shrink_tool("wasm-opt"),
+        esbuild: shrink_tool("esbuild"),
+    };
+    if tools.wasm_opt.is_file() && tools.esbuild.is_file() {
+        return Ok(tools);
     }
     if find_on_path("npm").is_none() {
-        return Err("wasm-opt needs npm (Node.js) to install binaryen; install Node.js or build without --opt".into());
+        return Err("shrinking the site needs npm (Node.js) to install binaryen and esbuild; install Node.js or build with --no-opt".into());
     }
-    std::fs::create_dir_all(&prefix)?;
+    std::fs::create_dir_all(npm_prefix())?;
+    // No install scripts: esbuild's only checks its binary, which npm already placed.
     run(Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_NPM_VERSION}")))?;
-    Ok(wasm_opt)
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--prefix",
+        ])
+        .arg(npm_prefix())
+        .arg(format!("binaryen@{BINARYEN_NPM_VERSION}"))
+        .arg(format!("esbuild@{ESBUILD_NPM_VERSION}")))?;
+    Ok(tools)
 }
