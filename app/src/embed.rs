@@ -102,8 +102,7 @@ struct CommandFields {
     step: Option<usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy)]
 enum CommandKind {
     Play,
     Pause,
@@ -113,6 +112,8 @@ enum CommandKind {
     Apply,
     Goto,
 }
+
+engine::deserialize_by_name!(CommandKind { Play => "play", Pause => "pause", Reset => "reset", Seek => "seek", Speed => "speed", Apply => "apply", Goto => "goto" });
 
 impl TryFrom<CommandFields> for Command {
     type Error = serde::de::value::Error;

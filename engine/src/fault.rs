@@ -7,7 +7,7 @@ use crate::scenario::{
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// The target is down: it refuses calls (`mode: refuse`) or never answers (`mode: hang`).
@@ -31,6 +31,8 @@ pub enum FaultKind {
     /// them every time.
     PoisonEvent,
 }
+
+crate::deserialize_by_name!(FaultKind { Outage => "outage", Slowdown => "slowdown", ErrorRate => "error_rate", TrafficSpike => "traffic_spike", DuplicateDelivery => "duplicate_delivery", Reordering => "reordering", ConsumerCrash => "consumer_crash", PartitionUnavailable => "partition_unavailable", PoisonEvent => "poison_event" });
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -201,8 +203,7 @@ struct ActionFields {
     order: Option<u64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy)]
 enum ActionKind {
     InjectFault,
     Heal,
@@ -224,6 +225,8 @@ enum ActionKind {
     PinOrder,
     AddService,
 }
+
+crate::deserialize_by_name!(ActionKind { InjectFault => "inject_fault", Heal => "heal", SetArrivalRate => "set_arrival_rate", SetConsumerIdempotency => "set_consumer_idempotency", SetIdempotentProducer => "set_idempotent_producer", SetIdempotencyKeys => "set_idempotency_keys", SetVersionChecks => "set_version_checks", SetPartitionKey => "set_partition_key", SetPartitionCount => "set_partition_count", SetConsumerCount => "set_consumer_count", SetCommitPolicy => "set_commit_policy", SetDeadLetter => "set_dead_letter", SetTimeout => "set_timeout", SetRetries => "set_retries", SetCircuitBreaker => "set_circuit_breaker", SetBulkhead => "set_bulkhead", SetSyncStyle => "set_sync_style", PinOrder => "pin_order", AddService => "add_service" });
 
 impl TryFrom<ActionFields> for ControlAction {
     type Error = serde::de::value::Error;

@@ -176,13 +176,14 @@ struct ServiceTimeFields {
     ms: Option<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy)]
 enum ServiceTimeKind {
     Exponential,
     Lognormal,
     Fixed,
 }
+
+crate::deserialize_by_name!(ServiceTimeKind { Exponential => "exponential", Lognormal => "lognormal", Fixed => "fixed" });
 
 impl TryFrom<ServiceTimeFields> for ServiceTime {
     type Error = serde::de::value::Error;
@@ -249,7 +250,7 @@ impl Default for ServiceConfig {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStyle {
     /// A gateway calls each service in turn.
@@ -258,6 +259,8 @@ pub enum SyncStyle {
     /// Each service calls the next and holds its worker until the rest of the chain answers.
     Nested,
 }
+
+crate::deserialize_by_name!(SyncStyle { Orchestrated => "orchestrated", Nested => "nested" });
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -330,7 +333,7 @@ impl Default for SyncOptions {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PartitionKey {
     /// All events of one order land on one partition, so they stay in order.
@@ -341,7 +344,9 @@ pub enum PartitionKey {
     None,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+crate::deserialize_by_name!(PartitionKey { OrderId => "order_id", CustomerId => "customer_id", None => "none" });
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitPolicy {
     /// Commit after processing a batch: at-least-once.
@@ -352,6 +357,8 @@ pub enum CommitPolicy {
     /// Commit the position every `commit_interval_ms`.
     Periodic,
 }
+
+crate::deserialize_by_name!(CommitPolicy { AfterProcessing => "after_processing", BeforeProcessing => "before_processing", Periodic => "periodic" });
 
 /// Options of the event-driven design.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

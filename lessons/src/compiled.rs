@@ -149,3 +149,26 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod names {
+    #[test]
+    fn goal_operators_read_what_they_write() {
+        for (op, name) in crate::Op::JSON_NAMES {
+            let written = serde_json::to_string(op).unwrap();
+            assert_eq!(written, format!("\"{name}\""));
+            assert_eq!(serde_json::from_str::<crate::Op>(&written).unwrap(), *op);
+            assert_eq!(crate::Op::from_name(name), Some(*op));
+        }
+        assert_eq!(crate::Metric::JSON_NAMES.len(), crate::Metric::ALL.len());
+        for (metric, name) in crate::Metric::JSON_NAMES {
+            let written = serde_json::to_string(metric).unwrap();
+            assert_eq!(written, format!("\"{name}\""));
+            assert_eq!(
+                serde_json::from_str::<crate::Metric>(&written).unwrap(),
+                *metric
+            );
+            assert_eq!(metric.name(), *name);
+        }
+    }
+}

@@ -25,7 +25,7 @@ pub struct Check {
     pub until_s: Option<f64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Lt,
@@ -35,18 +35,16 @@ pub enum Op {
     Gt,
 }
 
+engine::deserialize_by_name!(Op { Lt => "lt", Le => "le", Eq => "eq", Ge => "ge", Gt => "gt" });
+
 impl Op {
     pub const NAMES: [&'static str; 5] = ["lt", "le", "eq", "ge", "gt"];
 
     pub fn from_name(name: &str) -> Option<Op> {
-        Some(match name {
-            "lt" => Op::Lt,
-            "le" => Op::Le,
-            "eq" => Op::Eq,
-            "ge" => Op::Ge,
-            "gt" => Op::Gt,
-            _ => return None,
-        })
+        Op::JSON_NAMES
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(op, _)| *op)
     }
 
     pub fn symbol(self) -> &'static str {
@@ -73,8 +71,10 @@ impl Op {
 macro_rules! metrics {
     ($($variant:ident => $name:literal, $label:literal;)*) => {
         /// A number a goal can check; names as in lesson files.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
         pub enum Metric { $(#[serde(rename = $name)] $variant),* }
+
+        engine::deserialize_by_name!(Metric { $($variant => $name),* });
 
         impl Metric {
             pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];

@@ -110,3 +110,32 @@ fn service_times_read_and_write_as_before() {
         assert_eq!(again, scenario);
     }
 }
+
+/// Enums read by name (`engine::deserialize_by_name!`) read exactly what they write.
+#[test]
+fn named_enums_read_what_they_write() {
+    use engine::scenario::{CommitPolicy, PartitionKey, SyncStyle};
+    fn check<T>(table: &[(T, &str)])
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        for (value, name) in table {
+            let written = serde_json::to_string(value).unwrap();
+            assert_eq!(written, format!("\"{name}\""));
+            assert_eq!(&serde_json::from_str::<T>(&written).unwrap(), value);
+        }
+        let names: Vec<String> = table.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let error = serde_json::from_str::<T>("\"nonsense\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(&names.join(", ")) || table.len() == 2,
+            "{error}"
+        );
+    }
+    check(engine::FaultKind::JSON_NAMES);
+    assert_eq!(engine::FaultKind::JSON_NAMES.len(), 9);
+    check(SyncStyle::JSON_NAMES);
+    check(PartitionKey::JSON_NAMES);
+    check(CommitPolicy::JSON_NAMES);
+}
