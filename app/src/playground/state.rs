@@ -493,19 +493,21 @@ impl Recent {
     }
 
     fn percentiles(&self) -> Percentiles {
-        let mut sorted: Vec<f64> = self.0.iter().copied().collect();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let at = |q: f64| {
-            sorted
-                .get(((sorted.len() as f64 - 1.0) * q).round() as usize)
-                .copied()
-                .unwrap_or(0.0)
-        };
+        // Whole microseconds (far finer than the browser's clock), sorted as integers: the
+        // engine's sort of the same type serves both.
+        let mut sorted: Vec<u32> = self
+            .0
+            .iter()
+            .map(|ms| (ms * 1000.0).round() as u32)
+            .collect();
+        sorted.sort_unstable();
+        let ms = |us: Option<&u32>| us.map_or(0.0, |&us| f64::from(us) / 1000.0);
+        let at = |q: f64| ms(sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize));
         Percentiles {
             frames: sorted.len(),
             p50_ms: at(0.5),
             p95_ms: at(0.95),
-            max_ms: sorted.last().copied().unwrap_or(0.0),
+            max_ms: ms(sorted.last()),
         }
     }
 }
