@@ -49,7 +49,7 @@ pub fn site_dir() -> Result<PathBuf> {
     }
     let options = xtask::site::BuildOptions {
         out_dir: dist.clone(),
-        wasm_opt: xtask::tools::wasm_opt_available(),
+        shrink: xtask::site::Shrink::IfAvailable,
         live_reload: false,
     };
     xtask::site::build(&options)?;

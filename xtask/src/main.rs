@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
 use xtask::server::StaticServer;
-use xtask::site::{self, BuildOptions};
+use xtask::site::{self, BuildOptions, Shrink};
 use xtask::{Result, sizes, tools, workspace_root};
 
 const USAGE: &str = "\
@@ -42,13 +42,13 @@ fn run(args: &[String]) -> Result<()> {
     }
     let mut options = Options::parse(rest)?;
     match command.as_str() {
-        "serve" => serve(options.port.unwrap_or(8080), options.opt.unwrap_or(false)),
+        "serve" => serve(options.port.unwrap_or(8080), options.shrink(Shrink::Off)),
         "dist" => dist(
             options
                 .out
                 .take()
                 .unwrap_or_else(|| workspace_root().join("dist")),
-            options.opt.unwrap_or_else(tools::wasm_opt_available),
+            options.shrink(Shrink::IfAvailable),
         ),
         "test" => test(&options.groups),
         "help" | "--help" | "-h" => {
@@ -69,6 +69,15 @@ struct Options {
 }
 
 impl Options {
+    /// `--opt` requires shrinking, `--no-opt` turns it off; otherwise the command's default.
+    fn shrink(&self, default: Shrink) -> Shrink {
+        match self.opt {
+            Some(true) => Shrink::Required,
+            Some(false) => Shrink::Off,
+            None => default,
+        }
+    }
+
     fn parse(args: &[String]) -> Result<Options> {
         let mut options = Options::default();
         let mut args = args.iter();
@@ -96,15 +105,10 @@ impl Options {
     }
 }
 
-fn dist(out_dir: PathBuf, wasm_opt: bool) -> Result<()> {
-    if !wasm_opt {
-        eprintln!(
-            "note: building without wasm-opt (needs npm from Node.js); the wasm is about 5 KB larger"
-        );
-    }
+fn dist(out_dir: PathBuf, shrink: Shrink) -> Result<()> {
     let site = site::build(&BuildOptions {
         out_dir,
-        wasm_opt,
+        shrink,
         live_reload: false,
     })?;
     let sizes = sizes::measure(&site.dir)?;
@@ -115,14 +119,14 @@ fn dist(out_dir: PathBuf, wasm_opt: bool) -> Result<()> {
 
 const WATCHED: [&str; 4] = ["app", "engine", "lessons", "public"];
 
-fn serve(port: u16, wasm_opt: bool) -> Result<()> {
+fn serve(port: u16, shrink: Shrink) -> Result<()> {
     let out_dir = workspace_root().join("target/serve");
     std::fs::create_dir_all(&out_dir)?;
     // Listen first, so a busy port is reported before minutes of compiling.
     let server = StaticServer::start(out_dir.clone(), "/", port)?;
     let options = BuildOptions {
         out_dir,
-        wasm_opt,
+        shrink,
         live_reload: true,
     };
     let mut build_id = site::build(&options)?.build_id;
@@ -268,7 +272,7 @@ fn end_to_end_tests() -> Result<()> {
     // The site as `dist` builds it, so the figures are those of what is shipped.
     site::build(&BuildOptions {
         out_dir: site_dir.clone(),
-        wasm_opt: tools::wasm_opt_available(),
+        shrink: Shrink::IfAvailable,
         live_reload: false,
     })?;
     // `--show-output` prints what passing tests print: the measured budgets.

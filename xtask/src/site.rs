@@ -12,10 +12,20 @@ use crate::{Result, tools};
 pub struct BuildOptions {
     /// Where the site is written; emptied first.
     pub out_dir: PathBuf,
-    /// Shrink the wasm with npm's binaryen `wasm-opt -Oz` and minify the JS with esbuild.
-    pub wasm_opt: bool,
+    /// Whether to shrink the wasm with npm's binaryen `wasm-opt -Oz` and minify the JS with
+    /// esbuild.
+    pub shrink: Shrink,
     /// Add the development script that reloads the page after a rebuild (`cargo xtask serve`).
     pub live_reload: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shrink {
+    Off,
+    /// When npm can install the tools; otherwise a note and an unshrunk build.
+    IfAvailable,
+    /// Fail when the tools cannot be had (`--opt`).
+    Required,
 }
 
 pub struct Site {
@@ -76,10 +86,16 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         .generate(&staging)
         .map_err(|e| format!("generating the JS glue for {}: {e}", compiled.display()))?;
 
-    let shrink = if options.wasm_opt {
-        Some(tools::ensure_shrink_tools()?)
-    } else {
-        None
+    let shrink = match options.shrink {
+        Shrink::Off => None,
+        Shrink::Required => Some(tools::ensure_shrink_tools()?),
+        Shrink::IfAvailable => match tools::ensure_shrink_tools() {
+            Ok(tools) => Some(tools),
+            Err(error) => {
+                eprintln!("note: building without wasm-opt and esbuild, a few KB larger: {error}");
+                None
+            }
+        },
     };
     let staged_wasm = staging.join(format!("{APP_CRATE}_bg.wasm"));
     drop_exports(&staged_wasm, UNUSED_EXPORTS)?;

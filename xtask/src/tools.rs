@@ -146,12 +146,6 @@ pub fn ensure_wasm_test_runner() -> Result<PathBuf> {
 }
 
 /// npm's binaryen, installed under target/ (never Debian's wasm-opt, which breaks the app).
-/// Whether the shrinking tools (`wasm-opt`, `esbuild`) are installed under target/ or npm can
-/// install them.
-pub fn wasm_opt_available() -> bool {
-    shrink_tool("wasm-opt").is_file() || find_on_path("npm").is_some()
-}
-
 fn npm_prefix() -> PathBuf {
     crate::workspace_root().join("target").join("npm-tools")
 }
