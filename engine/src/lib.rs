@@ -47,6 +47,7 @@ pub mod chunked;
 pub mod comparison;
 pub mod event_design;
 pub mod fault;
+pub mod json;
 pub mod metrics;
 pub mod orders;
 pub mod queue;

@@ -516,9 +516,11 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// The scenario as an indented file. Written compact and indented by [`crate::json`], so
+    /// links and files share one serializer.
     #[inline]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::json::pretty(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Every problem, not just the first, so an author can fix a file in one pass; a valid

@@ -47,7 +47,7 @@ impl Progress {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        engine::json::pretty(&serde_json::to_string(self).unwrap_or_default())
     }
 
     /// Reads a progress file, saying what is wrong with one that is not.

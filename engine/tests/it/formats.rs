@@ -106,6 +106,11 @@ fn service_times_read_and_write_as_before() {
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
         let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
         let scenario = Scenario::from_json(&text).unwrap();
+        // Exported files are laid out exactly as before.
+        assert_eq!(
+            scenario.to_json(),
+            serde_json::to_string_pretty(&scenario).unwrap()
+        );
         let again = Scenario::from_json(&scenario.to_json()).unwrap();
         assert_eq!(again, scenario);
     }
