@@ -210,18 +210,39 @@ pub struct Bridge {
     options: StoredValue<EmbedOptions>,
     /// The playground on screen, which commands drive.
     pub active: RwSignal<Option<Playground>, LocalStorage>,
+    /// Commands that arrived while the page's playground was still being set up (a lesson is
+    /// fetched first): they run, in order, as soon as it is on screen.
+    waiting: StoredValue<Vec<Command>>,
 }
+
+/// At most this many commands wait for a playground; more are refused.
+const MAX_WAITING: usize = 64;
 
 impl Bridge {
     pub fn new(options: EmbedOptions) -> Bridge {
         let bridge = Bridge {
             options: StoredValue::new(options),
             active: RwSignal::new_local(None),
+            waiting: StoredValue::new(Vec::new()),
         };
         if bridge.is_embedded() {
             let listener =
                 window_event_listener(leptos::ev::message, move |event| bridge.receive(&event));
             on_cleanup(move || listener.remove());
+            // Commands that came before the playground, once it is there.
+            Effect::new(move |_| {
+                if bridge.active.with(Option::is_some) {
+                    for command in bridge
+                        .waiting
+                        .try_update_value(std::mem::take)
+                        .unwrap_or_default()
+                    {
+                        if let Err(message) = bridge.run(command) {
+                            bridge.emit(&Event::Error { message });
+                        }
+                    }
+                }
+            });
             // Time, a few times a second while something plays.
             Effect::new(move |_| {
                 if let Some(playground) = bridge.active.get() {
@@ -311,10 +332,25 @@ impl Bridge {
             );
             return Ok(());
         }
-        let playground = self
-            .active
-            .get_untracked()
-            .ok_or("nothing to drive on this page")?;
+        let Some(playground) = self.active.get_untracked() else {
+            // A lesson or the sandbox is on its way (a lesson is fetched before it shows).
+            let route = Route::from_hash(&window().location().hash().unwrap_or_default());
+            if !matches!(route, Route::Lesson { .. } | Route::Sandbox) {
+                return Err("nothing to drive on this page".into());
+            }
+            let queued = self.waiting.try_update_value(|waiting| {
+                (waiting.len() < MAX_WAITING)
+                    .then(|| waiting.push(command))
+                    .is_some()
+            });
+            return if queued == Some(true) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "at most {MAX_WAITING} commands can wait for the lesson to load"
+                ))
+            };
+        };
         match command {
             // A presenter driving the page decides when it runs, prediction or not.
             Command::Play => {

@@ -3,10 +3,12 @@
 
 use web_sys::js_sys::Number;
 
-/// The finite number `text` spells (surrounding space allowed), as JavaScript reads it.
+/// The finite decimal number `text` spells (surrounding space allowed): digits, a point, a
+/// sign and an exponent, read by JavaScript. `0x10`, `Infinity` and the like are refused.
 pub fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim();
-    if text.is_empty() {
+    let decimal = |b: u8| b.is_ascii_digit() || b"+-.eE".contains(&b);
+    if !text.bytes().any(|b| b.is_ascii_digit()) || !text.bytes().all(decimal) {
         return None;
     }
     let Ok(number) = text.parse::<Number>();

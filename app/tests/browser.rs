@@ -71,7 +71,12 @@ fn typed_numbers_are_read_strictly() {
     assert_eq!(parse_number("  3 "), Some(3.0));
     assert_eq!(parse_number("-0.25"), Some(-0.25));
     assert_eq!(parse_number("1e3"), Some(1000.0));
-    for bad in ["", "   ", "abc", "12abc", "1,5", "Infinity", "NaN", "1e999"] {
+    assert_eq!(parse_number("+2.5e2"), Some(250.0));
+    assert_eq!(parse_number(".5"), Some(0.5));
+    for bad in [
+        "", "   ", "abc", "12abc", "1,5", "Infinity", "NaN", "1e999", "0x10", "0b11", "0o7",
+        "1_000", "-", ".", "e5", "1e", "--1",
+    ] {
         assert_eq!(parse_number(bad), None, "{bad:?}");
     }
 }

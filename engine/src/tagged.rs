@@ -4,9 +4,11 @@
 //! serde reads an internally tagged enum by first copying the whole object into a buffer, then
 //! reading the variant from it: a second deserializer for every type inside, a large share of
 //! the page's code. The tagged enums here read through a flat struct instead — the tag plus
-//! every variant's fields as options, in one pass — and convert with these checks, which word
-//! problems exactly as serde's derived code did. Writing still uses the derived form, so the
-//! JSON is the same both ways.
+//! every variant's fields as options, in one pass — and convert with these checks. A field that
+//! belongs to another variant, or a missing one, is worded as serde's derived code worded it; a
+//! name no variant has is listed against every variant's fields. A `null` in a field the variant
+//! does not take reads as if it were absent. Writing still uses the derived form, so the JSON is
+//! the same both ways.
 
 use serde::de::Error as _;
 use serde::de::value::Error;

@@ -137,14 +137,20 @@ fn a_host_page_drives_an_embedded_lesson() -> Result {
         page.wait_for_text_within("host-log", |t| t.contains("\"type\":\"ready\""), 20)
             .await?;
         page.set_value("step", &step.to_string()).await?;
+        // Commands sent at once, while the lesson is still being fetched, wait for it.
         page.click("host-goto").await?;
-        page.wait_for_text("host-log", |t| t.contains(&format!("\"step\":{step}")))
-            .await?;
         page.click("host-idempotency").await?;
         page.click("host-speed").await?;
         page.click("host-play").await?;
-        page.wait_for_text("host-log", |t| t.contains("\"type\":\"time\""))
+        page.wait_for_text("host-log", |t| t.contains(&format!("\"step\":{step}")))
             .await?;
+        page.wait_for_text("host-log", |t| t.contains("\"playing\":true"))
+            .await?;
+        let log = page.text("host-log").await?;
+        assert!(
+            !log.contains("\"type\":\"error\""),
+            "no command was refused: {log}"
+        );
         page.click("host-crash").await?;
         page.wait_for_text_within(
             "host-log",

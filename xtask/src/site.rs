@@ -55,20 +55,25 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     tools::ensure_wasm_target()?;
     let root = crate::workspace_root();
     let wasm_dir = root.join("target/wasm32-unknown-unknown/web");
-    tools::run(tools::cargo().args([
-        "build",
-        "--profile",
-        "web",
-        "--target",
-        "wasm32-unknown-unknown",
-        "-p",
-        APP_CRATE,
-        "--bin",
-        APP_CRATE,
-        "-p",
-        PARSER_CRATE,
-        "--lib",
-    ]))?;
+    // Two builds, so the app's `lessons` is compiled without the parser the author's module
+    // needs (built together, cargo would unify the features).
+    for (package, target) in [(APP_CRATE, "--bin"), (PARSER_CRATE, "--lib")] {
+        let mut build = tools::cargo();
+        build.args([
+            "build",
+            "--profile",
+            "web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            package,
+            target,
+        ]);
+        if target == "--bin" {
+            build.arg(APP_CRATE);
+        }
+        tools::run(&mut build)?;
+    }
     let compiled = wasm_dir.join(format!("{APP_CRATE}.wasm"));
 
     let staging = root.join("target/site-staging");
@@ -133,7 +138,7 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     copy_dir(&root.join("public"), &next)?;
     // Each bundled lesson as its own file, fetched when a learner opens it; the page carries
     // the index of the same files (app/build.rs).
-    let (_, lesson_files) = lessons::compiled::site_files(&lessons::bundled());
+    let (_, lesson_files) = lessons::compiled::site_files(&content_lessons(&root)?);
     for (path, json) in &lesson_files {
         let target = next.join(path);
         if let Some(parent) = target.parent() {
@@ -188,6 +193,28 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         js_file,
         build_id,
     })
+}
+
+/// The lessons in `lessons/content` as they are on disk now, named as `lessons::bundled` names
+/// them, so the files written match the index the app's build script compiled from the same
+/// files (a long-running `serve` must not write the lessons it was built with).
+fn content_lessons(root: &Path) -> Result<Vec<lessons::Lesson>> {
+    let mut lessons = Vec::new();
+    for file in files_under(&root.join("lessons/content"))? {
+        let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.ends_with(".toml") {
+            continue;
+        }
+        let text = fs::read_to_string(&file)?;
+        let lesson = lessons::parse_lesson(name, &text).map_err(|problems| {
+            let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            lines.join("\n")
+        })?;
+        lessons.push(lesson);
+    }
+    Ok(lessons)
 }
 
 /// Removes the exports whose names start with one of `prefixes`, then everything only they

@@ -9,8 +9,6 @@ pub mod progress;
 pub use list::LessonList;
 pub use player::LessonPlayer;
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use leptos::prelude::*;
 use lessons::Lesson;
 use lessons::compiled::Entry;
@@ -28,6 +26,16 @@ pub fn index() -> Vec<Entry> {
         .expect("the lesson index compiled at build time")
 }
 
+fn find<'a>(
+    fetched: &'a [(String, Result<Lesson, String>)],
+    id: &str,
+) -> Option<&'a Result<Lesson, String>> {
+    fetched
+        .iter()
+        .find(|(fetched, _)| fetched == id)
+        .map(|(_, outcome)| outcome)
+}
+
 /// Where a lesson the learner asked for stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loading {
@@ -42,10 +50,11 @@ pub enum Loading {
 #[derive(Clone, Copy)]
 pub struct Library {
     index: StoredValue<Vec<Entry>>,
-    /// Bundled lessons fetched so far, or why one could not be.
-    fetched: RwSignal<BTreeMap<String, Result<Lesson, String>>>,
-    /// Lessons being fetched now.
-    pending: StoredValue<BTreeSet<String>>,
+    /// Bundled lessons fetched so far (by id), or why one could not be. A few at most, so a
+    /// list does.
+    fetched: RwSignal<Vec<(String, Result<Lesson, String>)>>,
+    /// Ids of the lessons being fetched now.
+    pending: StoredValue<Vec<String>>,
     pub custom: RwSignal<Option<Lesson>>,
     pub progress: RwSignal<Progress>,
 }
@@ -63,8 +72,8 @@ impl Library {
         Effect::new(move |_| progress.with(Progress::save));
         Library {
             index: StoredValue::new(index()),
-            fetched: RwSignal::new(BTreeMap::new()),
-            pending: StoredValue::new(BTreeSet::new()),
+            fetched: RwSignal::new(Vec::new()),
+            pending: StoredValue::new(Vec::new()),
             custom: RwSignal::new(None),
             progress,
         }
@@ -93,7 +102,7 @@ impl Library {
         };
         match self
             .fetched
-            .with(|f| f.get(id).map(|r| r.as_ref().err().cloned()))
+            .with(|f| find(f, id).map(|r| r.as_ref().err().cloned()))
         {
             Some(None) => Loading::Ready,
             Some(Some(error)) => Loading::Failed(error),
@@ -106,15 +115,18 @@ impl Library {
 
     /// Forgets a failed fetch, so the next [`Library::loading`] tries again.
     pub fn retry(&self, id: &str) {
-        self.fetched.update(|f| {
-            if f.get(id).is_some_and(Result::is_err) {
-                f.remove(id);
-            }
-        });
+        self.fetched
+            .update(|f| f.retain(|(fetched, outcome)| fetched != id || outcome.is_ok()));
     }
 
     fn fetch(&self, id: String, file: String) {
-        let started = self.pending.try_update_value(|p| p.insert(id.clone()));
+        let started = self.pending.try_update_value(|p| {
+            let new = !p.contains(&id);
+            if new {
+                p.push(id.clone());
+            }
+            new
+        });
         if started != Some(true) {
             return;
         }
@@ -124,8 +136,8 @@ impl Library {
                 .await
                 .and_then(|json| lessons::compiled::read(&json))
                 .map_err(|error| format!("The lesson could not be loaded ({error})."));
-            pending.try_update_value(|p| p.remove(&id));
-            fetched.try_update(|f| f.insert(id, outcome));
+            pending.try_update_value(|p| p.retain(|pending| *pending != id));
+            fetched.try_update(|f| f.push((id, outcome)));
         });
     }
 
@@ -135,7 +147,7 @@ impl Library {
             return self.custom.get_untracked();
         }
         self.fetched
-            .with_untracked(|f| f.get(id).and_then(|r| r.as_ref().ok()).cloned())
+            .with_untracked(|f| find(f, id).and_then(|r| r.as_ref().ok()).cloned())
     }
 
     /// The lesson after `id` in the curriculum.

@@ -33,8 +33,10 @@ pub fn LessonPlayer(id: String, step: usize) -> impl IntoView {
                 <section class="page" data-testid="lesson-failed">
                     <h1>"This lesson did not load"</h1>
                     <p role="alert">{error}</p>
+                    <p class="muted">"If the site was updated since this page was opened, reloading brings the current lessons."</p>
                     <div class="button-row">
                         <button type="button" on:click=move |_| library.retry(&id) data-testid="lesson-retry">"Try again"</button>
+                        <button type="button" on:click=|_| { let _ = window().location().reload(); } data-testid="lesson-reload">"Reload the page"</button>
                         <a href="#/">"See all lessons"</a>
                     </div>
                 </section>

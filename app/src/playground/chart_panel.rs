@@ -2,8 +2,6 @@
 //! most a few times a second; with a text summary and a data table for screen readers (and
 //! tests), and PNG/SVG export.
 
-use std::collections::BTreeMap;
-
 use gloo_timers::callback::Timeout;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -198,16 +196,22 @@ fn number(value: f64) -> String {
 
 /// Rows at evenly spaced times (at most `TABLE_ROWS`, always including the latest).
 fn data_table(chart: &Chart, id: &'static str) -> impl IntoView + use<> {
-    let mut rows: BTreeMap<i64, Vec<Option<f64>>> = BTreeMap::new();
+    // Rows by time in milliseconds, kept sorted: each series' points come in time order, so
+    // new rows are nearly always appended.
+    let mut all: Vec<(i64, Vec<Option<f64>>)> = Vec::new();
     for (column, series) in chart.series.iter().enumerate() {
         for &(x, y) in &series.points {
-            let cells = rows
-                .entry((x * 1000.0).round() as i64)
-                .or_insert_with(|| vec![None; chart.series.len()]);
-            cells[column] = Some(y);
+            let ms = (x * 1000.0).round() as i64;
+            let row = match all.binary_search_by_key(&ms, |(at, _)| *at) {
+                Ok(row) => row,
+                Err(row) => {
+                    all.insert(row, (ms, vec![None; chart.series.len()]));
+                    row
+                }
+            };
+            all[row].1[column] = Some(y);
         }
     }
-    let all: Vec<(i64, Vec<Option<f64>>)> = rows.into_iter().collect();
     let stride = all.len().div_ceil(TABLE_ROWS).max(1);
     let last = all.len().saturating_sub(1);
     let shown = all

@@ -127,12 +127,15 @@ impl Layout {
             .iter()
             .flat_map(|&(from, to)| [from, to])
             .chain(structure.services.iter().map(|&s| Node::Service(s)));
+        // In rank order, and in order of appearance within a rank (a stable insertion sort:
+        // a dozen nodes at most).
         for node in all {
             if !nodes.contains(&node) {
-                nodes.push(node);
+                let rank = node_rank(&node);
+                let at = nodes.partition_point(|placed| node_rank(placed) <= rank);
+                nodes.insert(at, node);
             }
         }
-        nodes.sort_by_key(node_rank);
         let event = nodes.iter().any(|n| matches!(n, Node::Topic(_)));
         let nested = edges
             .iter()
