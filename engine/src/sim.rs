@@ -91,7 +91,7 @@ pub(crate) struct Core {
 }
 
 impl Core {
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, at: SimTime, event: Ev) {
         debug_assert!(at >= self.now, "an event was scheduled in the past");
         self.queue.push(at, event);

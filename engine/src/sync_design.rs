@@ -412,6 +412,7 @@ impl SyncModel {
     }
 
     /// A request reaches its service.
+    #[inline]
     fn deliver(&mut self, core: &mut Core, index: u32) {
         let callee = self.frames[index as usize].callee;
         core.metrics.service(callee, ServiceCount::Arrivals);
@@ -438,6 +439,7 @@ impl SyncModel {
         self.admit(core, index);
     }
 
+    #[inline]
     fn admit(&mut self, core: &mut Core, index: u32) {
         let callee = self.frames[index as usize].callee;
         let Some(station) = self.stations[callee.index()].as_mut() else {
@@ -540,6 +542,7 @@ impl SyncModel {
         }
     }
 
+    #[inline]
     fn respond(&mut self, core: &mut Core, index: u32, answer: Answer) {
         let frame = &mut self.frames[index as usize];
         frame.callee_holding = false;
