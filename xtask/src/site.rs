@@ -35,6 +35,8 @@ pub struct Site {
     pub js_file: String,
     /// Changes whenever the site's content changes; the live-reload script watches it.
     pub build_id: String,
+    /// Whether wasm-opt and esbuild shrank it, as a shipped site is.
+    pub shrunk: bool,
 }
 
 const APP_CRATE: &str = "app";
@@ -192,6 +194,7 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
         wasm_file,
         js_file,
         build_id,
+        shrunk: shrink.is_some(),
     })
 }
 
