@@ -173,11 +173,10 @@ fn the_site_works_offline_after_the_first_visit() -> Result {
     run("offline", Mount::SubPath, async |page| {
         page.open("#/sandbox").await?;
         page.find("playground").await?;
-        let ready = page
-            .client
-            .execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(r => done(!!r.active), () => done(false));", vec![])
-            .await?;
-        assert_eq!(ready, json!(true), "the offline cache is installed");
+        assert!(
+            page.offline_cache_ready().await?,
+            "the offline cache is installed"
+        );
         page.cut_network();
         let started = Instant::now();
         page.client.refresh().await?;
@@ -206,11 +205,10 @@ fn an_author_can_open_lesson_files_offline_after_opening_one() -> Result {
     let outcome = run("offline-author", Mount::SubPath, async |page| {
         page.open("").await?;
         page.find("lesson-list").await?;
-        let ready = page
-            .client
-            .execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(r => done(!!r.active), () => done(false));", vec![])
-            .await?;
-        assert_eq!(ready, json!(true), "the offline cache is installed");
+        assert!(
+            page.offline_cache_ready().await?,
+            "the offline cache is installed"
+        );
         // Reload so the worker controls the page and sees the parser's request.
         page.client.refresh().await?;
         let started = Instant::now();

@@ -225,6 +225,15 @@ impl Page {
 
     /// Cuts the network between the browser and the site: open connections are reset and
     /// new ones refused.
+    /// Whether the site's service worker is installed and active (waits for it to be ready).
+    pub async fn offline_cache_ready(&self) -> Result<bool> {
+        let ready = self
+            .client
+            .execute_async("const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(r => done(!!r.active), () => done(false));", vec![])
+            .await?;
+        Ok(ready == Value::Bool(true))
+    }
+
     pub fn cut_network(&self) {
         self.relay.cut();
     }

@@ -306,11 +306,7 @@ fn end_to_end_tests() -> Result<()> {
 /// Validates lesson files and prints every problem, as an author needs to fix them.
 fn check_lessons(files: &[String]) -> Result<()> {
     let files: Vec<PathBuf> = if files.is_empty() {
-        let content = workspace_root().join("lessons/content");
-        site::files_under(&content)?
-            .into_iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "toml"))
-            .collect()
+        site::lesson_files(&workspace_root())?
     } else {
         files.iter().map(PathBuf::from).collect()
     };

@@ -198,18 +198,23 @@ pub fn build(options: &BuildOptions) -> Result<Site> {
     })
 }
 
+/// The lesson files in `lessons/content`, in file-name (curriculum) order.
+pub fn lesson_files(root: &Path) -> Result<Vec<PathBuf>> {
+    Ok(files_under(&root.join("lessons/content"))?
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "toml"))
+        .collect())
+}
+
 /// The lessons in `lessons/content` as they are on disk now, named as `lessons::bundled` names
 /// them, so the files written match the index the app's build script compiled from the same
 /// files (a long-running `serve` must not write the lessons it was built with).
 fn content_lessons(root: &Path) -> Result<Vec<lessons::Lesson>> {
     let mut lessons = Vec::new();
-    for file in files_under(&root.join("lessons/content"))? {
+    for file in lesson_files(root)? {
         let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if !name.ends_with(".toml") {
-            continue;
-        }
         let text = fs::read_to_string(&file)?;
         let lesson = lessons::parse_lesson(name, &text).map_err(|problems| {
             let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
