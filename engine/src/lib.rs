@@ -67,6 +67,7 @@ mod validate;
 pub mod windows;
 pub mod work;
 pub mod workload;
+pub mod ziggurat;
 
 pub use broker::{Broker, TopicId};
 pub use comparison::Comparison;

@@ -5,8 +5,7 @@ use crate::fault::Health;
 use crate::rng::Rng;
 use crate::scenario::{ServiceConfig, ServiceTime};
 use crate::time::{SimTime, micros_from_f64};
-use rand::Rng as _;
-use rand_distr::{Exp1, StandardNormal};
+use crate::ziggurat;
 use std::collections::VecDeque;
 
 /// z of the 99th percentile of the standard normal distribution.
@@ -45,12 +44,10 @@ impl Distribution {
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match *self {
             Distribution::Exponential { mean } => {
-                let unit: f64 = rng.sample(Exp1);
-                unit * mean
+                ziggurat::exponential(rng) * mean
             }
             Distribution::Lognormal { mu, sigma } => {
-                let normal: f64 = rng.sample(StandardNormal);
-                (mu + sigma * normal).exp()
+                (mu + sigma * ziggurat::normal(rng)).exp()
             }
             Distribution::Fixed { micros } => micros as f64,
         }

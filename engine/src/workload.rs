@@ -3,10 +3,10 @@
 //! orders at the same times.
 
 use crate::rng::{self, Rng, stream};
+use crate::ziggurat;
 use crate::scenario::Workload;
 use crate::time::{SimTime, micros_from_f64};
-use rand::{Rng as _, RngCore};
-use rand_distr::Exp1;
+use rand::RngCore;
 
 /// The details of one placed order.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -43,7 +43,7 @@ impl Arrivals {
             residual: 0.0,
             next_at: SimTime::NEVER,
         };
-        arrivals.residual = arrivals.interarrival.sample(Exp1);
+        arrivals.residual = ziggurat::exponential(&mut arrivals.interarrival);
         arrivals.place(SimTime::ZERO);
         arrivals
     }
@@ -65,7 +65,7 @@ impl Arrivals {
     /// Called when an arrival happens: draws the gap to the next one.
     pub fn advance(&mut self, now: SimTime) {
         // The ziggurat draw avoids a logarithm per order.
-        self.residual = self.interarrival.sample(Exp1);
+        self.residual = ziggurat::exponential(&mut self.interarrival);
         self.place(now);
     }
 
