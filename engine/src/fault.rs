@@ -380,7 +380,9 @@ impl ControlAction {
             }
             ControlAction::AddService { service } => {
                 if service.can_join() {
-                    scenario.services.entry(*service).or_default();
+                    scenario
+                        .services
+                        .get_or_insert_with(*service, Default::default);
                 }
             }
             ControlAction::InjectFault { .. }

@@ -57,6 +57,7 @@ pub mod scenario;
 pub mod selfcheck;
 pub mod sim;
 pub mod snapshot;
+pub mod sorted;
 pub mod station;
 pub mod summary;
 pub mod sync_design;

@@ -2,8 +2,8 @@
 //! Its JSON form is documented in `SCENARIOS.md`; every field has a default so small files stay
 //! small, and unknown fields are errors so typos never pass silently.
 
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::fault::{Fault, FaultKind, OutageMode};
@@ -75,7 +75,7 @@ pub struct Scenario {
     pub duration_s: f64,
     pub workload: Workload,
     /// The services that exist; absent ones are skipped by both designs.
-    pub services: BTreeMap<ServiceId, ServiceConfig>,
+    pub services: SortedMap<ServiceId, ServiceConfig>,
     pub sync: SyncOptions,
     pub event: EventOptions,
     pub faults: Vec<Fault>,

@@ -43,12 +43,8 @@ impl Distribution {
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match *self {
-            Distribution::Exponential { mean } => {
-                ziggurat::exponential(rng) * mean
-            }
-            Distribution::Lognormal { mu, sigma } => {
-                (mu + sigma * ziggurat::normal(rng)).exp()
-            }
+            Distribution::Exponential { mean } => ziggurat::exponential(rng) * mean,
+            Distribution::Lognormal { mu, sigma } => (mu + sigma * ziggurat::normal(rng)).exp(),
             Distribution::Fixed { micros } => micros as f64,
         }
     }

@@ -2,9 +2,10 @@
 //! trace hash: a fingerprint of every event handled, identical on every platform.
 
 use crate::scenario::ServiceId;
+use crate::sorted::SortedSet;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Most entries kept per trace; a pathological order (a blocked partition retrying forever)
 /// must not grow without bound.
@@ -122,8 +123,10 @@ pub struct Trace {
 pub struct Tracer {
     sample_every: u64,
     max_sampled: usize,
-    pinned: BTreeSet<u64>,
-    traces: BTreeMap<u64, Trace>,
+    pinned: SortedSet<u64>,
+    /// In order id. Orders are placed in id order, so a new trace goes at the back and the
+    /// oldest sampled one sits behind only the (few) older pinned ones.
+    traces: VecDeque<Trace>,
     sampled: VecDeque<u64>,
 }
 
@@ -133,21 +136,36 @@ impl Tracer {
             sample_every,
             max_sampled: max_sampled as usize,
             pinned: pinned.iter().copied().collect(),
-            traces: BTreeMap::new(),
+            traces: VecDeque::new(),
             sampled: VecDeque::new(),
+        }
+    }
+
+    fn find(&self, order: u64) -> Result<usize, usize> {
+        self.traces.binary_search_by_key(&order, |t| t.order)
+    }
+
+    /// Starts an empty trace unless there is one; true if it is new.
+    fn open(&mut self, order: u64) -> bool {
+        match self.find(order) {
+            Ok(_) => false,
+            Err(at) => {
+                self.traces.insert(
+                    at,
+                    Trace {
+                        order,
+                        ..Trace::default()
+                    },
+                );
+                true
+            }
         }
     }
 
     /// Decides at placement whether to trace an order.
     pub fn start(&mut self, order: u64) -> bool {
         if self.pinned.contains(&order) {
-            self.traces.insert(
-                order,
-                Trace {
-                    order,
-                    ..Trace::default()
-                },
-            );
+            self.open(order);
             return true;
         }
         if self.sample_every == 0
@@ -158,17 +176,12 @@ impl Tracer {
         }
         if self.sampled.len() >= self.max_sampled
             && let Some(oldest) = self.sampled.pop_front()
+            && let Ok(at) = self.find(oldest)
         {
-            self.traces.remove(&oldest);
+            self.traces.remove(at);
         }
         self.sampled.push_back(order);
-        self.traces.insert(
-            order,
-            Trace {
-                order,
-                ..Trace::default()
-            },
-        );
+        self.open(order);
         true
     }
 
@@ -178,16 +191,12 @@ impl Tracer {
         if let Some(position) = self.sampled.iter().position(|&o| o == order) {
             self.sampled.remove(position);
         }
-        let fresh = !self.traces.contains_key(&order);
-        self.traces.entry(order).or_insert(Trace {
-            order,
-            ..Trace::default()
-        });
-        fresh
+        self.open(order)
     }
 
     pub fn record(&mut self, order: u64, entry: TraceEntry) {
-        if let Some(trace) = self.traces.get_mut(&order) {
+        if let Ok(at) = self.find(order) {
+            let trace = &mut self.traces[at];
             if trace.entries.len() < MAX_ENTRIES {
                 trace.entries.push(entry);
             } else {
@@ -197,16 +206,16 @@ impl Tracer {
     }
 
     pub fn get(&self, order: u64) -> Option<&Trace> {
-        self.traces.get(&order)
+        self.find(order).ok().map(|at| &self.traces[at])
     }
 
     pub fn orders(&self) -> impl Iterator<Item = u64> + '_ {
-        self.traces.keys().copied()
+        self.traces.iter().map(|t| t.order)
     }
 
     /// Bytes held by the traces kept.
     pub fn approx_bytes(&self) -> usize {
-        let entries: usize = self.traces.values().map(|t| t.entries.len()).sum();
+        let entries: usize = self.traces.iter().map(|t| t.entries.len()).sum();
         entries * std::mem::size_of::<TraceEntry>() + self.traces.len() * 64
     }
 }

@@ -3,9 +3,9 @@
 //! orders at the same times.
 
 use crate::rng::{self, Rng, stream};
-use crate::ziggurat;
 use crate::scenario::Workload;
 use crate::time::{SimTime, micros_from_f64};
+use crate::ziggurat;
 use rand::RngCore;
 
 /// The details of one placed order.

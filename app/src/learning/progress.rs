@@ -1,8 +1,7 @@
 //! What the learner has done, kept in localStorage and exportable as a file: finished steps
 //! and locked-in predictions per lesson.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+use engine::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
 
 const STORAGE_KEY: &str = "sync-or-stream.progress";
@@ -14,16 +13,16 @@ const MAX_FILE_BYTES: usize = 64 * 1024;
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     pub version: u32,
-    pub lessons: BTreeMap<String, LessonProgress>,
+    pub lessons: SortedMap<String, LessonProgress>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LessonProgress {
     /// Steps (from 0) whose goal was met, or that have no goal and were read through.
-    pub steps_done: BTreeSet<usize>,
+    pub steps_done: SortedSet<usize>,
     /// Step → the choice locked in for its prediction.
-    pub predictions: BTreeMap<usize, usize>,
+    pub predictions: SortedMap<usize, usize>,
     /// Where the learner was last, to continue from there.
     pub last_step: usize,
 }
@@ -35,7 +34,7 @@ impl Progress {
             .and_then(|text| Progress::from_json(&text).ok())
             .unwrap_or_else(|| Progress {
                 version: VERSION,
-                lessons: BTreeMap::new(),
+                lessons: SortedMap::new(),
             })
     }
 
@@ -75,7 +74,10 @@ impl Progress {
     }
 
     pub fn update(&mut self, id: &str, change: impl FnOnce(&mut LessonProgress)) {
-        change(self.lessons.entry(id.to_string()).or_default());
+        change(
+            self.lessons
+                .get_or_insert_with(id.to_string(), LessonProgress::default),
+        );
     }
 
     pub fn steps_done(&self, id: &str) -> usize {
