@@ -17,7 +17,8 @@
 //! # Map
 //!
 //! - [`time`]: `SimTime`, integer microseconds. [`queue`]: the `(time, seq)` event queue.
-//!   [`rng`]: one seeded stream per purpose.
+//!   [`rng`]: one seeded stream per purpose; [`ziggurat`]: exponential and normal draws.
+//!   [`sorted`]: the small ordered map and set the scenario and the app keep.
 //! - [`scenario`] (+ `validate`): the serde form of a run, checked with paths.
 //!   [`fault`]: faults, control actions and per-service health.
 //! - [`workload`]: Poisson arrivals and order details, shared by both designs.
