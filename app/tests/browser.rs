@@ -496,3 +496,24 @@ mod sharing {
         );
     }
 }
+
+/// A progress file as the previous version (B-tree maps) wrote it, and a hand-edited one with
+/// its keys out of order and repeats, which that version read into the same progress.
+#[wasm_bindgen_test]
+fn progress_files_of_earlier_versions_read_and_write_the_same() {
+    use app::learning::progress::Progress;
+    let written = include_str!("fixtures/progress-v1.json").trim_end();
+    let progress = Progress::from_json(written).expect("an earlier progress file reads");
+    assert_eq!(progress.to_json(), written);
+    assert_eq!(
+        progress
+            .lesson("the-chain")
+            .steps_done
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        [0, 1, 3]
+    );
+    let edited = r#"{"version":1,"lessons":{"the-chain":{"steps_done":[3,1,3,0],"predictions":{"3":0,"1":5,"1":2},"last_step":3},"delivered-twice":{"steps_done":[2,0],"predictions":{"0":1},"last_step":2},"announce-dont-ask":{}}}"#;
+    assert_eq!(Progress::from_json(edited).unwrap().to_json(), written);
+}
