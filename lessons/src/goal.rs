@@ -132,27 +132,51 @@ metrics! {
 /// The live state of a goal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoalStatus {
+    /// Every check holds and the run has reached the moment the goal is judged: the step is
+    /// done. Never true before that moment, so a goal cannot pass by itself at the start.
     pub met: bool,
+    /// Every check holds on what the run has shown so far (a check with no data yet does not).
+    pub holding: bool,
+    /// When the goal is judged: the step's `check_at_s`.
+    pub judged_at: SimTime,
+    /// The checks, then one line for the judging moment (met once the run has reached it).
     pub checks: Vec<CheckStatus>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckStatus {
-    /// Reads like "event double charges = 0 (now 3)".
+    /// Reads like "event double charges = 0 (now 3)", or "(no data yet)".
     pub text: String,
     pub met: bool,
-    pub actual: f64,
+    /// `None` while the run has shown nothing the check can judge: its window has not begun,
+    /// or no order has been answered in it yet for a latency.
+    pub actual: Option<f64>,
 }
 
 impl Goal {
-    pub fn evaluate(&self, comparison: &Comparison) -> GoalStatus {
-        let checks: Vec<CheckStatus> = self
+    /// The goal at the comparison's current time, for a step judged at `judged_at`.
+    pub fn evaluate(&self, comparison: &Comparison, judged_at: SimTime) -> GoalStatus {
+        let mut checks: Vec<CheckStatus> = self
             .checks
             .iter()
             .map(|check| check.evaluate(comparison))
             .collect();
+        let holding = checks.iter().all(|check| check.met);
+        let now = comparison.now();
+        let reached = now >= judged_at;
+        checks.push(CheckStatus {
+            text: format!(
+                "the run reaches {} s, when the goal is judged (now {} s)",
+                number(judged_at.as_secs_f64()),
+                number(now.as_secs_f64())
+            ),
+            met: reached,
+            actual: Some(now.as_secs_f64()),
+        });
         GoalStatus {
-            met: checks.iter().all(|check| check.met),
+            met: holding && reached,
+            holding,
+            judged_at,
             checks,
         }
     }
@@ -161,18 +185,17 @@ impl Goal {
 impl Check {
     pub fn evaluate(&self, comparison: &Comparison) -> CheckStatus {
         let actual = self.actual(comparison);
-        let met = self.op.holds(actual, self.value);
         CheckStatus {
             text: self.describe(actual),
-            met,
+            met: actual.is_some_and(|actual| self.op.holds(actual, self.value)),
             actual,
         }
     }
 
-    /// The metric's current value.
-    pub fn actual(&self, comparison: &Comparison) -> f64 {
+    /// The metric's current value, or `None` if the run has shown nothing it could judge.
+    pub fn actual(&self, comparison: &Comparison) -> Option<f64> {
         if self.metric == Metric::TimeS {
-            return comparison.now().as_secs_f64();
+            return Some(comparison.now().as_secs_f64());
         }
         let simulation = comparison.design(self.design.unwrap_or(Design::Event));
         let buckets = simulation.metrics().buckets();
@@ -181,14 +204,22 @@ impl Check {
         }
         let after = SimTime::from_secs_f64(self.after_s.unwrap_or(0.0));
         let until = self.until_s.map_or(SimTime::NEVER, SimTime::from_secs_f64);
+        // The window begins once the run is past `after`: before that it holds no data, even
+        // if the bucket the run is in reaches beyond `after`.
+        if comparison.now() <= after {
+            return None;
+        }
         let window: Vec<&Bucket> = buckets
             .iter()
             .filter(|bucket| bucket.start + bucket.width > after && bucket.start < until)
             .collect();
+        if window.is_empty() {
+            return None;
+        }
         from_buckets(self.metric, &window, &simulation.summary())
     }
 
-    fn describe(&self, actual: f64) -> String {
+    fn describe(&self, actual: Option<f64>) -> String {
         let design = match self.design {
             Some(_) if self.metric == Metric::TimeS => "",
             Some(Design::Sync) => "sync ",
@@ -204,12 +235,15 @@ impl Check {
             (None, Some(until_s)) => format!(" until {} s", number(until_s)),
             (None, None) => String::new(),
         };
+        let now = actual.map_or_else(
+            || "no data yet".to_string(),
+            |a| format!("now {}", number(a)),
+        );
         format!(
-            "{design}{}{after} {} {} (now {})",
+            "{design}{}{after} {} {} ({now})",
             self.metric.label(),
             self.op.symbol(),
             number(self.value),
-            number(actual)
         )
     }
 }
@@ -226,17 +260,19 @@ fn number(value: f64) -> String {
     }
 }
 
-fn share(failed: u64, arrived: u64) -> f64 {
-    if arrived == 0 {
-        0.0
-    } else {
-        failed as f64 / arrived as f64
-    }
+/// No share before any order arrived.
+fn share(failed: u64, arrived: u64) -> Option<f64> {
+    (arrived > 0).then(|| failed as f64 / arrived as f64)
 }
 
-fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> f64 {
+/// A latency means nothing before an order was answered.
+fn answered(latency: &LatencyMs, pick: fn(&LatencyMs) -> f64) -> Option<f64> {
+    (latency.count > 0).then(|| pick(latency))
+}
+
+fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> Option<f64> {
     let s = summary;
-    match metric {
+    let value = match metric {
         Metric::TimeS => s.simulated_seconds,
         Metric::OrdersArrived => s.orders_arrived as f64,
         Metric::OrdersCompleted => s.orders_completed as f64,
@@ -258,37 +294,37 @@ fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> f64
         Metric::Rebalances => s.rebalances as f64,
         Metric::MaxConsumerLag => s.max_consumer_lag as f64,
         Metric::MaxConsumerLagS => s.max_consumer_lag_s,
-        Metric::LatencyMeanMs => s.latency_ms.mean,
-        Metric::LatencyP50Ms => s.latency_ms.p50,
-        Metric::LatencyP95Ms => s.latency_ms.p95,
-        Metric::LatencyP99Ms => s.latency_ms.p99,
-        Metric::CompletionMeanMs => s.completion_latency_ms.mean,
-        Metric::CompletionP99Ms => s.completion_latency_ms.p99,
-        Metric::FailedShare => share(s.orders_failed, s.orders_arrived),
+        Metric::LatencyMeanMs => return answered(&s.latency_ms, |l| l.mean),
+        Metric::LatencyP50Ms => return answered(&s.latency_ms, |l| l.p50),
+        Metric::LatencyP95Ms => return answered(&s.latency_ms, |l| l.p95),
+        Metric::LatencyP99Ms => return answered(&s.latency_ms, |l| l.p99),
+        Metric::CompletionMeanMs => return answered(&s.completion_latency_ms, |l| l.mean),
+        Metric::CompletionP99Ms => return answered(&s.completion_latency_ms, |l| l.p99),
+        Metric::FailedShare => return share(s.orders_failed, s.orders_arrived),
         Metric::CurrentLag => last.map_or(0.0, |bucket| bucket.max_lag as f64),
         Metric::CurrentLagS => last.map_or(0.0, |bucket| bucket.max_lag_s),
-    }
+    };
+    Some(value)
 }
 
 /// The metric over the given buckets: counters summed, lag and latencies at their worst.
-fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> f64 {
+fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> Option<f64> {
     let sum = |count: fn(&Bucket) -> u64| buckets.iter().map(|b| count(b)).sum::<u64>();
     let worst = |value: fn(&Bucket) -> f64| buckets.iter().map(|b| value(b)).fold(0.0, f64::max);
+    // The worst bucket that answered an order; none if no order was answered in the window.
     let latency = |pick: fn(&LatencyMs) -> f64| {
         buckets
             .iter()
-            .filter(|b| b.latency_ms.count > 0)
-            .map(|b| pick(&b.latency_ms))
-            .fold(0.0, f64::max)
+            .filter_map(|b| answered(&b.latency_ms, pick))
+            .reduce(f64::max)
     };
     let completion = |pick: fn(&LatencyMs) -> f64| {
         buckets
             .iter()
-            .filter(|b| b.completion_latency_ms.count > 0)
-            .map(|b| pick(&b.completion_latency_ms))
-            .fold(0.0, f64::max)
+            .filter_map(|b| answered(&b.completion_latency_ms, pick))
+            .reduce(f64::max)
     };
-    match metric {
+    let value = match metric {
         Metric::OrdersArrived => sum(|b| b.counts.requests) as f64,
         Metric::OrdersCompleted => sum(|b| b.counts.completed) as f64,
         Metric::OrdersFailed => sum(|b| b.counts.failed + b.counts.rejected) as f64,
@@ -308,19 +344,22 @@ fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> f64 {
         Metric::Rebalances => sum(|b| b.counts.rebalances) as f64,
         Metric::MaxConsumerLag => worst(|b| b.max_lag as f64),
         Metric::MaxConsumerLagS => worst(|b| b.max_lag_s),
-        Metric::LatencyMeanMs => latency(|l| l.mean),
-        Metric::LatencyP50Ms => latency(|l| l.p50),
-        Metric::LatencyP95Ms => latency(|l| l.p95),
-        Metric::LatencyP99Ms => latency(|l| l.p99),
-        Metric::CompletionMeanMs => completion(|l| l.mean),
-        Metric::CompletionP99Ms => completion(|l| l.p99),
-        Metric::FailedShare => share(
-            sum(|b| b.counts.failed + b.counts.rejected),
-            sum(|b| b.counts.requests),
-        ),
+        Metric::LatencyMeanMs => return latency(|l| l.mean),
+        Metric::LatencyP50Ms => return latency(|l| l.p50),
+        Metric::LatencyP95Ms => return latency(|l| l.p95),
+        Metric::LatencyP99Ms => return latency(|l| l.p99),
+        Metric::CompletionMeanMs => return completion(|l| l.mean),
+        Metric::CompletionP99Ms => return completion(|l| l.p99),
+        Metric::FailedShare => {
+            return share(
+                sum(|b| b.counts.failed + b.counts.rejected),
+                sum(|b| b.counts.requests),
+            );
+        }
         // Gauges and time have no per-window form: they are what they are now.
         Metric::TimeS | Metric::OrdersInFlight | Metric::CurrentLag | Metric::CurrentLagS => {
-            from_summary(metric, summary, buckets.last().copied())
+            return from_summary(metric, summary, buckets.last().copied());
         }
-    }
+    };
+    Some(value)
 }

@@ -283,7 +283,8 @@ fn PredictionBox(
     .into_any()
 }
 
-/// What the step asks for, checked by the engine as the run goes; met once is done.
+/// What the step asks for, checked by the engine as the run goes. The goal is judged when the
+/// run reaches the step's moment (`check_at_s`); met then is done.
 #[component]
 fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) -> impl IntoView {
     let library = expect_context::<Library>();
@@ -307,11 +308,12 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
     let bridge = use_context::<crate::embed::Bridge>();
     // The host page hears of each change of the goal's status, and once when this run meets it.
     let last_sent = StoredValue::new(None::<bool>);
+    let judged_at = step.check_at;
     let evaluate = {
         let goal = goal.clone();
         move |_: Option<()>| {
             playground.ticker.track();
-            let now = playground.with_run(|run| goal.evaluate(run.comparison()));
+            let now = playground.with_run(|run| goal.evaluate(run.comparison(), judged_at));
             if let Some(bridge) = bridge
                 && last_sent.get_value() != Some(now.met)
             {
@@ -363,9 +365,13 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
                 }).collect_view())}
             </ul>
             <p class="goal-status" data-testid="goal-status">
-                {move || match (status.with(|s| s.as_ref().map(|s| s.met)), met_once.get()) {
-                    (Some(true), _) => "Goal met ✓".to_string(),
+                {move || match (status.with(|s| s.as_ref().map(|s| (s.met, s.holding))), met_once.get()) {
+                    (Some((true, _)), _) => "Goal met ✓".to_string(),
                     (_, true) => "You met this goal before; the current run does not (yet).".to_string(),
+                    (Some((false, true)), _) => format!(
+                        "So far every check holds; the goal is judged when the run reaches {} s.",
+                        judged_at.as_secs_f64()
+                    ),
                     _ => "Not met yet: the checks marked ✗ are still missing.".to_string(),
                 }}
             </p>

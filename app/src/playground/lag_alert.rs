@@ -26,7 +26,7 @@ pub fn LagAlert() -> impl IntoView {
             playground.lag_alert.set(None);
             return;
         }
-        match crate::number::parse_number(&text) {
+        match crate::number::parse_number(text) {
             Some(records) if (1.0..=MAX_RECORDS).contains(&records) => {
                 playground.lag_alert.set(Some(records.round()));
             }

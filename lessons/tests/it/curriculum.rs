@@ -1,7 +1,7 @@
 //! Every lesson file present validates, and every goal is neither already won nor unwinnable.
 
 use crate::util::content_files;
-use engine::Comparison;
+use engine::{Comparison, SimTime};
 use lessons::{Lesson, parse_lesson};
 
 /// Every lesson file, parsed; panics listing the problems of every invalid file at once.
@@ -92,10 +92,10 @@ fn the_first_four_lessons_are_in_curriculum_order() {
 /// learner (or the engine) changes anything at all.
 const OTHER_SEEDS: [u64; 3] = [1, 2, 3];
 
-/// No goal may be met by just running the step, and every reference solution must meet it, on
-/// the lesson's seed and on others.
+/// No goal may be met by just running the step, at any moment of the run, and every reference
+/// solution must meet it, on the lesson's seed and on others.
 #[test]
-fn every_goal_is_winnable_and_not_already_won() {
+fn every_goal_is_winnable_and_never_won_by_itself() {
     for (name, lesson) in parsed() {
         for (index, step) in lesson.steps.iter().enumerate() {
             let Some(goal) = &step.goal else { continue };
@@ -105,17 +105,26 @@ fn every_goal_is_winnable_and_not_already_won() {
                     index + 1,
                     step.title
                 );
-                let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
-                let status = goal.evaluate(&idle);
-                assert!(
-                    !status.met,
-                    "{place}: the goal is already met without any action at {}:\n{}",
-                    step.check_at,
-                    lines(&status)
-                );
+                // Idle, looked at after every metrics bucket (as the page does while it plays).
+                let mut idle = Comparison::new(&step.scenario, seed);
+                let width = SimTime::from_millis_f64(step.scenario.metrics.bucket_ms);
+                let mut at = SimTime::ZERO;
+                loop {
+                    idle.run_until(at);
+                    let status = goal.evaluate(&idle, step.check_at);
+                    assert!(
+                        !status.met,
+                        "{place}: the goal is met without any action at {at}:\n{}",
+                        lines(&status)
+                    );
+                    if at >= step.check_at {
+                        break;
+                    }
+                    at = (at + width).min(step.check_at);
+                }
                 let solved =
                     Comparison::replay(&step.scenario, seed, &step.solution, step.check_at);
-                let status = goal.evaluate(&solved);
+                let status = goal.evaluate(&solved, step.check_at);
                 assert!(
                     status.met,
                     "{place}: the reference solution does not meet the goal at {}:\n{}",
@@ -124,6 +133,39 @@ fn every_goal_is_winnable_and_not_already_won() {
                 );
             }
         }
+    }
+}
+
+/// "Alert on lag, then act" asks for a reaction to the alert: the reference solution moved to
+/// the start of the run, before any lag, keeps the lag low but must not pass.
+#[test]
+fn scaling_before_the_alert_does_not_pass_the_alert_step() {
+    let (_, lesson) = parsed()
+        .into_iter()
+        .find(|(name, _)| name.starts_with("08-"))
+        .expect("lesson 8");
+    let step = lesson
+        .steps
+        .iter()
+        .find(|step| step.title == "Alert on lag, then act")
+        .expect("the alert step");
+    let goal = step.goal.as_ref().expect("a goal");
+    let mut early = step.solution.clone();
+    for action in &mut early {
+        action.at = SimTime::ZERO;
+    }
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let run = Comparison::replay(&step.scenario, seed, &early, step.check_at);
+        let status = goal.evaluate(&run, step.check_at);
+        assert!(!status.met, "seed {seed}:\n{}", lines(&status));
+        // Only the reaction is missing: scaling early does keep the lag down.
+        let missing: Vec<_> = status.checks.iter().filter(|c| !c.met).collect();
+        assert_eq!(missing.len(), 1, "seed {seed}:\n{}", lines(&status));
+        assert!(
+            missing[0].text.contains("rebalances"),
+            "{}",
+            missing[0].text
+        );
     }
 }
 

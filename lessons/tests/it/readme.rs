@@ -38,10 +38,10 @@ fn the_worked_example_parses_and_its_goal_is_winnable() {
         .expect("the example's second step has a goal");
     let idle = Comparison::replay(&step.scenario, lesson.seed, &[], step.check_at);
     assert!(
-        !goal.evaluate(&idle).met,
+        !goal.evaluate(&idle, step.check_at).met,
         "README example: goal met without actions"
     );
     let solved = Comparison::replay(&step.scenario, lesson.seed, &step.solution, step.check_at);
-    let status = goal.evaluate(&solved);
+    let status = goal.evaluate(&solved, step.check_at);
     assert!(status.met, "README example: solution fails: {status:#?}");
 }
