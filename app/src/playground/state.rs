@@ -259,7 +259,9 @@ impl Playground {
             self.slicer
                 .update_value(|s| s.learn_from_frame(ms, FRAME_WORK_MS));
         }
-        self.refresh(false);
+        // The last frame of a run refreshes everything, so what is judged at the end (a
+        // lesson's goal) sees the end even if the slow views were refreshed a moment ago.
+        self.refresh(finished);
         if finished || self.halted() {
             self.pause();
         }
