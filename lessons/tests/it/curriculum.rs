@@ -169,6 +169,45 @@ fn scaling_before_the_alert_does_not_pass_the_alert_step() {
     }
 }
 
+/// The hints that tell learners to share partitions out evenly make a claim: a consumer count
+/// that does not divide the partition count leaves some members with two partitions, and
+/// those fall behind, so the goal fails where an even count (the solution's) meets it.
+#[test]
+fn uneven_consumer_counts_fail_as_the_hints_say() {
+    use engine::ControlAction;
+    for (prefix, title, uneven) in [("06-", "Shrink the window", 6), ("08-", "More hands", 3)] {
+        let (_, lesson) = parsed()
+            .into_iter()
+            .find(|(name, _)| name.starts_with(prefix))
+            .expect("the lesson");
+        let step = lesson
+            .steps
+            .iter()
+            .find(|step| step.title == title)
+            .expect("the step");
+        let goal = step.goal.as_ref().expect("a goal");
+        let mut actions = step.solution.clone();
+        for action in &mut actions {
+            if let ControlAction::SetConsumerCount { consumers, .. } = &mut action.action {
+                *consumers = uneven;
+            }
+        }
+        assert_ne!(
+            actions, step.solution,
+            "{title}: the solution sets a consumer count"
+        );
+        for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+            let run = Comparison::replay(&step.scenario, seed, &actions, step.check_at);
+            let status = goal.evaluate(&run, step.check_at);
+            assert!(
+                !status.met,
+                "{title} with {uneven} consumers, seed {seed}, meets the goal:\n{}",
+                lines(&status)
+            );
+        }
+    }
+}
+
 fn lines(status: &lessons::GoalStatus) -> String {
     status
         .checks
