@@ -208,6 +208,44 @@ fn uneven_consumer_counts_fail_as_the_hints_say() {
     }
 }
 
+/// Lesson 5's hanging outage: the text and hints claim that a circuit breaker alone leaves the
+/// p99 above a second, and that the reference fix made once the outage has begun comes too late
+/// for a goal that reads the whole run.
+#[test]
+fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
+    use engine::ControlAction;
+    use engine::scenario::CircuitBreaker;
+    let (_, lesson) = parsed()
+        .into_iter()
+        .find(|(name, _)| name.starts_with("05-"))
+        .expect("lesson 5");
+    let step = lesson
+        .steps
+        .iter()
+        .find(|step| step.title == "When down means silent")
+        .expect("the hanging step");
+    let goal = step.goal.as_ref().expect("a goal");
+    let breaker = vec![engine::RecordedAction {
+        at: SimTime::from_millis_f64(500.0),
+        action: ControlAction::SetCircuitBreaker {
+            breaker: Some(CircuitBreaker::default()),
+        },
+    }];
+    let mut late = step.solution.clone();
+    for action in &mut late {
+        action.at = SimTime::from_secs_f64(10.5);
+    }
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let run = Comparison::replay(&step.scenario, seed, &breaker, step.check_at);
+        let p99 = run.sync().summary().latency_ms.p99;
+        assert!(p99 > 1000.0, "seed {seed}: breaker alone, p99 {p99} ms");
+        assert!(!goal.evaluate(&run, step.check_at).met, "seed {seed}");
+        let run = Comparison::replay(&step.scenario, seed, &late, step.check_at);
+        let status = goal.evaluate(&run, step.check_at);
+        assert!(!status.met, "seed {seed}: late fix\n{}", lines(&status));
+    }
+}
+
 fn lines(status: &lessons::GoalStatus) -> String {
     status
         .checks
