@@ -45,11 +45,15 @@ pub struct Prediction {
     pub choices: Vec<Choice>,
     /// Index into `choices`.
     pub answer: usize,
+    /// When the run has shown the answer: the player reveals it and the explanations then (or
+    /// earlier, if the learner asks). `reveal_at_s` in the file; by default the step's
+    /// `check_at_s`.
+    pub reveal_at: SimTime,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
-    /// Why this choice is right or wrong; shown after the learner locks in an answer.
+    /// Why this choice is right or wrong; shown once the answer is revealed.
     pub explain: String,
 }

@@ -30,10 +30,23 @@ async fn lock_in_prediction(page: &Page, step: &lessons::Step) -> Result {
     if let Some(prediction) = &step.prediction {
         page.click(&format!("choice-{}", prediction.answer)).await?;
         page.click("lock-in").await?;
+        // Predict, then watch: the explanations wait for the run (or for the learner to ask).
+        let text = page.text("prediction").await?;
+        let explain = &prediction.choices[prediction.answer].explain;
+        assert!(
+            !text.contains(explain.as_str()),
+            "the explanations wait for the run: {text}"
+        );
+        assert!(
+            page.text("prediction-waiting")
+                .await?
+                .contains("revealed when")
+        );
+        page.click("reveal").await?;
         let text = page.text("prediction").await?;
         assert!(
-            text.contains("right"),
-            "the explanations are revealed: {text}"
+            text.contains("You predicted it") && text.contains(explain.as_str()),
+            "the answer and its explanation are revealed: {text}"
         );
     }
     Ok(())

@@ -190,7 +190,9 @@ fn StepProgress(lesson: Lesson, index: usize) -> impl IntoView {
     }
 }
 
-/// Multiple choice, locked in before the run may start; then every choice's explanation.
+/// Multiple choice, locked in before the run may start. The run then shows what happens, and
+/// the answer with every choice's explanation is revealed once the run reaches the moment that
+/// shows it (`reveal_at`), or earlier if the learner asks: predict, watch, then explain.
 #[component]
 fn PredictionBox(
     lesson_id: String,
@@ -233,6 +235,17 @@ fn PredictionBox(
     };
     let name = format!("prediction-{index}");
     let answer = prediction.answer;
+    let reveal_at = prediction.reveal_at;
+    let revealed = RwSignal::new(false);
+    Effect::new(move |_: Option<()>| {
+        playground.ticker.track();
+        if locked_in.get().is_some()
+            && !revealed.get_untracked()
+            && playground.with_run(|run| run.now() >= reveal_at)
+        {
+            revealed.set(true);
+        }
+    });
     let choices = prediction
         .choices
         .iter()
@@ -240,7 +253,7 @@ fn PredictionBox(
         .map(|(i, choice)| {
             let explain = choice.explain.clone();
             let verdict = move || {
-                locked_in.get().map(|mine| {
+                locked_in.get().filter(|_| revealed.get()).map(|mine| {
                     let label = match (i == answer, i == mine) {
                         (true, true) => "Your answer, and right. ",
                         (true, false) => "The right answer. ",
@@ -278,6 +291,20 @@ fn PredictionBox(
                     "Lock in my answer"
                 </button>
             })}
+            {crate::hooks::shown_when(move || locked_in.get().is_some() && !revealed.get(), move || view! {
+                <p class="muted" data-testid="prediction-waiting">
+                    {format!("Locked in. Now watch the run: the answer is revealed when it reaches {} s.", reveal_at.as_secs_f64())}
+                </p>
+                <button type="button" data-testid="reveal" on:click=move |_| revealed.set(true)>
+                    "Show me the answer now"
+                </button>
+            })}
+            {move || revealed.get().then(|| locked_in.get().map(|mine| view! {
+                <p class="verdict" data-testid="prediction-verdict">
+                    <strong>{if mine == answer { "You predicted it. " } else { "Not what you predicted. " }}</strong>
+                    "Compare each explanation above with what the run showed."
+                </p>
+            }))}
         </fieldset>
     }
     .into_any()

@@ -1,20 +1,29 @@
 //! Predictions and goals of a step.
 
-use super::non_negative;
+use super::{non_negative, within_run};
 use crate::goal::{Check, Goal, Metric, Op};
 use crate::model::{Choice, Prediction};
 use crate::problem::{Report, choose_hint, field, index};
 use crate::read::{Table, array, integer, known_fields, number, required, string, table, text};
-use engine::Design;
+use engine::{Design, Scenario, SimTime};
 use serde_json::Value;
 
-const PREDICTION_FIELDS: &[&str] = &["question", "choices", "answer"];
+const PREDICTION_FIELDS: &[&str] = &["question", "choices", "answer", "reveal_at_s"];
 const CHOICE_FIELDS: &[&str] = &["text", "explain"];
 const GOAL_FIELDS: &[&str] = &["description", "checks"];
 const CHECK_FIELDS: &[&str] = &["design", "metric", "op", "value", "after_s", "until_s"];
 
-pub(super) fn prediction(report: &mut Report<'_>, map: &Table, path: &str) -> Option<Prediction> {
+/// `check_at` is the step's judging moment: the default moment to reveal the answer.
+pub(super) fn prediction(
+    report: &mut Report<'_>,
+    map: &Table,
+    path: &str,
+    scenario: Option<&Scenario>,
+    check_at: Option<SimTime>,
+) -> Option<Prediction> {
     known_fields(report, map, path, "a prediction", PREDICTION_FIELDS);
+    let reveal_at =
+        within_run(report, map, path, "reveal_at_s", scenario).map(|at| at.or(check_at));
     let question = text(
         report,
         map,
@@ -50,6 +59,7 @@ pub(super) fn prediction(report: &mut Report<'_>, map: &Table, path: &str) -> Op
         question: question?,
         choices,
         answer: in_range?,
+        reveal_at: reveal_at??,
     })
 }
 
@@ -84,7 +94,7 @@ fn choices(report: &mut Report<'_>, map: &Table, path: &str) -> Option<Vec<Choic
             choice,
             &item_path,
             "explain",
-            "every choice needs an explanation of why it is right or wrong; it is shown after the learner answers",
+            "every choice needs an explanation of why it is right or wrong; it is shown once the answer is revealed",
         );
         if let (Some(text), Some(explain)) = (text_, explain) {
             choices.push(Choice { text, explain });

@@ -4,7 +4,7 @@ use crate::model::{Lesson, Step};
 use crate::problem::{Problem, Report, choose_hint, field, index};
 use crate::read::{self, Table, array, integer, known_fields, number, required, table, text};
 use crate::{CONTROLS, convert, is_control, render_markdown};
-use engine::{FaultKind, Scenario};
+use engine::{FaultKind, Scenario, SimTime};
 use serde_json::Value;
 
 mod goal;
@@ -211,11 +211,13 @@ fn step(
     let scenario = step_scenario(report, map, path, previous);
     let controls = controls(report, map, path);
     let fault_kinds = fault_kinds(report, map, path, controls.as_deref());
-    let prediction = optional(report, map, path, "prediction", prediction);
+    let check_at = check_at(report, map, path, scenario.as_ref());
+    let prediction = optional(report, map, path, "prediction", |report, map, path| {
+        prediction(report, map, path, scenario.as_ref(), check_at)
+    });
     let goal = optional(report, map, path, "goal", goal);
     let has_goal = map.contains_key("goal");
     let hints = hints(report, map, path, has_goal);
-    let check_at = check_at(report, map, path, scenario.as_ref());
     let solution = solution(report, map, path, has_goal, scenario.as_ref(), check_at);
     Some(Step {
         title: title?,
@@ -238,7 +240,7 @@ fn optional<T>(
     map: &Table,
     path: &str,
     key: &str,
-    read: fn(&mut Report<'_>, &Table, &str) -> Option<T>,
+    read: impl FnOnce(&mut Report<'_>, &Table, &str) -> Option<T>,
 ) -> Option<Option<T>> {
     let Some(value) = map.get(key) else {
         return Some(None);
@@ -306,6 +308,31 @@ fn fault_kinds(
 }
 
 /// An optional finite number ≥ 0.
+/// A moment of the run in seconds (`key`), if given: not negative and not after the scenario's
+/// end. `Some(None)` when absent, `None` when invalid (reported).
+pub(super) fn within_run(
+    report: &mut Report<'_>,
+    map: &Table,
+    path: &str,
+    key: &str,
+    scenario: Option<&Scenario>,
+) -> Option<Option<SimTime>> {
+    let at_s = non_negative(report, map, path, key)?;
+    let duration_s = scenario.map_or(f64::INFINITY, |s| s.duration_s);
+    match at_s {
+        Some(at_s) if at_s > duration_s => {
+            report.add(
+                &field(path, key),
+                format!("{at_s} s is after the end of the scenario ({duration_s} s)"),
+                Some(format!("lower {key} or raise scenario.duration_s")),
+            );
+            None
+        }
+        Some(at_s) => Some(Some(SimTime::from_secs_f64(at_s))),
+        None => Some(None),
+    }
+}
+
 pub(super) fn non_negative(
     report: &mut Report<'_>,
     map: &Table,

@@ -1,6 +1,6 @@
 //! The reference solution of a step and the moment its goal is judged.
 
-use super::{SCENARIO_HINT, non_negative};
+use super::{SCENARIO_HINT, within_run};
 use crate::locate::{self, Seg};
 use crate::problem::{Report, field, index};
 use crate::read::{Table, array, known_fields, number, required, table};
@@ -15,20 +15,8 @@ pub(super) fn check_at(
     path: &str,
     scenario: Option<&Scenario>,
 ) -> Option<SimTime> {
-    let at_s = non_negative(report, map, path, "check_at_s")?;
-    let duration_s = scenario.map_or(f64::INFINITY, |s| s.duration_s);
-    match at_s {
-        Some(at_s) if at_s > duration_s => {
-            report.add(
-                &field(path, "check_at_s"),
-                format!("{at_s} s is after the end of the scenario ({duration_s} s)"),
-                Some("lower check_at_s or raise scenario.duration_s".to_string()),
-            );
-            None
-        }
-        Some(at_s) => Some(SimTime::from_secs_f64(at_s)),
-        None => scenario.map(|s| SimTime::from_secs_f64(s.duration_s)),
-    }
+    let at = within_run(report, map, path, "check_at_s", scenario)?;
+    at.or_else(|| scenario.map(|s| SimTime::from_secs_f64(s.duration_s)))
 }
 
 pub(super) fn solution(

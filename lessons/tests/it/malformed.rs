@@ -226,6 +226,16 @@ fn malformed_files_name_file_line_path_and_fix() {
             vec!["steps[1].check_at_s: 80 s is after the end of the scenario"],
         ),
         (
+            "reveal after the end",
+            edit("answer = 1\n", "answer = 1\nreveal_at_s = 99\n"),
+            vec!["steps[1].prediction.reveal_at_s: 99 s is after the end of the scenario"],
+        ),
+        (
+            "reveal before the start",
+            edit("answer = 1\n", "answer = 1\nreveal_at_s = -1\n"),
+            vec!["steps[1].prediction.reveal_at_s: must not be negative"],
+        ),
+        (
             "no steps",
             VALID[..VALID.find("[[steps]]").unwrap_or(0)].to_string(),
             vec!["missing field `steps`"],
