@@ -423,7 +423,9 @@ impl SyncModel {
             return self.release_frame_if_done(index);
         }
         if health.refusing {
+            // A refused call is a failed attempt like any other: counted where errors are.
             core.metrics.service(callee, ServiceCount::Errors);
+            core.count(Count::Errors);
             return self.respond(core, index, Answer::Error);
         }
         if core.duplicate_draw(callee) {
@@ -498,8 +500,11 @@ impl SyncModel {
         self.side_effect(core, frame.order, callee);
         core.metrics.service(callee, ServiceCount::Completions);
         if core.crash_pending[callee.index()] > 0 {
-            // The instance dies after doing the work but before answering.
+            // The instance dies after doing the work but before answering: the caller gets an
+            // error, counted as one.
             core.crash_pending[callee.index()] -= 1;
+            core.metrics.service(callee, ServiceCount::Errors);
+            core.count(Count::Errors);
             self.release_worker(core, callee);
             return self.respond(core, index, Answer::Error);
         }

@@ -217,7 +217,10 @@ impl EventModel {
             self.dead_letter(core, service, record);
             return self.advance(core, group, member);
         }
-        // Without a dead-letter topic the partition is blocked: the same record is retried.
+        // Not dead-lettered (yet): the same record is tried again, which blocks its partition.
+        // Counted as a retry, as a synchronous caller's second attempt is.
+        core.count(Count::Retries);
+        core.metrics.service(service, ServiceCount::Retries);
         let backoff =
             SimTime::from_millis_f64(self.options.retry_backoff_ms).max(SimTime::from_millis(1));
         self.schedule_record(core, group, member, backoff);

@@ -5,6 +5,7 @@ mod bad_input;
 mod behaviour;
 mod checkers;
 mod cli;
+mod counters;
 mod determinism;
 mod formats;
 mod invariants;
