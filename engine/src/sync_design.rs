@@ -101,12 +101,20 @@ struct Frame {
 #[derive(Clone, Copy, Debug, Default)]
 struct Breaker {
     consecutive_failures: u32,
+    /// When it last opened: answers to calls sent before then say nothing about the callee now.
+    opened_at: SimTime,
     open_until: SimTime,
     tripped: bool,
     trial_in_flight: bool,
 }
 
 impl Breaker {
+    /// A trial call that was allowed but never sent (the bulkhead refused it): the next call
+    /// may try instead.
+    fn cancel_trial(&mut self) {
+        self.trial_in_flight = false;
+    }
+
     fn allow(&mut self, now: SimTime) -> bool {
         if !self.tripped {
             return true;
@@ -118,7 +126,19 @@ impl Breaker {
         true
     }
 
-    fn record(&mut self, now: SimTime, success: bool, threshold: u32, open_for: SimTime) {
+    /// The answer (or timeout) of a call sent at `sent_at`.
+    fn record(
+        &mut self,
+        now: SimTime,
+        sent_at: SimTime,
+        success: bool,
+        threshold: u32,
+        open_for: SimTime,
+    ) {
+        if self.tripped && sent_at < self.opened_at {
+            // Sent while it was still closed: neither closes nor re-opens it.
+            return;
+        }
         if success {
             *self = Breaker::default();
             return;
@@ -127,6 +147,7 @@ impl Breaker {
         if self.trial_in_flight || (!self.tripped && self.consecutive_failures >= threshold) {
             self.tripped = true;
             self.trial_in_flight = false;
+            self.opened_at = now;
             self.open_until = now + open_for;
         }
     }
@@ -357,6 +378,9 @@ impl SyncModel {
             .bulkhead
             .is_some_and(|limit| self.calls_in_flight[callee.index()] >= limit)
         {
+            // If the breaker let this call through as its half-open trial, the trial is not
+            // made: without this the breaker would wait for its answer for ever.
+            self.breakers[callee.index()].cancel_trial();
             return self.outcome(core, order, parent, step, attempt, Answer::Rejected);
         }
         let frame = Frame {
@@ -576,7 +600,7 @@ impl SyncModel {
         }
         self.frames[index as usize].caller_waiting = false;
         self.calls_in_flight[frame.callee.index()] -= 1;
-        self.record_breaker(core, frame.callee, answer == Answer::Ok);
+        self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
         self.release_frame_if_done(index);
         self.outcome(
             core,
@@ -603,7 +627,7 @@ impl SyncModel {
                 .service(frame.callee)
                 .attempt(u32::from(frame.attempt)),
         );
-        self.record_breaker(core, frame.callee, false);
+        self.record_breaker(core, frame.callee, frame.sent_at, false);
         self.release_frame_if_done(index);
         self.outcome(
             core,
@@ -615,9 +639,9 @@ impl SyncModel {
         );
     }
 
-    fn record_breaker(&mut self, core: &Core, callee: ServiceId, success: bool) {
+    fn record_breaker(&mut self, core: &Core, callee: ServiceId, sent_at: SimTime, success: bool) {
         if let Some((threshold, open_for)) = self.config.breaker {
-            self.breakers[callee.index()].record(core.now, success, threshold, open_for);
+            self.breakers[callee.index()].record(core.now, sent_at, success, threshold, open_for);
         }
     }
 
@@ -773,5 +797,58 @@ impl SyncModel {
             partitions: Vec::new(),
             groups: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Breaker;
+    use crate::time::SimTime;
+
+    const OPEN_FOR: SimTime = SimTime(500_000);
+
+    fn tripped_at(now: SimTime) -> Breaker {
+        let mut breaker = Breaker::default();
+        for _ in 0..3 {
+            breaker.record(now, now, false, 3, OPEN_FOR);
+        }
+        assert!(breaker.tripped);
+        breaker
+    }
+
+    /// A half-open trial that the bulkhead refused leaves the next call free to be the trial.
+    #[test]
+    fn a_refused_trial_lets_the_next_call_try() {
+        let mut breaker = tripped_at(SimTime(1_000_000));
+        let later = SimTime(1_600_000);
+        assert!(breaker.allow(later), "half-open: one trial");
+        assert!(!breaker.allow(later), "one trial at a time");
+        breaker.cancel_trial();
+        assert!(breaker.allow(later), "the refused trial is given back");
+        breaker.record(later, later, true, 3, OPEN_FOR);
+        assert!(!breaker.tripped, "a successful trial closes it");
+    }
+
+    /// Answers to calls sent before it opened neither close it nor judge the trial.
+    #[test]
+    fn answers_to_calls_sent_before_it_opened_change_nothing() {
+        let opened = SimTime(1_000_000);
+        let mut breaker = tripped_at(opened);
+        let before = SimTime(900_000);
+        breaker.record(SimTime(1_100_000), before, true, 3, OPEN_FOR);
+        assert!(
+            breaker.tripped,
+            "a late success from before does not close it"
+        );
+        let trial_at = SimTime(1_600_000);
+        assert!(breaker.allow(trial_at));
+        breaker.record(SimTime(1_650_000), before, false, 3, OPEN_FOR);
+        assert!(
+            breaker.trial_in_flight,
+            "a late failure from before is not the trial's"
+        );
+        assert_eq!(breaker.open_until, opened + OPEN_FOR);
+        breaker.record(SimTime(1_700_000), trial_at, true, 3, OPEN_FOR);
+        assert!(!breaker.tripped, "the trial's own answer decides");
     }
 }
