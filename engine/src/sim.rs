@@ -58,6 +58,8 @@ pub(crate) struct FaultSlot {
     pub start: SimTime,
     pub end: Option<SimTime>,
     pub active: bool,
+    /// A consumer crash window whose crash has not happened yet.
+    pub armed: bool,
     pub rng: Rng,
 }
 
@@ -91,6 +93,23 @@ pub(crate) struct Core {
 }
 
 impl Core {
+    /// Triggers one armed crash of `service`, if one is armed: the oldest armed window's.
+    #[inline]
+    pub fn take_crash(&mut self, service: ServiceId) -> bool {
+        if self.crash_pending[service.index()] == 0 {
+            return false;
+        }
+        self.crash_pending[service.index()] -= 1;
+        if let Some(slot) = self
+            .faults
+            .iter_mut()
+            .find(|slot| slot.armed && slot.fault.target == Some(service))
+        {
+            slot.armed = false;
+        }
+        true
+    }
+
     #[inline(always)]
     pub fn schedule(&mut self, at: SimTime, event: Ev) {
         debug_assert!(at >= self.now, "an event was scheduled in the past");
@@ -307,6 +326,7 @@ impl Core {
             start,
             end,
             active: false,
+            armed: false,
             rng,
         });
         self.schedule(start.max(self.now), Ev::FaultStart { fault: index });
@@ -549,12 +569,16 @@ impl Simulation {
         if kind == FaultKind::ConsumerCrash
             && let Some(target) = target
         {
+            // Each window arms one crash; a window that ends before its crash happened takes
+            // only its own crash away, never one armed by an overlapping window.
             let pending = &mut self.core.crash_pending[target.index()];
-            *pending = if active {
-                pending.saturating_add(1)
-            } else {
-                pending.saturating_sub(1)
-            };
+            if active {
+                slot.armed = true;
+                *pending += 1;
+            } else if slot.armed {
+                slot.armed = false;
+                *pending = pending.saturating_sub(1);
+            }
         }
         self.core.refresh_faults();
         if kind == FaultKind::TrafficSpike {

@@ -523,10 +523,9 @@ impl SyncModel {
         }
         self.side_effect(core, frame.order, callee);
         core.metrics.service(callee, ServiceCount::Completions);
-        if core.crash_pending[callee.index()] > 0 {
+        if core.take_crash(callee) {
             // The instance dies after doing the work but before answering: the caller gets an
             // error, counted as one.
-            core.crash_pending[callee.index()] -= 1;
             core.metrics.service(callee, ServiceCount::Errors);
             core.count(Count::Errors);
             self.release_worker(core, callee);

@@ -133,8 +133,7 @@ impl EventModel {
         }
         self.react(core, service, record);
         core.metrics.service(service, ServiceCount::Completions);
-        if core.crash_pending[service.index()] > 0 {
-            core.crash_pending[service.index()] -= 1;
+        if core.take_crash(service) {
             return self.crash(core, group, member);
         }
         let repeat = batch.repeat;

@@ -59,3 +59,44 @@ fn a_sync_crash_answer_is_an_error() {
     let sync = comparison.sync().summary();
     assert_eq!(sync.errors, 1, "{sync:?}");
 }
+
+/// Two overlapping crash windows on Payment each arm one crash. The first window's crash
+/// happens (one order passes while both are armed), then that window ends: the second
+/// window's crash must still be armed and happen once traffic resumes. Exactly two crashes,
+/// so exactly two error answers in the chain.
+#[test]
+fn overlapping_crash_windows_each_keep_their_crash() {
+    let scenario = Scenario::from_json(
+        r#"{"duration_s": 12, "workload": {"arrival_rate_per_s": 0},
+            "faults": [
+              {"kind": "consumer_crash", "target": "payment", "start_s": 1, "end_s": 5, "restart_after_ms": 100},
+              {"kind": "consumer_crash", "target": "payment", "start_s": 2, "restart_after_ms": 100}]}"#,
+    )
+    .expect("test scenario");
+    // A seed for which exactly one order arrives in a short burst at 3 s.
+    let (seed, mut comparison) = (0..200)
+        .find_map(|seed| {
+            let mut comparison = Comparison::new(&scenario, seed);
+            comparison.run_until(SimTime::from_secs(3));
+            comparison.apply(ControlAction::SetArrivalRate { per_s: 100.0 });
+            comparison.run_until(SimTime::from_millis_f64(3_010.0));
+            comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+            comparison.run_until(SimTime::from_secs(4));
+            (comparison.sync().summary().orders_arrived == 1).then_some((seed, comparison))
+        })
+        .expect("some seed gives exactly one order");
+    assert_eq!(
+        comparison.sync().summary().errors,
+        1,
+        "seed {seed}: the first crash"
+    );
+    comparison.run_until(SimTime::from_secs(6));
+    comparison.apply(ControlAction::SetArrivalRate { per_s: 50.0 });
+    comparison.run_until(SimTime::from_secs(12));
+    let sync = comparison.sync().summary();
+    assert!(sync.orders_arrived > 100, "{sync:?}");
+    assert_eq!(
+        sync.errors, 2,
+        "seed {seed}: the second window's crash happened: {sync:?}"
+    );
+}
