@@ -175,7 +175,12 @@ fn scaling_before_the_alert_does_not_pass_the_alert_step() {
 #[test]
 fn uneven_consumer_counts_fail_as_the_hints_say() {
     use engine::ControlAction;
-    for (prefix, title, uneven) in [("06-", "Shrink the window", 6), ("08-", "More hands", 3)] {
+    for (prefix, title, uneven) in [
+        ("06-", "Shrink the window", 6),
+        ("08-", "More hands", 3),
+        ("08-", "The partition ceiling", 6),
+        ("08-", "Uneven shares", 3),
+    ] {
         let (_, lesson) = parsed()
             .into_iter()
             .find(|(name, _)| name.starts_with(prefix))
