@@ -113,53 +113,66 @@ fn with_exponent(bits: u64, exponent: u64) -> f64 {
     f64::from_bits(bits >> 12 | (1023 + exponent) << 52)
 }
 
-/// A uniform draw in (0, 1), as rand's `Open01`.
-fn open01(rng: &mut Rng) -> f64 {
-    with_exponent(rng.next_u64(), 0) - (1.0 - f64::EPSILON / 2.0)
+/// 52 random bits as a float in (0, 1), as rand's `Open01` makes it.
+#[inline]
+fn open_unit(bits: u64) -> f64 {
+    with_exponent(bits, 0) - (1.0 - f64::EPSILON / 2.0)
+}
+
+/// One draw from the ziggurat `layers`: the low 8 bits of a 64-bit draw choose the layer, the
+/// top 52 the point in it, in [-1, 1) for a `symmetric` density and in (0, 1) otherwise.
+/// `tail` draws beyond the base layer. The same steps, in the same order, as rand_distr's.
+#[inline(always)]
+fn ziggurat(
+    rng: &mut Rng,
+    layers: &Layers,
+    symmetric: bool,
+    density: fn(f64) -> f64,
+    tail: fn(&mut Rng, f64) -> f64,
+) -> f64 {
+    loop {
+        let bits = rng.next_u64();
+        let i = (bits & 0xff) as usize;
+        let u = if symmetric {
+            with_exponent(bits, 1) - 3.0
+        } else {
+            open_unit(bits)
+        };
+        let x = u * layers.x[i];
+        if (if symmetric { x.abs() } else { x }) < layers.x[i + 1] {
+            return x;
+        }
+        if i == 0 {
+            return tail(rng, u);
+        }
+        if layers.f[i + 1] + (layers.f[i] - layers.f[i + 1]) * unit(rng) < density(x) {
+            return x;
+        }
+    }
 }
 
 /// An exponential draw with mean 1.
 #[inline]
 pub fn exponential(rng: &mut Rng) -> f64 {
-    let layers = exp_layers();
-    loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // (0, 1): the low 8 bits chose the layer, the top 52 make the fraction.
-        let u = with_exponent(bits, 0) - (1.0 - f64::EPSILON / 2.0);
-        let x = u * layers.x[i];
-        if x < layers.x[i + 1] {
-            return x;
-        }
-        if i == 0 {
-            return EXP_R - unit(rng).ln();
-        }
-        if layers.f[i + 1] + (layers.f[i] - layers.f[i + 1]) * unit(rng) < (-x).exp() {
-            return x;
-        }
-    }
+    ziggurat(
+        rng,
+        exp_layers(),
+        false,
+        |x| (-x).exp(),
+        |rng, _| EXP_R - unit(rng).ln(),
+    )
 }
 
 /// A standard normal draw.
 #[inline]
 pub fn normal(rng: &mut Rng) -> f64 {
-    let layers = norm_layers();
-    loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // [-1, 1).
-        let u = with_exponent(bits, 1) - 3.0;
-        let x = u * layers.x[i];
-        if x.abs() < layers.x[i + 1] {
-            return x;
-        }
-        if i == 0 {
-            return normal_tail(rng, u);
-        }
-        if layers.f[i + 1] + (layers.f[i] - layers.f[i + 1]) * unit(rng) < (-x * x / 2.0).exp() {
-            return x;
-        }
-    }
+    ziggurat(
+        rng,
+        norm_layers(),
+        true,
+        |x| (-x * x / 2.0).exp(),
+        normal_tail,
+    )
 }
 
 /// Beyond the base layer's edge, by Marsaglia's method.
@@ -167,8 +180,8 @@ pub fn normal(rng: &mut Rng) -> f64 {
 fn normal_tail(rng: &mut Rng, u: f64) -> f64 {
     let (mut x, mut y) = (1.0f64, 0.0f64);
     while -2.0 * y < x * x {
-        x = open01(rng).ln() / NORM_R;
-        y = open01(rng).ln();
+        x = open_unit(rng.next_u64()).ln() / NORM_R;
+        y = open_unit(rng.next_u64()).ln();
     }
     if u < 0.0 { x - NORM_R } else { NORM_R - x }
 }

@@ -2,7 +2,7 @@
 
 use crate::util::content_files;
 use engine::{Comparison, SimTime};
-use lessons::{Lesson, parse_lesson};
+use lessons::{Lesson, Step, parse_lesson};
 
 /// Every lesson file, parsed; panics listing the problems of every invalid file at once.
 fn parsed() -> Vec<(String, Lesson)> {
@@ -140,15 +140,7 @@ fn every_goal_is_winnable_and_never_won_by_itself() {
 /// the start of the run, before any lag, keeps the lag low but must not pass.
 #[test]
 fn scaling_before_the_alert_does_not_pass_the_alert_step() {
-    let (_, lesson) = parsed()
-        .into_iter()
-        .find(|(name, _)| name.starts_with("08-"))
-        .expect("lesson 8");
-    let step = lesson
-        .steps
-        .iter()
-        .find(|step| step.title == "Alert on lag, then act")
-        .expect("the alert step");
+    let (lesson, step) = lesson_step("08-", "Alert on lag, then act");
     let goal = step.goal.as_ref().expect("a goal");
     let mut early = step.solution.clone();
     for action in &mut early {
@@ -181,15 +173,7 @@ fn uneven_consumer_counts_fail_as_the_hints_say() {
         ("08-", "The partition ceiling", 6),
         ("08-", "Uneven shares", 3),
     ] {
-        let (_, lesson) = parsed()
-            .into_iter()
-            .find(|(name, _)| name.starts_with(prefix))
-            .expect("the lesson");
-        let step = lesson
-            .steps
-            .iter()
-            .find(|step| step.title == title)
-            .expect("the step");
+        let (lesson, step) = lesson_step(prefix, title);
         let goal = step.goal.as_ref().expect("a goal");
         let mut actions = step.solution.clone();
         for action in &mut actions {
@@ -220,15 +204,7 @@ fn uneven_consumer_counts_fail_as_the_hints_say() {
 fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
     use engine::ControlAction;
     use engine::scenario::CircuitBreaker;
-    let (_, lesson) = parsed()
-        .into_iter()
-        .find(|(name, _)| name.starts_with("05-"))
-        .expect("lesson 5");
-    let step = lesson
-        .steps
-        .iter()
-        .find(|step| step.title == "When down means silent")
-        .expect("the hanging step");
+    let (lesson, step) = lesson_step("05-", "When down means silent");
     let goal = step.goal.as_ref().expect("a goal");
     let breaker = vec![engine::RecordedAction {
         at: SimTime::from_millis_f64(500.0),
@@ -249,6 +225,21 @@ fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
         let status = goal.evaluate(&run, step.check_at);
         assert!(!status.met, "seed {seed}: late fix\n{}", lines(&status));
     }
+}
+
+/// The lesson whose file name starts with `prefix`, and its step titled `title`.
+fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
+    let (_, lesson) = parsed()
+        .into_iter()
+        .find(|(name, _)| name.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no lesson file {prefix}*"));
+    let step = lesson
+        .steps
+        .iter()
+        .find(|step| step.title == title)
+        .cloned()
+        .unwrap_or_else(|| panic!("no step \"{title}\" in {prefix}*"));
+    (lesson, step)
 }
 
 fn lines(status: &lessons::GoalStatus) -> String {
