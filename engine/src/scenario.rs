@@ -253,7 +253,7 @@ impl Default for ServiceConfig {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncStyle {
-    /// A gateway calls each service in turn.
+    /// Order calls each later service in turn, holding its worker until each answers.
     #[default]
     Orchestrated,
     /// Each service calls the next and holds its worker until the rest of the chain answers.
@@ -309,8 +309,11 @@ pub struct SyncOptions {
     pub style: SyncStyle,
     /// One-way network latency of each call.
     pub hop_latency_ms: f64,
-    /// How long a caller waits for an answer; `null` waits forever.
+    /// How long a service waits for the answer to a call it made; `null` waits forever.
     pub timeout_ms: Option<f64>,
+    /// How long the gateway waits for Order's answer before telling the customer the order
+    /// failed (in both designs); `null` waits forever. Order is not told and carries on.
+    pub gateway_timeout_ms: Option<f64>,
     pub retries: RetryPolicy,
     pub circuit_breaker: Option<CircuitBreaker>,
     /// Most calls in flight from callers to one service; further calls fail at once.
@@ -325,6 +328,7 @@ impl Default for SyncOptions {
             style: SyncStyle::Orchestrated,
             hop_latency_ms: 1.0,
             timeout_ms: None,
+            gateway_timeout_ms: None,
             retries: RetryPolicy::default(),
             circuit_breaker: None,
             bulkhead: None,

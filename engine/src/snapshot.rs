@@ -24,7 +24,12 @@ pub struct ServiceView {
     pub service: ServiceId,
     pub health: HealthState,
     pub workers: u32,
+    /// Workers holding a piece of work, including those in `waiting`.
     pub busy: u32,
+    /// Of the busy workers, those blocked waiting for a callee's answer (synchronous design);
+    /// the rest are working.
+    #[serde(default)]
+    pub waiting: u32,
     pub queue: u64,
     /// Members of its consumer group (event design).
     pub consumers: u32,

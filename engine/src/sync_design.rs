@@ -1,5 +1,8 @@
-//! The synchronous design: blocking calls through a chain of services. A caller's worker (or the
-//! gateway, for the orchestrated style) waits for each answer until its timeout fires; retries
+//! The synchronous design: blocking calls through a chain of services. The customer's request
+//! reaches Order through the gateway; Order then calls the rest of the chain, either itself, one
+//! service after the other (orchestrated), or by calling the next service, which calls the next
+//! (nested). Either way a caller's worker is held, waiting, until its callee answers or its
+//! timeout fires, so a slow callee ties up its callers' workers and their queues grow. Retries
 //! back off exponentially with jitter; a circuit breaker and a bulkhead can fail calls fast.
 //! A callee that was given up on keeps working, so its side effects still happen.
 
@@ -13,7 +16,8 @@ use crate::station::Station;
 use crate::time::SimTime;
 use crate::trace::{Step, TraceEntry};
 
-/// The parent of calls made by the gateway rather than by a service's worker.
+/// The parent of the customer's call to the first service (made by the gateway, which holds no
+/// worker).
 const GATEWAY: u32 = u32::MAX;
 /// Most messages per edge listed in a snapshot for animation.
 const SAMPLE_PER_EDGE: usize = 16;
@@ -158,7 +162,9 @@ impl Breaker {
 struct SyncConfig {
     style: SyncStyle,
     latency: SimTime,
+    /// A service's wait for its callee, and the gateway's for Order.
     timeout: Option<SimTime>,
+    gateway_timeout: Option<SimTime>,
     retries: RetryPolicy,
     breaker: Option<(u32, SimTime)>,
     bulkhead: Option<u32>,
@@ -173,6 +179,10 @@ impl SyncConfig {
             latency: SimTime::from_millis_f64(sync.hop_latency_ms),
             timeout: sync
                 .timeout_ms
+                .map(SimTime::from_millis_f64)
+                .map(|t| t.max(SimTime(1))),
+            gateway_timeout: sync
+                .gateway_timeout_ms
                 .map(SimTime::from_millis_f64)
                 .map(|t| t.max(SimTime(1))),
             retries: sync.retries,
@@ -203,6 +213,8 @@ pub(crate) struct SyncModel {
     requests_in_transit: [u32; ServiceId::COUNT],
     replies_in_transit: [u32; ServiceId::COUNT],
     breakers: [Breaker; ServiceId::COUNT],
+    /// Workers of each service held while waiting for a callee's answer (part of `busy`).
+    waiting: [u32; ServiceId::COUNT],
     config: SyncConfig,
 }
 
@@ -236,6 +248,7 @@ impl SyncModel {
             requests_in_transit: [0; ServiceId::COUNT],
             replies_in_transit: [0; ServiceId::COUNT],
             breakers: [Breaker::default(); ServiceId::COUNT],
+            waiting: [0; ServiceId::COUNT],
             config: SyncConfig::of(core),
         }
     }
@@ -370,13 +383,21 @@ impl SyncModel {
             return;
         };
         let now = core.now;
-        if self.config.breaker.is_some() && !self.breakers[callee.index()].allow(now) {
+        // The gateway passes the customer's order to Order once and waits for the answer as
+        // long as its own timeout allows. Retries, the breaker and the bulkhead are what
+        // services use for the calls they make.
+        let from_service = parent != GATEWAY;
+        if from_service
+            && self.config.breaker.is_some()
+            && !self.breakers[callee.index()].allow(now)
+        {
             return self.outcome(core, order, parent, step, attempt, Answer::Open);
         }
-        if self
-            .config
-            .bulkhead
-            .is_some_and(|limit| self.calls_in_flight[callee.index()] >= limit)
+        if from_service
+            && self
+                .config
+                .bulkhead
+                .is_some_and(|limit| self.calls_in_flight[callee.index()] >= limit)
         {
             // If the breaker let this call through as its half-open trial, the trial is not
             // made: without this the breaker would wait for its answer for ever.
@@ -404,7 +425,12 @@ impl SyncModel {
                     .attempt(u32::from(attempt)),
             );
         }
-        if let Some(timeout) = self.config.timeout {
+        let timeout = if from_service {
+            self.config.timeout
+        } else {
+            self.config.gateway_timeout
+        };
+        if let Some(timeout) = timeout {
             let generation = self.frames[index as usize].generation;
             core.schedule(
                 now + timeout,
@@ -532,8 +558,15 @@ impl SyncModel {
             return self.respond(core, index, Answer::Error);
         }
         let next = frame.step as usize + 1;
-        if self.config.style == SyncStyle::Nested && next < self.chain(frame.order).len() {
-            // Hold this worker while the rest of the chain runs.
+        let calls_next = match self.config.style {
+            // Order calls every later service itself; each of them only does its own work.
+            SyncStyle::Orchestrated => frame.step == 0,
+            // Every service calls the one after it.
+            SyncStyle::Nested => true,
+        };
+        if calls_next && next < self.chain(frame.order).len() {
+            // Hold this worker, waiting, while the rest of the chain runs.
+            self.waiting[callee.index()] += 1;
             return self.call(core, frame.order, index, next as u8, 1);
         }
         self.release_worker(core, callee);
@@ -599,7 +632,9 @@ impl SyncModel {
         }
         self.frames[index as usize].caller_waiting = false;
         self.calls_in_flight[frame.callee.index()] -= 1;
-        self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
+        if frame.parent != GATEWAY {
+            self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
+        }
         self.release_frame_if_done(index);
         self.outcome(
             core,
@@ -657,7 +692,8 @@ impl SyncModel {
         if answer == Answer::Ok {
             return self.succeeded(core, order, parent, step);
         }
-        let retryable = answer != Answer::Open;
+        // The gateway passes the customer's order on once (resending it could place it twice).
+        let retryable = answer != Answer::Open && parent != GATEWAY;
         if retryable && u32::from(attempt) <= self.config.retries.attempts {
             return self.schedule_retry(core, order, parent, step, attempt);
         }
@@ -670,33 +706,48 @@ impl SyncModel {
             };
             core.finish(order, Status::Failed, count);
         } else {
-            let caller = self.frames[parent as usize].callee;
-            self.release_worker(core, caller);
-            self.respond(core, parent, Answer::Error);
+            // The caller passes on what it was told: "turned away at once" stays that, so the
+            // customer's order counts as rejected, as when the gateway was told so directly.
+            let relayed = if matches!(answer, Answer::Rejected | Answer::Open) {
+                Answer::Rejected
+            } else {
+                Answer::Error
+            };
+            self.caller_done(core, parent, relayed);
         }
     }
 
+    /// A waiting caller's worker has its last answer: it stops waiting, is freed and answers
+    /// its own caller.
+    fn caller_done(&mut self, core: &mut Core, parent: u32, answer: Answer) {
+        let caller = self.frames[parent as usize].callee;
+        debug_assert!(self.waiting[caller.index()] > 0, "a caller was not waiting");
+        self.waiting[caller.index()] -= 1;
+        self.release_worker(core, caller);
+        self.respond(core, parent, answer);
+    }
+
     fn succeeded(&mut self, core: &mut Core, order: u64, parent: u32, step: u8) {
-        if parent != GATEWAY {
-            let caller = self.frames[parent as usize].callee;
-            self.release_worker(core, caller);
-            return self.respond(core, parent, Answer::Ok);
+        if parent == GATEWAY {
+            core.answer(order);
+            if core.finish(order, Status::Completed, Count::Completed) {
+                core.count(Count::Accepted);
+            }
+            return;
         }
         let next = step as usize + 1;
         if self.config.style == SyncStyle::Orchestrated && next < self.chain(order).len() {
+            // Order, orchestrating, goes on to the next service, unless the customer has
+            // cancelled meanwhile: Order holds the order, so it knows.
             if core
                 .orders
                 .get(order)
                 .is_some_and(|s| s.status == Status::InFlight)
             {
-                self.call(core, order, GATEWAY, next as u8, 1);
+                return self.call(core, order, parent, next as u8, 1);
             }
-            return;
         }
-        core.answer(order);
-        if core.finish(order, Status::Completed, Count::Completed) {
-            core.count(Count::Accepted);
-        }
+        self.caller_done(core, parent, Answer::Ok)
     }
 
     fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
@@ -754,6 +805,7 @@ impl SyncModel {
                     health: core.health[id.index()].state(),
                     workers: station.workers,
                     busy: station.busy,
+                    waiting: self.waiting[id.index()],
                     queue: station.queue.len() as u64,
                     consumers: 0,
                     consumers_alive: 0,
@@ -763,9 +815,10 @@ impl SyncModel {
         let mut edges = Vec::new();
         let chain = self.current_chain();
         for (step, &callee) in chain.iter().enumerate() {
-            let from = match self.config.style {
-                SyncStyle::Nested if step > 0 => Node::Service(chain[step - 1]),
-                _ => Node::Gateway,
+            let from = match (self.config.style, step) {
+                (_, 0) => Node::Gateway,
+                (SyncStyle::Orchestrated, _) => Node::Service(chain[0]),
+                (SyncStyle::Nested, _) => Node::Service(chain[step - 1]),
             };
             let sample = self
                 .frames

@@ -196,6 +196,9 @@ fn sync(c: &mut Collector, scenario: &Scenario) {
     if let Some(timeout) = s.timeout_ms {
         c.positive("sync.timeout_ms", timeout, MAX_MS);
     }
+    if let Some(timeout) = s.gateway_timeout_ms {
+        c.positive("sync.gateway_timeout_ms", timeout, MAX_MS);
+    }
     c.count("sync.retries.attempts", s.retries.attempts, 0, 20);
     c.number("sync.retries.backoff_ms", s.retries.backoff_ms, 0.0, MAX_MS);
     c.number("sync.retries.multiplier", s.retries.multiplier, 1.0, 10.0);

@@ -341,22 +341,34 @@ impl Shop<'_> {
         1.0 - (1.0 - rejected) * (1.0 - late)
     }
 
-    /// One call to `id` with its retries, given what the rest of the chain below it costs
-    /// (nested: each try of a service calls the next one again). Called from two places and
-    /// cold: one copy is enough.
+    /// One call to `id`, given what the calls it makes cost (`below`: each try calls them
+    /// again). A service retries its calls; the gateway passes an order on once. Called from
+    /// two places and cold: one copy is enough.
     #[inline(never)]
-    fn call(&self, id: ServiceId, below: Option<Call>) -> Call {
+    fn call(&self, id: ServiceId, below: Option<Call>, from_service: bool) -> Call {
         let sync = &self.state.sync;
         let jitter = self
             .active
             .iter()
             .any(|w| w.fault.kind == FaultKind::Reordering);
+        // Reordering delays each message by up to its jitter: half of it on average.
+        let jitter_ms = self
+            .active
+            .iter()
+            .filter(|w| w.fault.kind == FaultKind::Reordering)
+            .map(|w| w.fault.jitter_ms.unwrap_or(0.0).max(0.0))
+            .fold(0.0, f64::max);
         let wire = if sync.hop_latency_ms > 0.0 || jitter {
             2.0
         } else {
             0.0
         };
-        let timeout = sync.timeout_ms.is_some();
+        let timeout_ms = if from_service {
+            sync.timeout_ms
+        } else {
+            sync.gateway_timeout_ms
+        };
+        let timeout = timeout_ms.is_some();
         let trouble = trouble(self.active, id);
         if trouble.outage == Some(OutageMode::Hang) && !timeout {
             // Sent, and never answered.
@@ -375,7 +387,11 @@ impl Shop<'_> {
         });
         // A try fails on its own, or because the rest of the chain failed under it.
         let failing = 1.0 - (1.0 - random) * below.success;
-        let attempts = sync.retries.attempts.min(20);
+        let attempts = if from_service {
+            sync.retries.attempts.min(20)
+        } else {
+            0
+        };
         let tries = expected_tries(failing, attempts);
         let each = per_try * (1.0 + trouble.duplicate) + (1.0 - random) * below.events;
         // Poisoned orders fail every try.
@@ -390,8 +406,9 @@ impl Shop<'_> {
             crate::station::Distribution::new(&c.service_time).mean() / 1e6 * trouble.slow_factor
                 + trouble.extra_ms / 1e3
         });
-        let mut try_s = 2.0 * sync.hop_latency_ms / 1e3 + work_s + below.seconds;
-        if let Some(timeout) = sync.timeout_ms {
+        let mut try_s =
+            2.0 * (sync.hop_latency_ms + jitter_ms / 2.0) / 1e3 + work_s + below.seconds;
+        if let Some(timeout) = timeout_ms {
             try_s = try_s.min(timeout / 1e3);
         }
         // The k-th retry happens with chance failing^k after backoff × multiplier^(k-1).
@@ -406,40 +423,46 @@ impl Shop<'_> {
 
     /// The chain's calls, in order: each try costs its work (one event), the request and the
     /// answer on the wire when there is latency, and a timeout when one is set; a retry is an
-    /// event of its own. Orchestrated, a call that finally fails ends the chain; nested, a
-    /// service's every try calls the rest of the chain again, so retries multiply down it.
+    /// event of its own. Orchestrated, Order calls the others in turn and a call that finally
+    /// fails ends the chain; nested, a service's every try calls the rest of the chain again,
+    /// so retries multiply down it. Either way Order's workers are held for the whole call
+    /// tree: at most so many orders a second get in, and the rest are turned away at once.
     fn sync_events_per_order(&self) -> f64 {
         let chain: Vec<ServiceId> = self.state.services.keys().copied().collect();
         let own = 1.0 + self.state.workload.cancel_share.clamp(0.0, 1.0);
-        match self.state.sync.style {
-            SyncStyle::Nested => {
-                let Some(call) = chain
-                    .iter()
-                    .rev()
-                    .fold(None, |below, &id| Some(self.call(id, below)))
-                else {
-                    return own;
-                };
-                // Order's workers are held for the whole call tree: at most so many orders a
-                // second get in, and the rest are turned away at once.
-                let workers = chain
-                    .first()
-                    .and_then(|id| self.state.services.get(id))
-                    .map_or(1.0, |c| f64::from(c.workers.max(1)));
-                let admitted = (workers / (self.rate.max(1e-9) * call.seconds)).min(1.0);
-                own + admitted * call.events + (1.0 - admitted) * 2.0
-            }
+        let Some((&first, rest)) = chain.split_first() else {
+            return own;
+        };
+        let below = match self.state.sync.style {
+            SyncStyle::Nested => rest
+                .iter()
+                .rev()
+                .fold(None, |below, &id| Some(self.call(id, below, true))),
             SyncStyle::Orchestrated => {
                 let mut reached = 1.0;
-                let mut events = own;
-                for &id in &chain {
-                    let call = self.call(id, None);
-                    events += reached * call.events;
+                let mut calls = Call {
+                    events: 0.0,
+                    success: 1.0,
+                    seconds: 0.0,
+                };
+                for &id in rest {
+                    let call = self.call(id, None, true);
+                    calls.events += reached * call.events;
+                    calls.seconds += reached * call.seconds;
                     reached *= call.success;
                 }
-                events
+                calls.success = reached;
+                (!rest.is_empty()).then_some(calls)
             }
-        }
+        };
+        let call = self.call(first, below, false);
+        let workers = self
+            .state
+            .services
+            .get(&first)
+            .map_or(1.0, |c| f64::from(c.workers.max(1)));
+        let admitted = (workers / (self.rate.max(1e-9) * call.seconds)).min(1.0);
+        own + admitted * call.events + (1.0 - admitted) * 2.0
     }
 
     /// Records per order that a service's group reads.
@@ -465,7 +488,7 @@ impl Shop<'_> {
     /// for every delivery of a record to a group its work and, at worst, a poll of its own.
     fn event_events_per_order(&self) -> f64 {
         let state = self.state;
-        let order = 4.0 + f64::from(u8::from(state.sync.timeout_ms.is_some()));
+        let order = 4.0 + f64::from(u8::from(state.sync.gateway_timeout_ms.is_some()));
         let appends: f64 = TopicId::ALL
             .iter()
             .map(|&topic| records_per_order(state, topic))

@@ -197,7 +197,7 @@ pub fn SettingsPanel() -> impl IntoView {
                             let style = if event_target_value(&e) == "nested" { SyncStyle::Nested } else { SyncStyle::Orchestrated };
                             act(Ok(ControlAction::SetSyncStyle { style }));
                         }>
-                            <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (gateway calls each)"</option>
+                            <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (Order calls each)"</option>
                             <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
                         </select>
                     </label>

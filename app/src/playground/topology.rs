@@ -116,8 +116,8 @@ struct Layout {
 }
 
 impl Layout {
-    /// Rows by role, centred: the synchronous shop as a chain (nested calls) or a gateway over
-    /// the services it calls in turn (orchestrated); the event-driven shop as the services that
+    /// Rows by role, centred: the synchronous shop as a chain (nested calls) or the gateway and
+    /// Order over the services Order calls in turn (orchestrated); the event-driven shop as the services that
     /// take orders, the log's topics, and the services that react to them. Positions depend
     /// only on which nodes exist, so the picture never jumps between frames.
     fn of(structure: &Structure) -> Layout {
@@ -137,9 +137,10 @@ impl Layout {
             }
         }
         let event = nodes.iter().any(|n| matches!(n, Node::Topic(_)));
-        let nested = edges
-            .iter()
-            .any(|e| matches!(e, (Node::Service(_), Node::Service(_))));
+        // Orchestrated, Order calls every other service; nested, the others call on too.
+        let nested = edges.iter().any(
+            |e| matches!(e, (Node::Service(from), Node::Service(_)) if *from != ServiceId::Order),
+        );
         let row_of = |node: &Node| match (event, nested, node) {
             (_, _, Node::Gateway) | (true, _, Node::Service(ServiceId::Order)) => 0,
             (true, _, Node::Topic(_)) => 1,
@@ -390,6 +391,7 @@ fn service_node(
                     health: HealthState::Up,
                     workers: 0,
                     busy: 0,
+                    waiting: 0,
                     queue: 0,
                     consumers: 0,
                     consumers_alive: 0,
@@ -407,8 +409,13 @@ fn service_node(
         } else {
             String::new()
         };
+        let waiting = if s.waiting > 0 {
+            format!(", {} of them waiting for a service they called", s.waiting)
+        } else {
+            String::new()
+        };
         format!(
-            "{}: {}; {} of {} workers busy; {} queued{consumers}",
+            "{}: {}; {} of {} workers busy{waiting}; {} queued{consumers}",
             service_title(service),
             health_label(s.health),
             s.busy,
@@ -441,6 +448,16 @@ fn service_node(
                 let s = state.get();
                 if s.workers > 0 { gauge_w * f64::from(s.busy.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
             } />
+            // The busy workers that are only waiting for a callee, at the bar's right end.
+            <rect class="gauge waiting" y=y + 21.0 height="6"
+                x=move || {
+                    let s = state.get();
+                    if s.workers > 0 { x + 6.0 + gauge_w * f64::from(s.busy.saturating_sub(s.waiting).min(s.workers)) / f64::from(s.workers) } else { x + 6.0 }
+                }
+                width=move || {
+                    let s = state.get();
+                    if s.workers > 0 { gauge_w * f64::from(s.waiting.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
+                } />
             <rect class="gauge-track" x=x + 6.0 y=y + 30.0 width=gauge_w height="6" />
 
             <rect class="gauge queue" x=x + 6.0 y=y + 30.0 height="6" width=move || gauge_w * ((state.get().queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0) />
@@ -449,6 +466,7 @@ fn service_node(
                 {move || {
                     let s = state.get();
                     match s.health {
+                        HealthState::Up if s.waiting > 0 => format!("{}/{} ({} wait) · {} q", s.busy, s.workers, s.waiting, s.queue),
                         HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, s.queue),
                         health => format!("{} · {} queued", health_label(health), s.queue),
                     }

@@ -224,7 +224,7 @@ impl EventModel {
             timeout: core
                 .scenario
                 .sync
-                .timeout_ms
+                .gateway_timeout_ms
                 .map(SimTime::from_millis_f64)
                 .map(|t| t.max(SimTime(1))),
             broker_latency: SimTime::from_millis_f64(options.broker_latency_ms),
@@ -257,7 +257,7 @@ impl EventModel {
         self.timeout = core
             .scenario
             .sync
-            .timeout_ms
+            .gateway_timeout_ms
             .map(SimTime::from_millis_f64)
             .map(|t| t.max(SimTime(1)));
         self.broker_latency = SimTime::from_millis_f64(new.broker_latency_ms);

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod behaviour;
+mod blocking;
 mod checkers;
 mod cli;
 mod counters;

@@ -48,7 +48,7 @@ fn a_run_cut_into_slices_is_the_same_run() {
     let reference = straight(60.0);
     let mut sliced = Run::with_actions(shop(300.0, 60.0), 11, actions());
     let mut slices = 0;
-    while !sliced.advance(secs(60.0), 5_000) {
+    while !sliced.advance(secs(60.0), 2_000) {
         slices += 1;
     }
     assert!(slices > 100, "only {slices} slices");

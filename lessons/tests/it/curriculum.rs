@@ -96,6 +96,8 @@ const OTHER_SEEDS: [u64; 3] = [1, 2, 3];
 /// solution must meet it, on the lesson's seed and on others.
 #[test]
 fn every_goal_is_winnable_and_never_won_by_itself() {
+    // Every step is tried, and every failure reported together.
+    let mut failures = Vec::new();
     for (name, lesson) in parsed() {
         for (index, step) in lesson.steps.iter().enumerate() {
             let Some(goal) = &step.goal else { continue };
@@ -112,11 +114,13 @@ fn every_goal_is_winnable_and_never_won_by_itself() {
                 loop {
                     idle.run_until(at);
                     let status = goal.evaluate(&idle, step.check_at);
-                    assert!(
-                        !status.met,
-                        "{place}: the goal is met without any action at {at}:\n{}",
-                        lines(&status)
-                    );
+                    if status.met {
+                        failures.push(format!(
+                            "{place}: the goal is met without any action at {at}:\n{}",
+                            lines(&status)
+                        ));
+                        break;
+                    }
                     if at >= step.check_at {
                         break;
                     }
@@ -125,15 +129,17 @@ fn every_goal_is_winnable_and_never_won_by_itself() {
                 let solved =
                     Comparison::replay(&step.scenario, seed, &step.solution, step.check_at);
                 let status = goal.evaluate(&solved, step.check_at);
-                assert!(
-                    status.met,
-                    "{place}: the reference solution does not meet the goal at {}:\n{}",
-                    step.check_at,
-                    lines(&status)
-                );
+                if !status.met {
+                    failures.push(format!(
+                        "{place}: the reference solution does not meet the goal at {}:\n{}",
+                        step.check_at,
+                        lines(&status)
+                    ));
+                }
             }
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// "Alert on lag, then act" asks for a reaction to the alert: the reference solution moved to
@@ -198,7 +204,7 @@ fn uneven_consumer_counts_fail_as_the_hints_say() {
 }
 
 /// Lesson 5's hanging outage: the text and hints claim that a circuit breaker alone leaves the
-/// p99 above a second, and that the reference fix made once the outage has begun comes too late
+/// p99 above the goal's 500 ms, and that the reference fix made once the outage has begun comes too late
 /// for a goal that reads the whole run.
 #[test]
 fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
@@ -219,7 +225,7 @@ fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
     for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
         let run = Comparison::replay(&step.scenario, seed, &breaker, step.check_at);
         let p99 = run.sync().summary().latency_ms.p99;
-        assert!(p99 > 1000.0, "seed {seed}: breaker alone, p99 {p99} ms");
+        assert!(p99 > 500.0, "seed {seed}: breaker alone, p99 {p99} ms");
         assert!(!goal.evaluate(&run, step.check_at).met, "seed {seed}");
         let run = Comparison::replay(&step.scenario, seed, &late, step.check_at);
         let status = goal.evaluate(&run, step.check_at);
@@ -249,4 +255,52 @@ fn lines(status: &lessons::GoalStatus) -> String {
         .map(|check| format!("  [{}] {}", if check.met { "x" } else { " " }, check.text))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A lesson's shop is sized so that, healthy, the synchronous side keeps up: until the first
+/// fault or spike of a step begins, no order is rejected or failed and Order's workers are
+/// not all taken. Otherwise a learner would see the chain collapse before anything broke and
+/// blame whatever they tried next.
+#[test]
+fn every_healthy_synchronous_shop_keeps_up() {
+    let mut failures = Vec::new();
+    for (name, lesson) in parsed() {
+        for (index, step) in lesson.steps.iter().enumerate() {
+            let scenario = &step.scenario;
+            let calm_until = scenario
+                .faults
+                .iter()
+                .map(|fault| fault.start_s)
+                .fold(scenario.duration_s.min(20.0), f64::min);
+            if calm_until < 2.0 {
+                continue;
+            }
+            let mut comparison = Comparison::new(scenario, lesson.seed);
+            comparison.run_until(SimTime::from_secs_f64(calm_until));
+            let sync = comparison.sync().summary();
+            let busy: Vec<u64> = comparison
+                .sync()
+                .metrics()
+                .buckets()
+                .iter()
+                .map(|bucket| bucket.services[engine::ServiceId::Order.index()].busy)
+                .collect();
+            let mean_busy = busy.iter().sum::<u64>() as f64 / busy.len().max(1) as f64;
+            let workers = comparison
+                .sync()
+                .pool(engine::ServiceId::Order)
+                .map_or(0.0, |(_, workers, _)| f64::from(workers));
+            if sync.orders_failed > 0 || mean_busy > 0.7 * workers {
+                failures.push(format!(
+                    "{name} step {} (\"{}\"): in the first {calm_until} s, {} of {} orders failed \
+                     and Order had {mean_busy:.1} of {workers} workers busy on average",
+                    index + 1,
+                    step.title,
+                    sync.orders_failed,
+                    sync.orders_arrived,
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,0 +1,115 @@
+//! Callers block: in both synchronous styles Order holds a worker, waiting, for as long as the
+//! services it calls take, so a slow or hanging callee uses up Order's workers, Order's queue
+//! fills and the front turns customers away, while the callee itself holds nothing.
+
+use engine::scenario::SyncStyle;
+use engine::{Comparison, ControlAction, Scenario, ServiceId, SimTime, Snapshot};
+
+const STYLES: [SyncStyle; 2] = [SyncStyle::Orchestrated, SyncStyle::Nested];
+
+fn scenario(style: SyncStyle, payment_fault: &str) -> Scenario {
+    let mut scenario = Scenario::from_json(&format!(
+        r#"{{"duration_s": 10, "workload": {{"arrival_rate_per_s": 100}},
+            "services": {{
+                "order": {{"workers": 4, "queue_capacity": 10, "service_time": {{"kind": "fixed", "ms": 2}}}},
+                "payment": {{"workers": 2, "queue_capacity": 1000, "service_time": {{"kind": "fixed", "ms": 5}}}},
+                "inventory": {{}}, "shipping": {{}}, "notification": {{}}}},
+            "faults": [{payment_fault}]}}"#
+    ))
+    .expect("test scenario");
+    scenario.sync.style = style;
+    scenario
+}
+
+fn service(snapshot: &Snapshot, id: ServiceId) -> &engine::snapshot::ServiceView {
+    snapshot
+        .services
+        .iter()
+        .find(|s| s.service == id)
+        .expect("service in the snapshot")
+}
+
+/// Payment accepts calls and never answers, and nobody set a timeout: Order's four workers
+/// each wait for ever, its queue of ten fills, and every later customer is rejected at the
+/// front. With arrivals stopped at 5 s, exactly 4 + 10 orders stay in flight. The
+/// event-driven Order rejects nobody.
+#[test]
+fn a_hanging_callee_uses_up_the_callers_workers_and_the_front_rejects() {
+    for style in STYLES {
+        let scenario = scenario(
+            style,
+            r#"{"kind": "outage", "target": "payment", "mode": "hang", "start_s": 0}"#,
+        );
+        let mut comparison = Comparison::new(&scenario, 5);
+        comparison.run_until(SimTime::from_secs(5));
+        comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+        comparison.run_until(SimTime::from_secs(6));
+        let (sync, event) = comparison.summaries();
+        assert!(sync.orders_arrived > 400, "{style:?} {sync:?}");
+        assert_eq!(sync.orders_in_flight, 4 + 10, "{style:?} {sync:?}");
+        assert_eq!(
+            sync.orders_rejected,
+            sync.orders_arrived - 14,
+            "{style:?} {sync:?}"
+        );
+        assert_eq!(sync.orders_completed, 0, "{style:?} {sync:?}");
+        let snapshot = comparison.sync().snapshot();
+        let order = service(&snapshot, ServiceId::Order);
+        assert_eq!(
+            (order.busy, order.waiting, order.queue),
+            (4, 4, 10),
+            "{style:?}"
+        );
+        let payment = service(&snapshot, ServiceId::Payment);
+        assert_eq!(
+            (payment.busy, payment.waiting, payment.queue),
+            (0, 0, 0),
+            "{style:?}"
+        );
+        assert_eq!(event.orders_rejected, 0, "{style:?} {event:?}");
+    }
+}
+
+/// Payment ten times slower (50 ms) can finish 40 orders a second; 100 arrive. Order's workers
+/// end up waiting on Payment, Order's queue is full and the front rejects, while Payment's own
+/// queue never holds more than the calls Order's other workers can make: 4 − 2.
+#[test]
+fn a_slow_callee_saturates_the_healthy_callers_pool() {
+    for style in STYLES {
+        let scenario = scenario(
+            style,
+            r#"{"kind": "slowdown", "target": "payment", "factor": 10, "start_s": 1}"#,
+        );
+        let mut comparison = Comparison::new(&scenario, 9);
+        let mut saw_all_waiting = false;
+        for tenth in 1..=80 {
+            comparison.run_until(SimTime::from_millis(100 * tenth));
+            let snapshot = comparison.sync().snapshot();
+            let order = service(&snapshot, ServiceId::Order);
+            let payment = service(&snapshot, ServiceId::Payment);
+            assert!(
+                order.waiting <= order.busy && order.busy <= 4,
+                "{style:?} {order:?}"
+            );
+            assert!(payment.queue <= 2, "{style:?} at {tenth}: {payment:?}");
+            if style == SyncStyle::Orchestrated {
+                assert_eq!(payment.waiting, 0, "orchestrated, only Order calls others");
+            }
+            saw_all_waiting |= tenth > 20 && order.waiting >= 3 && order.queue == 10;
+        }
+        assert!(
+            saw_all_waiting,
+            "{style:?}: Order's workers never all waited"
+        );
+        let (sync, event) = comparison.summaries();
+        // From 1 s on, at most about 4 workers / (2 + 50 + …) ms ≈ 40 orders a second get in.
+        let seconds = 8.0 - 1.0;
+        let admitted_at_most = 100.0 + 42.0 * seconds;
+        assert!(
+            (sync.orders_arrived - sync.orders_rejected) as f64 <= admitted_at_most,
+            "{style:?} {sync:?}"
+        );
+        assert!(sync.orders_rejected > 200, "{style:?} {sync:?}");
+        assert_eq!(event.orders_rejected, 0, "{style:?} {event:?}");
+    }
+}
