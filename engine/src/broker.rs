@@ -93,6 +93,9 @@ pub struct Slot {
     pub position: u64,
     /// Consecutive failures of the record at `position`.
     pub failures: u32,
+    /// One past the highest offset the group has processed: a record below it that is
+    /// processed again is a redelivery.
+    pub processed_end: u64,
 }
 
 /// Records fetched by one poll and being processed in offset order.
@@ -130,6 +133,11 @@ pub struct Group {
     pub members: Vec<Member>,
     pub generation: u32,
     pub paused_until: SimTime,
+    /// A rebalance has begun: living members finish the batch they polled and commit it, and
+    /// poll nothing more, until partitions are assigned again.
+    pub rebalance_pending: bool,
+    /// Members beyond this many leave the group once they have finished their batch.
+    pub shrink_to: Option<usize>,
 }
 
 pub const NO_SLOT: u32 = u32::MAX;
@@ -149,6 +157,8 @@ impl Group {
                 .collect(),
             generation: 0,
             paused_until: SimTime::ZERO,
+            rebalance_pending: false,
+            shrink_to: None,
         };
         group.add_partitions(partitions);
         group.assign();
@@ -169,6 +179,7 @@ impl Group {
                     committed: 0,
                     position: 0,
                     failures: 0,
+                    processed_end: 0,
                 });
             }
         }

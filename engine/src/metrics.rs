@@ -32,7 +32,16 @@ pub struct Counters {
     pub double_charges: u64,
     pub double_shipments: u64,
     pub double_emails: u64,
+    /// Every delivery of a piece of work beyond its first, whatever the cause: the sum of
+    /// `fault_duplicates`, `redeliveries` and `producer_duplicates`.
     pub duplicate_deliveries: u64,
+    /// Requests or records the network delivered twice (the duplicate-delivery fault).
+    #[serde(default)]
+    pub fault_duplicates: u64,
+    /// Records that the producer appended twice because it retried after a lost
+    /// acknowledgement (event design, without the idempotent producer).
+    #[serde(default)]
+    pub producer_duplicates: u64,
     /// A service acted on an order after it had been told the order was cancelled.
     pub ordering_anomalies: u64,
     /// Orders left with side effects that disagree (charged but failed, shipped but cancelled…).
@@ -43,6 +52,8 @@ pub struct Counters {
     pub retries: u64,
     pub timeouts: u64,
     pub errors: u64,
+    /// Records processed again after a crash, a rebalance or a scale-down because their
+    /// processing had not been committed (event design).
     pub redeliveries: u64,
     pub rebalances: u64,
 }
@@ -61,6 +72,8 @@ impl Counters {
             double_shipments,
             double_emails,
             duplicate_deliveries,
+            fault_duplicates,
+            producer_duplicates,
             ordering_anomalies,
             inconsistent_orders,
             lost_orders,
@@ -374,7 +387,10 @@ pub enum Count {
     DoubleCharges,
     DoubleShipments,
     DoubleEmails,
-    DuplicateDeliveries,
+    /// A delivery repeated by the duplicate-delivery fault.
+    FaultDuplicates,
+    /// A record appended twice by a producer's retry.
+    ProducerDuplicates,
     OrderingAnomalies,
     InconsistentOrders,
     LostOrders,
@@ -397,7 +413,8 @@ fn field(counters: &mut Counters, count: Count) -> &mut u64 {
         Count::DoubleCharges => &mut counters.double_charges,
         Count::DoubleShipments => &mut counters.double_shipments,
         Count::DoubleEmails => &mut counters.double_emails,
-        Count::DuplicateDeliveries => &mut counters.duplicate_deliveries,
+        Count::FaultDuplicates => &mut counters.fault_duplicates,
+        Count::ProducerDuplicates => &mut counters.producer_duplicates,
         Count::OrderingAnomalies => &mut counters.ordering_anomalies,
         Count::InconsistentOrders => &mut counters.inconsistent_orders,
         Count::LostOrders => &mut counters.lost_orders,
@@ -445,6 +462,13 @@ impl Metrics {
     pub fn count(&mut self, count: Count) {
         *field(&mut self.current, count) += 1;
         *field(&mut self.totals, count) += 1;
+        if matches!(
+            count,
+            Count::FaultDuplicates | Count::ProducerDuplicates | Count::Redeliveries
+        ) {
+            self.current.duplicate_deliveries += 1;
+            self.totals.duplicate_deliveries += 1;
+        }
     }
 
     #[inline]

@@ -21,7 +21,17 @@ pub struct Summary {
     pub double_charges: u64,
     pub double_shipments: u64,
     pub double_emails: u64,
+    /// Every delivery beyond a piece of work's first; the three fields after it say why.
     pub duplicate_deliveries: u64,
+    /// Repeated by the network (the duplicate-delivery fault).
+    #[serde(default)]
+    pub fault_duplicates: u64,
+    /// Processed again after a crash, rebalance or scale-down, not having been committed.
+    #[serde(default)]
+    pub redeliveries: u64,
+    /// Appended twice by a producer's retry.
+    #[serde(default)]
+    pub producer_duplicates: u64,
     pub ordering_anomalies: u64,
     pub inconsistent_orders: u64,
     /// How long services disagreed about an order before it completed.
@@ -58,6 +68,9 @@ impl Summary {
             double_shipments: t.double_shipments,
             double_emails: t.double_emails,
             duplicate_deliveries: t.duplicate_deliveries,
+            fault_duplicates: t.fault_duplicates,
+            redeliveries: t.redeliveries,
+            producer_duplicates: t.producer_duplicates,
             ordering_anomalies: t.ordering_anomalies,
             inconsistent_orders: t.inconsistent_orders,
             convergence_ms: metrics.convergence_ms(),

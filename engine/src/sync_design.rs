@@ -18,7 +18,18 @@ use crate::trace::{Step, TraceEntry};
 
 /// The parent of the customer's call to the first service (made by the gateway, which holds no
 /// worker).
-const GATEWAY: u32 = u32::MAX;
+const GATEWAY: Parent = Parent {
+    frame: u32::MAX,
+    generation: 0,
+};
+
+/// The frame of the call whose worker makes a call, as it was then: if that worker has since
+/// died (its instance crashed) or moved on, the answer finds nobody waiting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Parent {
+    frame: u32,
+    generation: u32,
+}
 /// Most messages per edge listed in a snapshot for animation.
 const SAMPLE_PER_EDGE: usize = 16;
 
@@ -54,7 +65,7 @@ pub(crate) enum SyncEv {
     },
     Retry {
         order: u64,
-        parent: u32,
+        parent: Parent,
         step: u8,
         attempt: u8,
     },
@@ -91,7 +102,7 @@ impl SyncEv {
 struct Frame {
     order: u64,
     sent_at: SimTime,
-    parent: u32,
+    parent: Parent,
     generation: u32,
     callee: ServiceId,
     step: u8,
@@ -215,6 +226,8 @@ pub(crate) struct SyncModel {
     breakers: [Breaker; ServiceId::COUNT],
     /// Workers of each service held while waiting for a callee's answer (part of `busy`).
     waiting: [u32; ServiceId::COUNT],
+    /// A crashed instance is restarting until then: calls to it are refused.
+    down_until: [SimTime; ServiceId::COUNT],
     config: SyncConfig,
 }
 
@@ -249,6 +262,7 @@ impl SyncModel {
             replies_in_transit: [0; ServiceId::COUNT],
             breakers: [Breaker::default(); ServiceId::COUNT],
             waiting: [0; ServiceId::COUNT],
+            down_until: [SimTime::ZERO; ServiceId::COUNT],
             config: SyncConfig::of(core),
         }
     }
@@ -308,9 +322,15 @@ impl SyncModel {
             SyncEv::Deliver { frame, generation } if self.live(frame, generation) => {
                 let callee = self.frames[frame as usize].callee;
                 self.requests_in_transit[callee.index()] -= 1;
-                self.deliver(core, frame);
+                // Unless the instance it was sent to crashed meanwhile, which failed it.
+                if self.frames[frame as usize].callee_holding {
+                    self.deliver(core, frame);
+                }
             }
-            SyncEv::Done { frame, generation } if self.live(frame, generation) => {
+            // Work the instance still holds (a crash drops what it held).
+            SyncEv::Done { frame, generation }
+                if self.live(frame, generation) && self.frames[frame as usize].callee_holding =>
+            {
                 self.done(core, frame)
             }
             SyncEv::Reply {
@@ -331,17 +351,28 @@ impl SyncModel {
                 step,
                 attempt,
             } => {
-                let abandoned = parent == GATEWAY
-                    && core
-                        .orders
-                        .get(order)
-                        .is_none_or(|s| s.status != Status::InFlight);
+                let abandoned = !self.waits(parent)
+                    || parent == GATEWAY
+                        && core
+                            .orders
+                            .get(order)
+                            .is_none_or(|s| s.status != Status::InFlight);
                 if !abandoned {
                     self.call(core, order, parent, step, attempt);
                 }
             }
             _ => {}
         }
+    }
+
+    /// Whether the caller behind `parent` still waits: the gateway always does; a service's
+    /// worker unless its instance crashed since.
+    fn waits(&self, parent: Parent) -> bool {
+        parent == GATEWAY
+            || self
+                .frames
+                .get(parent.frame as usize)
+                .is_some_and(|f| f.generation == parent.generation && f.callee_holding)
     }
 
     fn live(&self, frame: u32, generation: u32) -> bool {
@@ -378,7 +409,7 @@ impl SyncModel {
     }
 
     /// Starts one attempt of the call at `step` of the chain.
-    fn call(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
+    fn call(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8, attempt: u8) {
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
@@ -472,7 +503,7 @@ impl SyncModel {
             self.frames[index as usize].callee_holding = false;
             return self.release_frame_if_done(index);
         }
-        if health.refusing {
+        if health.refusing || core.now < self.down_until[callee.index()] {
             // A refused call is a failed attempt like any other: counted where errors are.
             core.metrics.service(callee, ServiceCount::Errors);
             core.count(Count::Errors);
@@ -480,7 +511,7 @@ impl SyncModel {
         }
         if core.duplicate_draw(callee) {
             // The network delivered the request twice; the copy's answer goes nowhere.
-            core.count(Count::DuplicateDeliveries);
+            core.count(Count::FaultDuplicates);
             let copy = Frame {
                 caller_waiting: false,
                 ..self.frames[index as usize]
@@ -550,12 +581,8 @@ impl SyncModel {
         self.side_effect(core, frame.order, callee);
         core.metrics.service(callee, ServiceCount::Completions);
         if core.take_crash(callee) {
-            // The instance dies after doing the work but before answering: the caller gets an
-            // error, counted as one.
-            core.metrics.service(callee, ServiceCount::Errors);
-            core.count(Count::Errors);
-            self.release_worker(core, callee);
-            return self.respond(core, index, Answer::Error);
+            // The instance dies after doing the work but before answering.
+            return self.crash(core, callee);
         }
         let next = frame.step as usize + 1;
         let calls_next = match self.config.style {
@@ -567,10 +594,39 @@ impl SyncModel {
         if calls_next && next < self.chain(frame.order).len() {
             // Hold this worker, waiting, while the rest of the chain runs.
             self.waiting[callee.index()] += 1;
-            return self.call(core, frame.order, index, next as u8, 1);
+            let parent = Parent {
+                frame: index,
+                generation: frame.generation,
+            };
+            return self.call(core, frame.order, parent, next as u8, 1);
         }
         self.release_worker(core, callee);
         self.respond(core, index, Answer::Ok)
+    }
+
+    /// The instance of `service` dies: every piece of work it held — the one it had just done,
+    /// those in progress, those waiting on a callee and those queued — fails, each an error
+    /// its caller is told of, and calls to it are refused until it has restarted. Work it had
+    /// done stays done: a crash after charging leaves the charge.
+    fn crash(&mut self, core: &mut Core, service: ServiceId) {
+        let held: Vec<u32> = (0..self.frames.len() as u32)
+            .filter(|&i| {
+                let frame = &self.frames[i as usize];
+                frame.callee == service && frame.callee_holding
+            })
+            .collect();
+        if let Some(station) = self.stations[service.index()].as_mut() {
+            station.busy = 0;
+            station.queue.clear();
+        }
+        self.waiting[service.index()] = 0;
+        let restart_after = core.health[service.index()].restart_after.max(SimTime(1));
+        self.down_until[service.index()] = core.now + restart_after;
+        for index in held {
+            core.metrics.service(service, ServiceCount::Errors);
+            core.count(Count::Errors);
+            self.respond(core, index, Answer::Error);
+        }
     }
 
     fn side_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
@@ -684,11 +740,15 @@ impl SyncModel {
         &mut self,
         core: &mut Core,
         order: u64,
-        parent: u32,
+        parent: Parent,
         step: u8,
         attempt: u8,
         answer: Answer,
     ) {
+        if !self.waits(parent) {
+            // The worker that made this call is gone with its crashed instance.
+            return;
+        }
         if answer == Answer::Ok {
             return self.succeeded(core, order, parent, step);
         }
@@ -719,15 +779,15 @@ impl SyncModel {
 
     /// A waiting caller's worker has its last answer: it stops waiting, is freed and answers
     /// its own caller.
-    fn caller_done(&mut self, core: &mut Core, parent: u32, answer: Answer) {
-        let caller = self.frames[parent as usize].callee;
+    fn caller_done(&mut self, core: &mut Core, parent: Parent, answer: Answer) {
+        let caller = self.frames[parent.frame as usize].callee;
         debug_assert!(self.waiting[caller.index()] > 0, "a caller was not waiting");
         self.waiting[caller.index()] -= 1;
         self.release_worker(core, caller);
-        self.respond(core, parent, answer);
+        self.respond(core, parent.frame, answer);
     }
 
-    fn succeeded(&mut self, core: &mut Core, order: u64, parent: u32, step: u8) {
+    fn succeeded(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8) {
         if parent == GATEWAY {
             core.answer(order);
             if core.finish(order, Status::Completed, Count::Completed) {
@@ -750,7 +810,7 @@ impl SyncModel {
         self.caller_done(core, parent, Answer::Ok)
     }
 
-    fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: u32, step: u8, attempt: u8) {
+    fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8, attempt: u8) {
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };

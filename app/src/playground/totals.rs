@@ -11,7 +11,7 @@ use crate::hooks::details_open;
 /// (label, explanation, value) for every row.
 type Row = (&'static str, &'static str, fn(&Summary) -> String);
 
-const ROWS: [Row; 15] = [
+const ROWS: [Row; 16] = [
     ("Orders placed", "", |s| s.orders_arrived.to_string()),
     ("Fully processed", "", |s| s.orders_completed.to_string()),
     ("Failed or rejected", "customers told no", |s| {
@@ -24,8 +24,18 @@ const ROWS: [Row; 15] = [
     ("Double emails", "", |s| s.double_emails.to_string()),
     (
         "Duplicate deliveries",
-        "a consumer got a record again",
+        "work delivered again, for any reason",
         |s| s.duplicate_deliveries.to_string(),
+    ),
+    (
+        "… why: network, redelivered, producer",
+        "a repeated delivery; processed again after a crash or rebalance; appended twice",
+        |s| {
+            format!(
+                "{} · {} · {}",
+                s.fault_duplicates, s.redeliveries, s.producer_duplicates
+            )
+        },
     ),
     ("Ordering anomalies", "acted on a cancelled order", |s| {
         s.ordering_anomalies.to_string()

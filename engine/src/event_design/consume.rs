@@ -24,7 +24,13 @@ impl EventModel {
         let health = core.health[service.index()];
         let g = &self.broker.groups[group];
         let m = &g.members[member];
-        if !m.alive || m.busy || core.now < g.paused_until || health.refusing || health.hanging {
+        if !m.alive
+            || m.busy
+            || g.rebalance_pending
+            || core.now < g.paused_until
+            || health.refusing
+            || health.hanging
+        {
             return;
         }
         let count = m.slots.len();
@@ -123,7 +129,16 @@ impl EventModel {
         if poisoned || core.error_draw(service) {
             return self.record_failed(core, group, member, record);
         }
-        self.broker.groups[group].slots[batch.slot as usize].failures = 0;
+        let slot = &mut self.broker.groups[group].slots[batch.slot as usize];
+        slot.failures = 0;
+        // Processed before, and read again because that was never committed: a redelivery,
+        // whatever made the group go back (a crash, a rebalance, a scale-down). A repeat by
+        // the duplicate-delivery fault is counted as that instead.
+        let redelivered = !batch.repeat && batch.next < slot.processed_end;
+        slot.processed_end = slot.processed_end.max(batch.next + 1);
+        if redelivered {
+            core.count(Count::Redeliveries);
+        }
         if core.traced(record.order) {
             let entry = TraceEntry::new(core.now, Step::Consumed)
                 .service(service)
@@ -142,7 +157,7 @@ impl EventModel {
             if let Some(batch) = self.broker.groups[group].members[member].batch.as_mut() {
                 batch.repeat = true;
             }
-            core.count(Count::DuplicateDeliveries);
+            core.count(Count::FaultDuplicates);
             core.trace(
                 record.order,
                 TraceEntry::new(core.now, Step::Redelivered).service(service),
@@ -175,6 +190,9 @@ impl EventModel {
         if let (Some(batch), CommitPolicy::AfterProcessing) = (batch, self.options.commit) {
             let position = self.broker.groups[group].slots[batch.slot as usize].position;
             self.broker.commit(group, batch.slot, position);
+        }
+        if self.broker.groups[group].rebalance_pending {
+            return self.complete_rebalance(core, group);
         }
         self.poll(core, group, member);
     }
@@ -215,6 +233,18 @@ impl EventModel {
             self.broker.groups[group].slots[batch.slot as usize].failures = 0;
             self.dead_letter(core, service, record);
             return self.advance(core, group, member);
+        }
+        if self.broker.groups[group].rebalance_pending {
+            // The group is waiting for this member: it stops at the failing record, which the
+            // partition's next owner reads again from there (what it committed ahead of it is
+            // lost, as at-most-once means).
+            self.broker.groups[group].members[member].batch = None;
+            self.broker.groups[group].members[member].busy = false;
+            let committed = self.broker.groups[group].slots[batch.slot as usize].committed;
+            if committed > batch.next {
+                self.mark_skipped(core, group, batch.slot, batch.next + 1);
+            }
+            return self.complete_rebalance(core, group);
         }
         // Not dead-lettered (yet): the same record is tried again, which blocks its partition.
         // Counted as a retry, as a synchronous caller's second attempt is.
@@ -346,36 +376,66 @@ impl EventModel {
         self.rebalance(core, group);
     }
 
-    /// Revokes every partition, commits what living owners processed, restarts every slot from
-    /// its committed offset and assigns slots again after a pause.
+    /// A rebalance begins. Partitions of members that are gone go back to their committed
+    /// offsets: what those members processed and did not commit will be read again, and under
+    /// at-most-once what they had committed and not processed is lost. Living members first
+    /// finish the batch they polled and commit it (in Kafka a member gives up its partitions
+    /// from inside its next poll, after processing what the last one returned), so nothing of
+    /// theirs is lost or read twice. Then every partition is assigned again after a pause.
     pub(super) fn rebalance(&mut self, core: &mut Core, group: usize) {
         core.count(Count::Rebalances);
         for slot_index in 0..self.broker.groups[group].slots.len() {
             let slot = self.broker.groups[group].slots[slot_index];
-            let owner_alive = slot.owner.is_some_and(|o| {
-                self.broker.groups[group]
-                    .members
-                    .get(o as usize)
-                    .is_some_and(|m| m.alive)
-            });
-            if owner_alive && self.options.commit != CommitPolicy::BeforeProcessing {
+            if self.owner_stays(group, slot.owner) {
+                continue;
+            }
+            // (What a dead member had committed ahead of its work was counted lost when it
+            // crashed.)
+            let s = &mut self.broker.groups[group].slots[slot_index];
+            s.position = s.committed;
+            s.failures = 0;
+            s.owner = None;
+        }
+        let g = &mut self.broker.groups[group];
+        g.generation = g.generation.wrapping_add(1);
+        g.rebalance_pending = true;
+        self.complete_rebalance(core, group);
+    }
+
+    /// Whether `owner` is a living member that finishes its work before the reassignment.
+    fn owner_stays(&self, group: usize, owner: Option<u32>) -> bool {
+        owner.is_some_and(|o| {
+            self.broker.groups[group]
+                .members
+                .get(o as usize)
+                .is_some_and(|m| m.alive)
+        })
+    }
+
+    /// Once no living member holds a batch: living owners commit where they are, departing
+    /// members leave, and every partition is assigned again after the pause.
+    pub(super) fn complete_rebalance(&mut self, core: &mut Core, group: usize) {
+        let g = &self.broker.groups[group];
+        if !g.rebalance_pending || g.members.iter().any(|m| m.alive && m.batch.is_some()) {
+            return;
+        }
+        for slot_index in 0..self.broker.groups[group].slots.len() {
+            let slot = self.broker.groups[group].slots[slot_index];
+            if self.owner_stays(group, slot.owner)
+                && self.options.commit != CommitPolicy::BeforeProcessing
+            {
                 self.broker.commit(group, slot_index as u32, slot.position);
             }
-            if owner_alive && slot.committed > slot.position {
-                self.mark_skipped(core, group, slot_index as u32, slot.position);
-            }
             let s = &mut self.broker.groups[group].slots[slot_index];
-            if s.position > s.committed {
-                for _ in s.committed..s.position {
-                    core.count(Count::Redeliveries);
-                }
-            }
             s.position = s.committed;
             s.failures = 0;
         }
         let pause = SimTime::from_millis_f64(self.options.rebalance_ms);
         let g = &mut self.broker.groups[group];
-        g.generation = g.generation.wrapping_add(1);
+        g.rebalance_pending = false;
+        if let Some(members) = g.shrink_to.take() {
+            g.members.truncate(members.max(1));
+        }
         for member in &mut g.members {
             member.busy = false;
             member.batch = None;

@@ -277,7 +277,8 @@ impl EventModel {
             let Some(group) = self.group_of(id) else {
                 continue;
             };
-            if wanted != self.broker.groups[group].members.len() {
+            let g = &self.broker.groups[group];
+            if wanted != g.shrink_to.unwrap_or(g.members.len()) {
                 self.resize_group(core, group, wanted);
             }
         }
@@ -317,12 +318,19 @@ impl EventModel {
         self.broker.groups.iter().position(|g| g.service == service)
     }
 
+    /// New members join at once; members that go finish their batch, commit and leave as
+    /// the rebalance completes (a consumer shut down cleanly), so nothing is read twice.
     fn resize_group(&mut self, core: &mut Core, group: usize, members: usize) {
         let g = &mut self.broker.groups[group];
-        g.members.resize_with(members, || crate::broker::Member {
-            alive: true,
-            ..Default::default()
-        });
+        if members > g.members.len() {
+            g.members.resize_with(members, || crate::broker::Member {
+                alive: true,
+                ..Default::default()
+            });
+            g.shrink_to = None;
+        } else {
+            g.shrink_to = Some(members);
+        }
         self.rebalance(core, group);
     }
 

@@ -195,7 +195,7 @@ impl EventModel {
         if core.duplicate_draw(producer) && !self.options.idempotent_producer {
             // The acknowledgement was lost and the producer sent the record again.
             self.in_transit[topic.index()] += 1;
-            core.count(Count::DuplicateDeliveries);
+            core.count(Count::ProducerDuplicates);
             core.schedule(core.now + delay + self.broker_latency, Ev::Stream(event));
         }
     }

@@ -136,7 +136,7 @@ impl EventModel {
                 members: group.members.len() as u32,
                 alive,
                 generation: group.generation,
-                rebalancing: core.now < group.paused_until,
+                rebalancing: group.rebalance_pending || core.now < group.paused_until,
                 lag: self.broker.lag(group),
                 lag_s: self.broker.lag_age(group, core.now).as_secs_f64(),
             });

@@ -11,6 +11,7 @@ mod determinism;
 mod formats;
 mod invariants;
 mod queueing;
+mod rebalance;
 mod rewind;
 mod scenarios;
 mod support;
