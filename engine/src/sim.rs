@@ -12,7 +12,7 @@ use crate::snapshot::Snapshot;
 use crate::summary::Summary;
 use crate::sync_design::{SyncEv, SyncModel};
 use crate::time::SimTime;
-use crate::trace::{Step, Trace, TraceEntry, TraceHash, Tracer};
+use crate::trace::{RecordKind, Step, Trace, TraceEntry, TraceHash, Tracer};
 use crate::workload::Arrivals;
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +146,8 @@ impl Core {
         state.terminal_at = now;
         let arrived = state.arrived;
         let first_effect = state.first_effect_at;
+        // A failed order with anything done to it is left inconsistent. (A cancelled one is
+        // judged by what happens to it after the cancellation: see `apply_effect`.)
         let partial = status == Status::Failed
             && ServiceId::ALL
                 .iter()
@@ -188,7 +190,12 @@ impl Core {
         }
     }
 
-    /// Applies a service's side effect to an order and counts repeats.
+    /// Applies a service's side effect to an order and counts what it means, the same way in
+    /// both designs: a repeat (a double charge, shipment or email); an ordering anomaly, when
+    /// the service had already been told the order was cancelled (it processed the
+    /// cancellation: the `OrderCancelled` record, or Order's refund or release call); and an
+    /// inconsistency when the order's outcome contradicts the effect and nothing will undo
+    /// it (failed, or cancelled and either told already or not undoable).
     pub fn apply_effect(&mut self, order: u64, service: ServiceId) {
         let Some(state) = self.orders.get_mut(order) else {
             return;
@@ -199,7 +206,14 @@ impl Core {
             state.first_effect_at = Some(self.now);
         }
         let repeated = state.effects[index] > 1;
-        let on_failed = state.status == Status::Failed;
+        let told = state.seen[index] & RecordKind::OrderCancelled.bit() != 0;
+        let on_cancelled = state.status == Status::Cancelled
+            && contradicts_cancel(service)
+            && (told || !undoable(service));
+        let on_failed = state.status == Status::Failed || on_cancelled;
+        if told && service != ServiceId::Order {
+            self.metrics.count(Count::OrderingAnomalies);
+        }
         if repeated {
             match service {
                 ServiceId::Payment => self.metrics.count(Count::DoubleCharges),
@@ -334,6 +348,20 @@ impl Core {
             self.schedule(end.max(start).max(self.now), Ev::FaultEnd { fault: index });
         }
     }
+}
+
+/// Effects a cancellation compensates: a charge is refunded, a reservation released.
+pub(crate) fn undoable(service: ServiceId) -> bool {
+    matches!(service, ServiceId::Payment | ServiceId::Inventory)
+}
+
+/// Effects a cancelled order must not keep: a charge, a reservation, a shipment, an email (a
+/// fraud check or an analytics record harms nobody).
+pub(crate) fn contradicts_cancel(service: ServiceId) -> bool {
+    matches!(
+        service,
+        ServiceId::Payment | ServiceId::Inventory | ServiceId::Shipping | ServiceId::Notification
+    )
 }
 
 #[derive(Clone)]

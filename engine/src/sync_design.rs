@@ -10,11 +10,12 @@ use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::orders::Status;
 use crate::rng;
 use crate::scenario::{RetryPolicy, ServiceId, SyncStyle};
+use crate::sim::undoable;
 use crate::sim::{Core, Ev};
 use crate::snapshot::{EdgeView, MessageDot, Node, ServiceView, Snapshot};
 use crate::station::Station;
 use crate::time::SimTime;
-use crate::trace::{Step, TraceEntry};
+use crate::trace::{RecordKind, Step, TraceEntry};
 
 /// The parent of the customer's call to the first service (made by the gateway, which holds no
 /// worker).
@@ -30,6 +31,13 @@ pub(crate) struct Parent {
     frame: u32,
     generation: u32,
 }
+/// Whether the customer has cancelled the order (Order, which holds it, knows).
+fn cancelled(core: &Core, order: u64) -> bool {
+    core.orders
+        .get(order)
+        .is_some_and(|s| s.status == Status::Cancelled)
+}
+
 /// Most messages per edge listed in a snapshot for animation.
 const SAMPLE_PER_EDGE: usize = 16;
 
@@ -68,6 +76,8 @@ pub(crate) enum SyncEv {
         parent: Parent,
         step: u8,
         attempt: u8,
+        /// A compensating call (refund, release) rather than the step's own work.
+        undo: bool,
     },
 }
 
@@ -88,9 +98,10 @@ impl SyncEv {
                 order,
                 step,
                 attempt,
+                undo,
                 ..
             } => (
-                14 + (u64::from(step) << 4) + (u64::from(attempt) << 12),
+                14 + (u64::from(step) << 4) + (u64::from(attempt) << 12) + (u64::from(undo) << 20),
                 order,
             ),
         }
@@ -107,6 +118,8 @@ struct Frame {
     callee: ServiceId,
     step: u8,
     attempt: u8,
+    /// A compensating call: undo what the step did (refund a charge, release stock).
+    undo: bool,
     caller_waiting: bool,
     callee_holding: bool,
 }
@@ -302,19 +315,15 @@ impl SyncModel {
     }
 
     pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
-        self.call(core, order, GATEWAY, 0, 1);
+        self.call(core, order, GATEWAY, 0, 1, false);
     }
 
     /// The customer cancels: the Order service marks the order and refunds what was charged.
     /// Calls already under way still finish; the gateway stops before the next step.
     pub(crate) fn on_cancel(&mut self, core: &mut Core, order: u64) {
-        if core.finish(order, Status::Cancelled, Count::Cancelled)
-            && let Some(state) = core.orders.get_mut(order)
-        {
-            for index in 0..ServiceId::COUNT {
-                state.undone[index] = state.effects[index];
-            }
-        }
+        // Order marks it cancelled; undoing what was done is work Order does (`compensate`)
+        // once the call it is waiting on answers.
+        core.finish(order, Status::Cancelled, Count::Cancelled);
     }
 
     pub(crate) fn handle(&mut self, core: &mut Core, event: SyncEv) {
@@ -350,6 +359,7 @@ impl SyncModel {
                 parent,
                 step,
                 attempt,
+                undo,
             } => {
                 let abandoned = !self.waits(parent)
                     || parent == GATEWAY
@@ -358,7 +368,7 @@ impl SyncModel {
                             .get(order)
                             .is_none_or(|s| s.status != Status::InFlight);
                 if !abandoned {
-                    self.call(core, order, parent, step, attempt);
+                    self.call(core, order, parent, step, attempt, undo);
                 }
             }
             _ => {}
@@ -408,8 +418,16 @@ impl SyncModel {
         }
     }
 
-    /// Starts one attempt of the call at `step` of the chain.
-    fn call(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8, attempt: u8) {
+    /// Starts one attempt of the call at `step` of the chain (or of its undoing).
+    fn call(
+        &mut self,
+        core: &mut Core,
+        order: u64,
+        parent: Parent,
+        step: u8,
+        attempt: u8,
+        undo: bool,
+    ) {
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
@@ -422,7 +440,7 @@ impl SyncModel {
             && self.config.breaker.is_some()
             && !self.breakers[callee.index()].allow(now)
         {
-            return self.outcome(core, order, parent, step, attempt, Answer::Open);
+            return self.outcome(core, order, parent, step, attempt, undo, Answer::Open);
         }
         if from_service
             && self
@@ -433,7 +451,7 @@ impl SyncModel {
             // If the breaker let this call through as its half-open trial, the trial is not
             // made: without this the breaker would wait for its answer for ever.
             self.breakers[callee.index()].cancel_trial();
-            return self.outcome(core, order, parent, step, attempt, Answer::Rejected);
+            return self.outcome(core, order, parent, step, attempt, undo, Answer::Rejected);
         }
         let frame = Frame {
             order,
@@ -443,6 +461,7 @@ impl SyncModel {
             callee,
             step,
             attempt,
+            undo,
             caller_waiting: true,
             callee_holding: true,
         };
@@ -564,10 +583,11 @@ impl SyncModel {
     fn done(&mut self, core: &mut Core, index: u32) {
         let frame = self.frames[index as usize];
         let callee = frame.callee;
-        let poisoned = core
-            .orders
-            .get(frame.order)
-            .is_some_and(|s| s.is_poison_for(callee));
+        let poisoned = !frame.undo
+            && core
+                .orders
+                .get(frame.order)
+                .is_some_and(|s| s.is_poison_for(callee));
         if poisoned || core.error_draw(callee) {
             core.metrics.service(callee, ServiceCount::Errors);
             core.count(Count::Errors);
@@ -578,7 +598,11 @@ impl SyncModel {
             self.release_worker(core, callee);
             return self.respond(core, index, Answer::Error);
         }
-        self.side_effect(core, frame.order, callee);
+        if frame.undo {
+            self.undo_effect(core, frame.order, callee);
+        } else {
+            self.side_effect(core, frame.order, callee);
+        }
         core.metrics.service(callee, ServiceCount::Completions);
         if core.take_crash(callee) {
             // The instance dies after doing the work but before answering.
@@ -591,14 +615,16 @@ impl SyncModel {
             // Every service calls the one after it.
             SyncStyle::Nested => true,
         };
-        if calls_next && next < self.chain(frame.order).len() {
+        // Order does not start the rest of the chain for an order the customer cancelled.
+        let stopped = frame.step == 0 && cancelled(core, frame.order);
+        if calls_next && !frame.undo && !stopped && next < self.chain(frame.order).len() {
             // Hold this worker, waiting, while the rest of the chain runs.
             self.waiting[callee.index()] += 1;
             let parent = Parent {
                 frame: index,
                 generation: frame.generation,
             };
-            return self.call(core, frame.order, parent, next as u8, 1);
+            return self.call(core, frame.order, parent, next as u8, 1, false);
         }
         self.release_worker(core, callee);
         self.respond(core, index, Answer::Ok)
@@ -629,6 +655,23 @@ impl SyncModel {
         }
     }
 
+    /// A refund or release: the service now knows the order is cancelled, and takes back what
+    /// it did, if anything stands.
+    fn undo_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
+        let Some(state) = core.orders.get_mut(order) else {
+            return;
+        };
+        let i = callee.index();
+        state.seen[i] |= RecordKind::OrderCancelled.bit();
+        if state.standing_effects(callee) > 0 {
+            state.undone[i] = state.undone[i].saturating_add(1);
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Undone).service(callee),
+            );
+        }
+    }
+
     fn side_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
         let Some(state) = core.orders.get(order) else {
             return;
@@ -636,9 +679,6 @@ impl SyncModel {
         let already = state.effects[callee.index()] > 0;
         if already && callee == ServiceId::Payment && self.config.idempotency_keys {
             return;
-        }
-        if state.status == Status::Cancelled && callee != ServiceId::Order {
-            core.count(Count::OrderingAnomalies);
         }
         core.apply_effect(order, callee);
         if core.traced(order) {
@@ -698,6 +738,7 @@ impl SyncModel {
             frame.parent,
             frame.step,
             frame.attempt,
+            frame.undo,
             answer,
         );
     }
@@ -725,6 +766,7 @@ impl SyncModel {
             frame.parent,
             frame.step,
             frame.attempt,
+            frame.undo,
             Answer::Timeout,
         );
     }
@@ -743,19 +785,30 @@ impl SyncModel {
         parent: Parent,
         step: u8,
         attempt: u8,
+        undo: bool,
         answer: Answer,
     ) {
         if !self.waits(parent) {
             // The worker that made this call is gone with its crashed instance.
             return;
         }
-        if answer == Answer::Ok {
+        if answer == Answer::Ok && !undo {
             return self.succeeded(core, order, parent, step);
         }
         // The gateway passes the customer's order on once (resending it could place it twice).
         let retryable = answer != Answer::Open && parent != GATEWAY;
-        if retryable && u32::from(attempt) <= self.config.retries.attempts {
-            return self.schedule_retry(core, order, parent, step, attempt);
+        if answer != Answer::Ok && retryable && u32::from(attempt) <= self.config.retries.attempts {
+            return self.schedule_retry(core, order, parent, step, attempt, undo);
+        }
+        if undo {
+            if answer != Answer::Ok {
+                // The refund or release never happened: the effect stands on a cancelled order.
+                core.mark_inconsistent(order);
+            }
+            return self.compensate(core, order, parent, step as usize);
+        }
+        if parent != GATEWAY && self.cancelled_under_order(core, order, parent) {
+            return self.compensate(core, order, parent, usize::MAX);
         }
         if parent == GATEWAY {
             core.answer(order);
@@ -795,22 +848,49 @@ impl SyncModel {
             }
             return;
         }
+        if self.cancelled_under_order(core, order, parent) {
+            return self.compensate(core, order, parent, usize::MAX);
+        }
         let next = step as usize + 1;
         if self.config.style == SyncStyle::Orchestrated && next < self.chain(order).len() {
-            // Order, orchestrating, goes on to the next service, unless the customer has
-            // cancelled meanwhile: Order holds the order, so it knows.
-            if core
-                .orders
-                .get(order)
-                .is_some_and(|s| s.status == Status::InFlight)
-            {
-                return self.call(core, order, parent, next as u8, 1);
-            }
+            // Order, orchestrating, goes on to the next service.
+            return self.call(core, order, parent, next as u8, 1, false);
         }
         self.caller_done(core, parent, Answer::Ok)
     }
 
-    fn schedule_retry(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8, attempt: u8) {
+    /// Whether `parent` is Order's own worker and the customer has cancelled the order: Order
+    /// holds the order, so it knows (it does not know whether the gateway gave up on it).
+    fn cancelled_under_order(&self, core: &Core, order: u64, parent: Parent) -> bool {
+        parent != GATEWAY && self.frames[parent.frame as usize].step == 0 && cancelled(core, order)
+    }
+
+    /// Order undoes what stands of a cancelled order, one call at a time, latest step first:
+    /// a refund to Payment, a release to Inventory (a shipment or an email cannot be taken
+    /// back). Each call takes a worker of the callee and can fail or time out like any other;
+    /// once none is left, Order answers its caller. `below`: only steps before this one.
+    fn compensate(&mut self, core: &mut Core, order: u64, parent: Parent, below: usize) {
+        let chain = self.chain(order);
+        let target = core.orders.get(order).and_then(|state| {
+            (1..below.min(chain.len()))
+                .rev()
+                .find(|&k| undoable(chain[k]) && state.standing_effects(chain[k]) > 0)
+        });
+        match target {
+            Some(step) => self.call(core, order, parent, step as u8, 1, true),
+            None => self.caller_done(core, parent, Answer::Ok),
+        }
+    }
+
+    fn schedule_retry(
+        &mut self,
+        core: &mut Core,
+        order: u64,
+        parent: Parent,
+        step: u8,
+        attempt: u8,
+        undo: bool,
+    ) {
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
@@ -833,6 +913,7 @@ impl SyncModel {
             parent,
             step,
             attempt: attempt.saturating_add(1),
+            undo,
         };
         core.schedule(core.now + delay, Ev::Sync(event));
     }

@@ -33,6 +33,8 @@ pub enum Step {
     Skipped,
     DeadLettered,
     Redelivered,
+    /// A compensation: a charge refunded or stock released.
+    Undone,
     Completed,
     Failed,
     Cancelled,

@@ -177,6 +177,7 @@ fn step_label(step: Step) -> &'static str {
         Step::Skipped => "skipped (already seen or cancelled)",
         Step::DeadLettered => "sent to the dead-letter topic",
         Step::Redelivered => "delivered again",
+        Step::Undone => "undone (refunded or released)",
         Step::Completed => "completed",
         Step::Failed => "failed",
         Step::Cancelled => "cancelled",

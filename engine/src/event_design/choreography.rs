@@ -28,10 +28,12 @@ impl EventModel {
             if knew_order || version_checks {
                 state.cancel_known |= 1 << i;
             }
-            if state.standing_effects(service) > 0
-                && matches!(service, ServiceId::Payment | ServiceId::Inventory)
-            {
+            if state.standing_effects(service) > 0 && crate::sim::undoable(service) {
                 state.undone[i] = state.undone[i].saturating_add(1);
+                core.trace(
+                    order,
+                    TraceEntry::new(core.now, Step::Undone).service(service),
+                );
             }
             return;
         }
@@ -44,15 +46,36 @@ impl EventModel {
             );
             return;
         }
-        let told_of_cancel = state.seen[i] & RecordKind::OrderCancelled.bit() != 0;
-        let ready = self.ready(core, service, order, record.kind);
-        if !ready {
-            return;
+        // Acting after the cancellation came is an ordering anomaly (counted with the effect).
+        if self.ready(core, service, order, record.kind) {
+            self.act(core, service, order);
         }
-        if told_of_cancel {
-            core.count(Count::OrderingAnomalies);
+    }
+
+    /// Whether `kind` is one of the records `service` waits for before it can act on an order
+    /// (its trigger, or either half of its join); anything else it reads is only noted down.
+    pub(super) fn needs(&self, service: ServiceId, kind: RecordKind, present: &[bool]) -> bool {
+        let join = |kind: RecordKind| {
+            let payment = present[ServiceId::Payment.index()];
+            let inventory = present[ServiceId::Inventory.index()];
+            match kind {
+                RecordKind::PaymentCompleted => payment,
+                RecordKind::InventoryReserved => inventory,
+                RecordKind::OrderCreated => !payment && !inventory,
+                _ => false,
+            }
+        };
+        match service {
+            ServiceId::Payment | ServiceId::Inventory | ServiceId::Fraud => {
+                kind == RecordKind::OrderCreated
+            }
+            ServiceId::Shipping => join(kind),
+            ServiceId::Notification if present[ServiceId::Shipping.index()] => {
+                kind == RecordKind::OrderShipped
+            }
+            ServiceId::Notification => join(kind),
+            ServiceId::Analytics | ServiceId::Order => false,
         }
-        self.act(core, service, order);
     }
 
     /// Whether a service has everything it needs to act on an order.

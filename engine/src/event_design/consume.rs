@@ -83,10 +83,7 @@ impl EventModel {
                 .get(batch.next)
                 .copied()
         });
-        let acts = service == ServiceId::Analytics
-            || record.is_some_and(|r| {
-                r.kind != RecordKind::OrderCancelled && self.ready(core, service, r.order, r.kind)
-            });
+        let acts = record.is_some_and(|r| self.acts_on(core, service, r));
         let health = &core.health[service.index()];
         let base = if acts {
             let worker = &mut self.workers[group];
@@ -121,13 +118,19 @@ impl EventModel {
             return self.finish_batch(core, group, member);
         };
         core.metrics.service(service, ServiceCount::Arrivals);
-        let poisoned = record.kind == RecordKind::OrderCreated
-            && core
-                .orders
-                .get(record.order)
-                .is_some_and(|s| s.is_poison_for(service));
-        if poisoned || core.error_draw(service) {
-            return self.record_failed(core, group, member, record);
+        // Only work can fail: a record the service merely notes down (the first half of a
+        // join, a cancellation, an event it ignores) is not drawn for errors or poison, so an
+        // error rate fails as many orders as it does in the chain, where each service is
+        // called once per order.
+        if self.acts_on(core, service, record) {
+            let poisoned = record.kind == RecordKind::OrderCreated
+                && core
+                    .orders
+                    .get(record.order)
+                    .is_some_and(|s| s.is_poison_for(service));
+            if poisoned || core.error_draw(service) {
+                return self.record_failed(core, group, member, record);
+            }
         }
         let slot = &mut self.broker.groups[group].slots[batch.slot as usize];
         slot.failures = 0;
@@ -315,8 +318,17 @@ impl EventModel {
         );
     }
 
+    /// Whether processing `record` is work for `service` (an effect, a record of its own), as
+    /// opposed to noting it down.
+    pub(super) fn acts_on(&self, core: &Core, service: ServiceId, record: Record) -> bool {
+        service == ServiceId::Analytics
+            || (record.kind != RecordKind::OrderCancelled
+                && self.ready(core, service, record.order, record.kind))
+    }
+
     /// Records from `from` up to the committed offset were committed without being processed:
-    /// nobody will ever read them again (at-most-once).
+    /// nobody will ever read them again (at-most-once). An order is lost when one of them was
+    /// work its completion needs; a skipped note (the first half of a join) loses nothing.
     pub(super) fn mark_skipped(&mut self, core: &mut Core, group: usize, slot: u32, from: u64) {
         let s = self.broker.groups[group].slots[slot as usize];
         let service = self.broker.groups[group].service;
@@ -336,6 +348,7 @@ impl EventModel {
                     .record(record.kind),
             );
             if self.required(service)
+                && self.needs(service, record.kind, &core.present)
                 && core
                     .orders
                     .get(record.order)

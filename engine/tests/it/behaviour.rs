@@ -94,6 +94,7 @@ fn a_payment_outage_fails_sync_orders_while_event_orders_wait() {
 #[test]
 fn a_hanging_service_holds_callers_until_their_timeout() {
     let mut scenario = shop(100.0, 15.0);
+    scenario.workload.cancel_share = 0.0;
     scenario.sync.timeout_ms = Some(500.0);
     scenario.sync.gateway_timeout_ms = Some(500.0);
     scenario.sync.retries.attempts = 0;
@@ -223,7 +224,10 @@ fn committing_before_processing_loses_orders_instead() {
     payment.service_time = ServiceTime::Fixed { ms: 6.0 };
     let (_, event) = run(&scenario, 8);
     assert_eq!(event.double_charges, 0, "seed=8: {event:?}");
-    assert!((1..=5 * 19).contains(&event.lost_orders), "seed=8: {event:?}");
+    assert!(
+        (1..=5 * 19).contains(&event.lost_orders),
+        "seed=8: {event:?}"
+    );
 }
 
 #[test]

@@ -114,9 +114,19 @@ fn every_redelivery_after_a_crash_is_counted_and_charges_again() {
         let event = comparison.event().summary();
         assert_eq!(event.orders_in_flight, 0, "seed {seed}: {event:?}");
         assert!(event.redeliveries >= 1, "seed {seed}: {event:?}");
-        assert_eq!(event.double_charges, event.redeliveries, "seed {seed}: {event:?}");
-        assert_eq!(event.duplicate_deliveries, event.redeliveries, "seed {seed}: {event:?}");
-        assert_eq!(event.fault_duplicates + event.producer_duplicates, 0, "seed {seed}");
+        assert_eq!(
+            event.double_charges, event.redeliveries,
+            "seed {seed}: {event:?}"
+        );
+        assert_eq!(
+            event.duplicate_deliveries, event.redeliveries,
+            "seed {seed}: {event:?}"
+        );
+        assert_eq!(
+            event.fault_duplicates + event.producer_duplicates,
+            0,
+            "seed {seed}"
+        );
     }
 }
 
@@ -180,6 +190,10 @@ fn a_sync_crash_costs_the_instance_for_its_restart() {
     let payment = comparison.sync().metrics().service_totals[engine::ServiceId::Payment.index()];
     assert_eq!(sync.orders_in_flight, 0, "{sync:?}");
     assert_eq!(sync.errors, sync.orders_failed, "{sync:?}");
-    assert_eq!(payment.arrivals, payment.completions + payment.errors - 1, "{payment:?}");
+    assert_eq!(
+        payment.arrivals,
+        payment.completions + payment.errors - 1,
+        "{payment:?}"
+    );
     assert!((50..=160).contains(&sync.orders_failed), "{sync:?}");
 }

@@ -4,6 +4,7 @@
 mod bad_input;
 mod behaviour;
 mod blocking;
+mod cancellation;
 mod checkers;
 mod cli;
 mod counters;

@@ -45,8 +45,14 @@ fn a_crash_re_reads_only_the_dead_members_batch() {
         let event = settled(&busy_payment(4, "after_processing", CRASH), seed, &[]);
         assert_eq!(event.orders_in_flight, 0, "seed {seed}: {event:?}");
         assert!(event.rebalances >= 1, "seed {seed}: {event:?}");
-        assert!((1..=20).contains(&event.redeliveries), "seed {seed}: {event:?}");
-        assert_eq!(event.double_charges, event.redeliveries, "seed {seed}: {event:?}");
+        assert!(
+            (1..=20).contains(&event.redeliveries),
+            "seed {seed}: {event:?}"
+        );
+        assert_eq!(
+            event.double_charges, event.redeliveries,
+            "seed {seed}: {event:?}"
+        );
         assert_eq!(event.lost_orders, 0, "seed {seed}: {event:?}");
     }
 }
@@ -59,7 +65,10 @@ fn at_most_once_loses_only_the_dead_members_records() {
         let event = settled(&busy_payment(4, "before_processing", CRASH), seed, &[]);
         assert!(event.rebalances >= 1, "seed {seed}: {event:?}");
         assert!(event.lost_orders <= 19, "seed {seed}: {event:?}");
-        assert_eq!(event.orders_in_flight, event.lost_orders, "seed {seed}: {event:?}");
+        assert_eq!(
+            event.orders_in_flight, event.lost_orders,
+            "seed {seed}: {event:?}"
+        );
         assert_eq!(event.double_charges, 0, "seed {seed}: {event:?}");
     }
 }

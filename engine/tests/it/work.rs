@@ -627,7 +627,7 @@ fn multiplying_work_is_priced() {
         ..Fault::new(FaultKind::PoisonEvent).on(ServiceId::Payment)
     });
 
-    let mut blocked = shop(50.0, 5.0);
+    let mut blocked = shop(200.0, 5.0);
     blocked.event.dead_letter_after = None;
     blocked.event.retry_backoff_ms = 1.0;
     blocked.faults.push(Fault {
