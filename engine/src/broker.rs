@@ -40,8 +40,7 @@ pub struct Record {
     pub produced_at: SimTime,
 }
 
-/// An append-only log. Offsets below `log_start` have been truncated after every group
-/// committed past them.
+/// An append-only log. Offsets below `log_start` have expired (retention).
 #[derive(Clone, Debug, Default)]
 pub struct Partition {
     log: ChunkedDeque<Record>,
@@ -63,6 +62,19 @@ impl Partition {
         self.log.push_back(record);
         self.end_offset() - 1
     }
+    /// The offset of the first record produced at or after `at` (records are appended in
+    /// about the order they are produced), or the end offset if none is.
+    pub fn first_at_or_after(&self, at: SimTime) -> u64 {
+        let mut offset = self.log_start;
+        while let Some(record) = self.log.get((offset - self.log_start) as usize) {
+            if record.produced_at >= at {
+                break;
+            }
+            offset += 1;
+        }
+        offset
+    }
+
     /// Drops records below `offset`; the end offset never moves back.
     pub fn truncate_below(&mut self, offset: u64) {
         while self.log_start < offset && self.log.pop_front() {
@@ -260,6 +272,16 @@ impl Broker {
         &self.topics[id.index()]
     }
 
+    pub(crate) fn partition_mut(
+        &mut self,
+        topic: TopicId,
+        partition: u32,
+    ) -> Option<&mut Partition> {
+        self.topics[topic.index()]
+            .partitions
+            .get_mut(partition as usize)
+    }
+
     pub fn partition(&self, topic: TopicId, partition: u32) -> Option<&Partition> {
         self.topics[topic.index()]
             .partitions
@@ -320,20 +342,30 @@ impl Broker {
         }
     }
 
-    /// Truncates each log below the lowest offset any subscribed group may still read.
-    pub(crate) fn truncate(&mut self) {
-        for topic in &mut self.topics {
-            for (index, partition) in topic.partitions.iter_mut().enumerate() {
-                let low = self
-                    .groups
+    /// What copying the logs costs (their chunks are shared).
+    pub fn shell_bytes(&self) -> usize {
+        self.partitions().map(|p| p.log.shell_bytes()).sum()
+    }
+
+    /// Bytes of records this copy holds that `other` does not share.
+    pub fn bytes_apart_from(&self, other: &Broker) -> usize {
+        self.topics
+            .iter()
+            .zip(&other.topics)
+            .flat_map(|(mine, theirs)| {
+                mine.partitions
                     .iter()
-                    .filter_map(|g| g.slot(topic.id, index as u32))
-                    .map(|s| s.committed.min(s.position))
-                    .min()
-                    .unwrap_or(partition.end_offset());
-                partition.truncate_below(low);
-            }
-        }
+                    .enumerate()
+                    .map(|(i, p)| match theirs.partitions.get(i) {
+                        Some(q) => p.log.bytes_apart_from(&q.log),
+                        None => p.stored() * std::mem::size_of::<Record>(),
+                    })
+            })
+            .sum()
+    }
+
+    fn partitions(&self) -> impl Iterator<Item = &Partition> {
+        self.topics.iter().flat_map(|t| &t.partitions)
     }
 
     /// Records held in memory by every log.

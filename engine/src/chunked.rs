@@ -2,7 +2,10 @@
 //! millions of entries in a backed-up run (live orders, a partition's log). A `VecDeque` that
 //! doubles copies everything it holds at once: a hundred megabytes in one step, hundreds of
 //! milliseconds in a browser tab. Here growing allocates one more chunk, and what is held
-//! never moves.
+//! never moves. Chunks are shared between copies (a rewind checkpoint copies the list of
+//! chunks, not what they hold), and a shared chunk is copied only when one side changes it.
+
+use std::sync::Arc;
 
 /// Entries per chunk.
 const CHUNK: usize = 4_096;
@@ -12,7 +15,7 @@ pub struct ChunkedDeque<T> {
     /// Chunks from `first` on hold the entries; every one but the last is full, and the
     /// first has `head` entries already taken. Used-up chunks before `first` are emptied and
     /// dropped from the list now and then (moving pointers, never entries).
-    chunks: Vec<Vec<T>>,
+    chunks: Vec<Arc<Vec<T>>>,
     first: usize,
     head: usize,
     len: usize,
@@ -29,7 +32,7 @@ impl<T> Default for ChunkedDeque<T> {
     }
 }
 
-impl<T> ChunkedDeque<T> {
+impl<T: Clone> ChunkedDeque<T> {
     pub fn len(&self) -> usize {
         self.len
     }
@@ -40,10 +43,10 @@ impl<T> ChunkedDeque<T> {
 
     pub fn push_back(&mut self, value: T) {
         if self.chunks.len() == self.first || self.chunks.last().is_some_and(|c| c.len() == CHUNK) {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
         }
         if let Some(last) = self.chunks.last_mut() {
-            last.push(value);
+            Arc::make_mut(last).push(value);
             self.len += 1;
         }
     }
@@ -61,7 +64,7 @@ impl<T> ChunkedDeque<T> {
             self.head = 0;
         } else if self.head == CHUNK {
             // The first chunk is used up: free it, and now and then the list's front too.
-            self.chunks[self.first] = Vec::new();
+            self.chunks[self.first] = Arc::default();
             self.first += 1;
             self.head = 0;
             if self.first >= 64 && self.first * 2 >= self.chunks.len() {
@@ -89,7 +92,7 @@ impl<T> ChunkedDeque<T> {
     #[inline]
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         let (chunk, offset) = self.locate(index)?;
-        self.chunks.get_mut(chunk)?.get_mut(offset)
+        Arc::make_mut(self.chunks.get_mut(chunk)?).get_mut(offset)
     }
 
     pub fn front(&self) -> Option<&T> {
@@ -98,7 +101,29 @@ impl<T> ChunkedDeque<T> {
 
     /// Entries from first to last.
     pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
-        self.chunks[self.first..].iter().flatten().skip(self.head)
+        self.chunks[self.first..]
+            .iter()
+            .flat_map(|chunk| chunk.iter())
+            .skip(self.head)
+    }
+
+    /// What copying it costs: the list of chunks, not their entries.
+    pub fn shell_bytes(&self) -> usize {
+        self.chunks.len() * std::mem::size_of::<Arc<Vec<T>>>()
+    }
+
+    /// Bytes of entries this copy holds in chunks that `other` does not share.
+    pub fn bytes_apart_from(&self, other: &ChunkedDeque<T>) -> usize {
+        let mut theirs: Vec<*const Vec<T>> = other.chunks[other.first..]
+            .iter()
+            .map(Arc::as_ptr)
+            .collect();
+        theirs.sort_unstable();
+        self.chunks[self.first..]
+            .iter()
+            .filter(|chunk| theirs.binary_search(&Arc::as_ptr(chunk)).is_err())
+            .map(|chunk| std::mem::size_of_val(&chunk[..]))
+            .sum()
     }
 }
 
@@ -154,5 +179,27 @@ mod tests {
         assert_eq!(deque.get(1), Some(&7));
         while deque.pop_front() {}
         assert!(deque.is_empty() && deque.chunks.is_empty());
+    }
+
+    /// A copy shares every chunk until one side writes to one: then only that chunk is copied,
+    /// and the other side does not see the change.
+    #[test]
+    fn copies_share_chunks_until_written() {
+        let mut deque = ChunkedDeque::default();
+        for value in 0..3 * CHUNK as u64 {
+            deque.push_back(value);
+        }
+        let copy = deque.clone();
+        assert_eq!(copy.bytes_apart_from(&deque), 0);
+        if let Some(value) = deque.get_mut(CHUNK + 5) {
+            *value = 0;
+        }
+        deque.push_back(1);
+        assert_eq!(copy.get(CHUNK + 5), Some(&(CHUNK as u64 + 5)));
+        assert_eq!(deque.get(CHUNK + 5), Some(&0));
+        assert_eq!(copy.len() + 1, deque.len());
+        // The written chunk is now the copy's own; the pushed one went into a new chunk.
+        assert_eq!(copy.bytes_apart_from(&deque), CHUNK * 8);
+        assert_eq!(deque.bytes_apart_from(&copy), CHUNK * 8 + 8);
     }
 }

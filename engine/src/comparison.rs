@@ -163,14 +163,21 @@ impl Comparison {
         self.sync.approx_bytes() + self.event.approx_bytes()
     }
 
-    /// About how many bytes a copy of the run holds beyond what it shares with `live`.
+    /// About how many bytes copying the run costs (see `Simulation::copy_bytes`).
+    pub fn copy_bytes(&self) -> usize {
+        self.sync.copy_bytes() + self.event.copy_bytes()
+    }
+
+    /// About how many bytes a copy of the run holds beyond what it shares with `live`: its own
+    /// state, and the metrics history, live orders and log records `live` no longer shares.
     pub fn approx_bytes_beside(&self, live: &Comparison) -> usize {
         let apart = |mine: &Simulation, theirs: &Simulation| {
             mine.metrics()
                 .buckets()
                 .bytes_apart_from(theirs.metrics().buckets())
+                + mine.chunks_apart_from(theirs)
         };
-        self.approx_bytes() + apart(&self.sync, &live.sync) + apart(&self.event, &live.event)
+        self.copy_bytes() + apart(&self.sync, &live.sync) + apart(&self.event, &live.event)
     }
 
     pub fn actions(&self) -> &[RecordedAction] {

@@ -55,6 +55,9 @@ pub struct Counters {
     /// Records processed again after a crash, a rebalance or a scale-down because their
     /// processing had not been committed (event design).
     pub redeliveries: u64,
+    /// Records a group never read because they left the log first (retention).
+    #[serde(default)]
+    pub expired_records: u64,
     pub rebalances: u64,
 }
 
@@ -82,6 +85,7 @@ impl Counters {
             timeouts,
             errors,
             redeliveries,
+            expired_records,
             rebalances
         );
     }
@@ -399,6 +403,7 @@ pub enum Count {
     Timeouts,
     Errors,
     Redeliveries,
+    ExpiredRecords,
     Rebalances,
 }
 
@@ -423,6 +428,7 @@ fn field(counters: &mut Counters, count: Count) -> &mut u64 {
         Count::Timeouts => &mut counters.timeouts,
         Count::Errors => &mut counters.errors,
         Count::Redeliveries => &mut counters.redeliveries,
+        Count::ExpiredRecords => &mut counters.expired_records,
         Count::Rebalances => &mut counters.rebalances,
     }
 }

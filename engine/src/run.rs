@@ -176,7 +176,7 @@ impl Run {
             return false;
         }
         self.stopped = Some(format!(
-            "The run stopped at {:.1} s: it holds about {} of orders and records still in flight, the most {} can keep. Something holds every order (a hang without a timeout, consumers that never catch up): lower the arrival rate or the duration, set a timeout, or heal the fault sooner.",
+            "The run stopped at {:.1} s: it holds about {} of orders and records still in flight, the most {} can keep. Something holds every order (a hang without a timeout, consumers that never catch up), or the logs keep more than fits (`event.retention_s` of records): lower the arrival rate or the duration, set a timeout, shorten the retention, or heal the fault sooner.",
             self.now().as_secs_f64(),
             if bytes >= 1e9 {
                 format!("{:.1} GB", bytes / 1e9)
@@ -289,7 +289,7 @@ impl Run {
         if self.checkpoints.iter().any(|c| c.at == at) {
             return;
         }
-        let bytes = self.comparison.approx_bytes();
+        let bytes = self.comparison.copy_bytes();
         if bytes > MAX_COPY_BYTES {
             return;
         }

@@ -390,7 +390,25 @@ pub struct EventOptions {
     pub dead_letter_after: Option<u32>,
     /// Delay before a failed record is tried again.
     pub retry_backoff_ms: f64,
+    /// How long a log keeps a record, whether or not anyone has read it (Kafka's
+    /// `retention.ms`). A group further behind than this loses what expires before it reads it.
+    pub retention_s: f64,
+    /// Where a group that joins during the run starts (Kafka's `auto.offset.reset`).
+    pub auto_offset_reset: OffsetReset,
 }
+
+/// Where a consumer group without committed offsets starts reading.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetReset {
+    /// At the end: only records produced from now on (Kafka's default).
+    #[default]
+    Latest,
+    /// At the start of each log: every record still retained, so history can be replayed.
+    Earliest,
+}
+
+crate::deserialize_by_name!(OffsetReset { Latest => "latest", Earliest => "earliest" });
 
 impl Default for EventOptions {
     fn default() -> Self {
@@ -408,6 +426,8 @@ impl Default for EventOptions {
             version_checks: false,
             dead_letter_after: Some(3),
             retry_backoff_ms: 50.0,
+            retention_s: 600.0,
+            auto_offset_reset: OffsetReset::Latest,
         }
     }
 }

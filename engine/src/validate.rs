@@ -235,6 +235,7 @@ fn event(c: &mut Collector, scenario: &Scenario) {
     if let Some(after) = e.dead_letter_after {
         c.count("event.dead_letter_after", after, 1, 1_000);
     }
+    c.positive("event.retention_s", e.retention_s, MAX_DURATION_S);
 }
 
 /// Which optional parameters each kind takes, and which of them it needs.

@@ -245,7 +245,7 @@ impl EventModel {
             self.broker.groups[group].members[member].busy = false;
             let committed = self.broker.groups[group].slots[batch.slot as usize].committed;
             if committed > batch.next {
-                self.mark_skipped(core, group, batch.slot, batch.next + 1);
+                self.mark_skipped(core, group, batch.slot, batch.next + 1, committed);
             }
             return self.complete_rebalance(core, group);
         }
@@ -298,7 +298,8 @@ impl EventModel {
         m.epoch = m.epoch.wrapping_add(1);
         let epoch = m.epoch;
         if let Some(batch) = m.batch.take() {
-            self.mark_skipped(core, group, batch.slot, batch.next + 1);
+            let committed = self.broker.groups[group].slots[batch.slot as usize].committed;
+            self.mark_skipped(core, group, batch.slot, batch.next + 1, committed);
         }
         let (g, mb) = (group as u8, member as u16);
         core.schedule(
@@ -326,13 +327,20 @@ impl EventModel {
                 && self.ready(core, service, record.order, record.kind))
     }
 
-    /// Records from `from` up to the committed offset were committed without being processed:
-    /// nobody will ever read them again (at-most-once). An order is lost when one of them was
+    /// Records from `from` up to `to` will never be processed: committed without it
+    /// (at-most-once), or expired before the group read them. An order is lost when one of them was
     /// work its completion needs; a skipped note (the first half of a join) loses nothing.
-    pub(super) fn mark_skipped(&mut self, core: &mut Core, group: usize, slot: u32, from: u64) {
+    pub(super) fn mark_skipped(
+        &mut self,
+        core: &mut Core,
+        group: usize,
+        slot: u32,
+        from: u64,
+        to: u64,
+    ) {
         let s = self.broker.groups[group].slots[slot as usize];
         let service = self.broker.groups[group].service;
-        for offset in from..s.committed {
+        for offset in from..to {
             let Some(record) = self
                 .broker
                 .partition(s.topic, s.partition)

@@ -8,7 +8,9 @@ use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::orders::Status;
 use crate::rng;
-use crate::scenario::{CommitPolicy, EventOptions, PartitionKey, ServiceConfig, ServiceId};
+use crate::scenario::{
+    CommitPolicy, EventOptions, OffsetReset, PartitionKey, ServiceConfig, ServiceId,
+};
 use crate::sim::{Core, Ev};
 use crate::snapshot::{
     EdgeView, GroupOffset, GroupView, MessageDot, Node, PartitionView, ServiceView, Snapshot,
@@ -286,9 +288,10 @@ impl EventModel {
         self.start_commit_ticks(core);
     }
 
-    /// A new consumer group joins: it subscribes to what the service needs and, as a Kafka
-    /// group with no committed offsets does by default, starts at the end of each partition.
-    /// No producer, and no other group, changes.
+    /// A new consumer group joins: it subscribes to what the service needs and, having no
+    /// committed offsets, starts where `auto_offset_reset` says: at the end of each partition
+    /// (Kafka's default) or at the oldest record still retained, to replay history. No
+    /// producer, and no other group, changes.
     pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
         if self.group_of(service).is_some() {
             return;
@@ -301,10 +304,16 @@ impl EventModel {
             subscriptions(service, &core.present),
             group_size(&config),
         );
+        let earliest = self.options.auto_offset_reset == OffsetReset::Earliest;
         let ends: Vec<u64> = self.broker.groups[group]
             .slots
             .iter()
-            .map(|slot| self.broker.end_offset(slot.topic, slot.partition))
+            .map(
+                |slot| match self.broker.partition(slot.topic, slot.partition) {
+                    Some(p) if earliest => p.log_start(),
+                    _ => self.broker.end_offset(slot.topic, slot.partition),
+                },
+            )
             .collect();
         for (slot, end) in self.broker.groups[group].slots.iter_mut().zip(ends) {
             slot.committed = end;
@@ -425,8 +434,74 @@ impl EventModel {
             + self.held.len() * std::mem::size_of::<(TopicId, u32, Record)>()
     }
 
-    pub(crate) fn on_tick(&mut self, _core: &mut Core) {
-        self.broker.truncate();
+    pub(crate) fn on_tick(&mut self, core: &mut Core) {
+        self.expire(core);
+    }
+
+    /// Retention: records older than `retention_s` leave their log, read or not. A group that
+    /// had not read them yet skips them (as Kafka resets an offset that fell off the log to its
+    /// start): each is counted expired, and an order loses work it needed.
+    fn expire(&mut self, core: &mut Core) {
+        let retention = SimTime::from_secs_f64(self.options.retention_s);
+        if core.now <= retention {
+            return;
+        }
+        let cutoff = core.now - retention;
+        for topic in TopicId::ALL {
+            for partition in 0..self.broker.partition_count() {
+                let Some(log) = self.broker.partition(topic, partition) else {
+                    continue;
+                };
+                let start = log.first_at_or_after(cutoff);
+                if start == log.log_start() {
+                    continue;
+                }
+                for group in 0..self.broker.groups.len() {
+                    self.skip_expired(core, group, topic, partition, start);
+                }
+                if let Some(log) = self.broker.partition_mut(topic, partition) {
+                    log.truncate_below(start);
+                }
+            }
+        }
+    }
+
+    /// Moves `group` on to `start` on one partition, counting what it had not read.
+    fn skip_expired(
+        &mut self,
+        core: &mut Core,
+        group: usize,
+        topic: TopicId,
+        partition: u32,
+        start: u64,
+    ) {
+        let g = &mut self.broker.groups[group];
+        let Some(&slot) = g
+            .slot_of
+            .get(topic.index())
+            .and_then(|s| s.get(partition as usize))
+        else {
+            return;
+        };
+        let Some(s) = g.slots.get_mut(slot as usize) else {
+            return;
+        };
+        let (position, committed) = (s.position, s.committed);
+        s.committed = committed.max(start);
+        s.position = position.max(start);
+        for member in &mut g.members {
+            if let Some(batch) = member.batch.as_mut().filter(|b| b.slot == slot) {
+                batch.next = batch.next.max(start);
+                batch.end = batch.end.max(start);
+            }
+        }
+        if position < start {
+            for _ in position..start {
+                core.count(Count::ExpiredRecords);
+            }
+            // Every record from the old position to the new start was never read.
+            self.mark_skipped(core, group, slot, position, start);
+        }
     }
 
     /// Health or partitions changed: release held records and wake every consumer.

@@ -13,6 +13,7 @@ mod formats;
 mod invariants;
 mod queueing;
 mod rebalance;
+mod retention;
 mod rewind;
 mod scenarios;
 mod support;
