@@ -2,7 +2,7 @@
 //! append-only log with offsets; consumer groups that own committed offsets and assign each
 //! partition to at most one member. The event-driven design drives it; observers read it.
 
-use crate::chunked::ChunkedDeque;
+use crate::chunked::SharedChunkedDeque;
 use crate::scenario::ServiceId;
 use crate::time::SimTime;
 use crate::trace::RecordKind;
@@ -43,7 +43,7 @@ pub struct Record {
 /// An append-only log. Offsets below `log_start` have expired (retention).
 #[derive(Clone, Debug, Default)]
 pub struct Partition {
-    log: ChunkedDeque<Record>,
+    log: SharedChunkedDeque<Record>,
     log_start: u64,
 }
 

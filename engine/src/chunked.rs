@@ -2,37 +2,87 @@
 //! millions of entries in a backed-up run (live orders, a partition's log). A `VecDeque` that
 //! doubles copies everything it holds at once: a hundred megabytes in one step, hundreds of
 //! milliseconds in a browser tab. Here growing allocates one more chunk, and what is held
-//! never moves. Chunks are shared between copies (a rewind checkpoint copies the list of
-//! chunks, not what they hold), and a shared chunk is copied only when one side changes it.
+//! never moves. A log's chunks are shared between copies (a rewind checkpoint copies the list
+//! of chunks, not the records), and a shared chunk is copied only when one side changes it;
+//! live orders, changed all the time, keep plain chunks, as the shortest path to an entry.
 
 use std::sync::Arc;
+
+/// How a chunk is held: plainly, or shared between copies.
+pub trait Chunk<T>: Clone + Default {
+    fn new(capacity: usize) -> Self;
+    fn items(&self) -> &Vec<T>;
+    /// For writing (a shared chunk is copied first if another copy holds it too).
+    fn items_mut(&mut self) -> &mut Vec<T>;
+    /// Whether `other` is this very chunk, shared.
+    fn shared_with(&self, other: &Self) -> bool;
+}
+
+impl<T: Clone> Chunk<T> for Vec<T> {
+    fn new(capacity: usize) -> Self {
+        Vec::with_capacity(capacity)
+    }
+    #[inline]
+    fn items(&self) -> &Vec<T> {
+        self
+    }
+    #[inline]
+    fn items_mut(&mut self) -> &mut Vec<T> {
+        self
+    }
+    fn shared_with(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+impl<T: Clone> Chunk<T> for Arc<Vec<T>> {
+    fn new(capacity: usize) -> Self {
+        Arc::new(Vec::with_capacity(capacity))
+    }
+    #[inline]
+    fn items(&self) -> &Vec<T> {
+        self
+    }
+    #[inline]
+    fn items_mut(&mut self) -> &mut Vec<T> {
+        Arc::make_mut(self)
+    }
+    fn shared_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(self, other)
+    }
+}
+
+/// A chunked deque whose copies share their chunks.
+pub type SharedChunkedDeque<T> = ChunkedDeque<T, Arc<Vec<T>>>;
 
 /// Entries per chunk.
 const CHUNK: usize = 4_096;
 
 #[derive(Clone, Debug)]
-pub struct ChunkedDeque<T> {
+pub struct ChunkedDeque<T, C = Vec<T>> {
     /// Chunks from `first` on hold the entries; every one but the last is full, and the
     /// first has `head` entries already taken. Used-up chunks before `first` are emptied and
     /// dropped from the list now and then (moving pointers, never entries).
-    chunks: Vec<Arc<Vec<T>>>,
+    chunks: Vec<C>,
     first: usize,
     head: usize,
     len: usize,
+    item: std::marker::PhantomData<T>,
 }
 
-impl<T> Default for ChunkedDeque<T> {
+impl<T, C> Default for ChunkedDeque<T, C> {
     fn default() -> Self {
         ChunkedDeque {
             chunks: Vec::new(),
             first: 0,
             head: 0,
             len: 0,
+            item: std::marker::PhantomData,
         }
     }
 }
 
-impl<T: Clone> ChunkedDeque<T> {
+impl<T: Clone, C: Chunk<T>> ChunkedDeque<T, C> {
     pub fn len(&self) -> usize {
         self.len
     }
@@ -42,11 +92,13 @@ impl<T: Clone> ChunkedDeque<T> {
     }
 
     pub fn push_back(&mut self, value: T) {
-        if self.chunks.len() == self.first || self.chunks.last().is_some_and(|c| c.len() == CHUNK) {
-            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+        if self.chunks.len() == self.first
+            || self.chunks.last().is_some_and(|c| c.items().len() == CHUNK)
+        {
+            self.chunks.push(C::new(CHUNK));
         }
         if let Some(last) = self.chunks.last_mut() {
-            Arc::make_mut(last).push(value);
+            last.items_mut().push(value);
             self.len += 1;
         }
     }
@@ -64,7 +116,7 @@ impl<T: Clone> ChunkedDeque<T> {
             self.head = 0;
         } else if self.head == CHUNK {
             // The first chunk is used up: free it, and now and then the list's front too.
-            self.chunks[self.first] = Arc::default();
+            self.chunks[self.first] = C::default();
             self.first += 1;
             self.head = 0;
             if self.first >= 64 && self.first * 2 >= self.chunks.len() {
@@ -86,13 +138,13 @@ impl<T: Clone> ChunkedDeque<T> {
     #[inline]
     pub fn get(&self, index: usize) -> Option<&T> {
         let (chunk, offset) = self.locate(index)?;
-        self.chunks.get(chunk)?.get(offset)
+        self.chunks.get(chunk)?.items().get(offset)
     }
 
     #[inline]
     pub fn get_mut(&mut self, index: usize) -> Option<&mut T> {
         let (chunk, offset) = self.locate(index)?;
-        Arc::make_mut(self.chunks.get_mut(chunk)?).get_mut(offset)
+        self.chunks.get_mut(chunk)?.items_mut().get_mut(offset)
     }
 
     pub fn front(&self) -> Option<&T> {
@@ -103,27 +155,28 @@ impl<T: Clone> ChunkedDeque<T> {
     pub fn iter(&self) -> impl Iterator<Item = &T> + '_ {
         self.chunks[self.first..]
             .iter()
-            .flat_map(|chunk| chunk.iter())
+            .flat_map(|chunk| chunk.items().iter())
             .skip(self.head)
     }
 
     /// What copying it costs: the list of chunks, not their entries.
     pub fn shell_bytes(&self) -> usize {
-        self.chunks.len() * std::mem::size_of::<Arc<Vec<T>>>()
+        self.chunks.len() * std::mem::size_of::<C>()
     }
 
     /// Bytes of entries this copy holds in chunks that `other` does not share.
-    pub fn bytes_apart_from(&self, other: &ChunkedDeque<T>) -> usize {
-        let mut theirs: Vec<*const Vec<T>> = other.chunks[other.first..]
-            .iter()
-            .map(Arc::as_ptr)
-            .collect();
-        theirs.sort_unstable();
-        self.chunks[self.first..]
-            .iter()
-            .filter(|chunk| theirs.binary_search(&Arc::as_ptr(chunk)).is_err())
-            .map(|chunk| std::mem::size_of_val(&chunk[..]))
-            .sum()
+    pub fn bytes_apart_from(&self, other: &ChunkedDeque<T, C>) -> usize {
+        // Shared chunks sit in the same order in both lists: walk them together.
+        let theirs = &other.chunks[other.first..];
+        let mut at = 0;
+        let mut apart = 0;
+        for chunk in &self.chunks[self.first..] {
+            match theirs[at..].iter().position(|c| chunk.shared_with(c)) {
+                Some(found) => at += found + 1,
+                None => apart += std::mem::size_of_val(&chunk.items()[..]),
+            }
+        }
+        apart
     }
 }
 
@@ -134,7 +187,12 @@ mod tests {
 
     #[test]
     fn behaves_as_a_deque_across_chunk_edges() {
-        let mut deque = ChunkedDeque::default();
+        behaves_as_a_deque::<Vec<u64>>();
+        behaves_as_a_deque::<Arc<Vec<u64>>>();
+    }
+
+    fn behaves_as_a_deque<C: Chunk<u64> + std::fmt::Debug>() {
+        let mut deque = ChunkedDeque::<u64, C>::default();
         let mut model = VecDeque::new();
         let mut next = 0u64;
         // Grow past several chunks, drain most, grow again: every step compared to VecDeque.
@@ -185,7 +243,7 @@ mod tests {
     /// and the other side does not see the change.
     #[test]
     fn copies_share_chunks_until_written() {
-        let mut deque = ChunkedDeque::default();
+        let mut deque = SharedChunkedDeque::default();
         for value in 0..3 * CHUNK as u64 {
             deque.push_back(value);
         }

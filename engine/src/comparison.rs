@@ -169,13 +169,13 @@ impl Comparison {
     }
 
     /// About how many bytes a copy of the run holds beyond what it shares with `live`: its own
-    /// state, and the metrics history, live orders and log records `live` no longer shares.
+    /// state, and the metrics history and log records `live` no longer shares.
     pub fn approx_bytes_beside(&self, live: &Comparison) -> usize {
         let apart = |mine: &Simulation, theirs: &Simulation| {
             mine.metrics()
                 .buckets()
                 .bytes_apart_from(theirs.metrics().buckets())
-                + mine.chunks_apart_from(theirs)
+                + mine.logs_apart_from(theirs)
         };
         self.copy_bytes() + apart(&self.sync, &live.sync) + apart(&self.event, &live.event)
     }

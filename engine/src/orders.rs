@@ -119,16 +119,6 @@ impl OrderBook {
         self.window.len()
     }
 
-    /// What copying the window costs (its chunks are shared).
-    pub fn shell_bytes(&self) -> usize {
-        self.window.shell_bytes()
-    }
-
-    /// Bytes of orders this copy holds that `other` does not share.
-    pub fn bytes_apart_from(&self, other: &OrderBook) -> usize {
-        self.window.bytes_apart_from(&other.window)
-    }
-
     pub fn is_empty(&self) -> bool {
         self.window.is_empty()
     }

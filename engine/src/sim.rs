@@ -1,7 +1,7 @@
 //! One design running on one workload: the clock, the event queue, faults, metrics, traces and
 //! the model that reacts to events. The caller paces it with `step`, `run_until` and `run`.
 
-use crate::broker::{Broker, Record};
+use crate::broker::Record;
 use crate::event_design::{EventModel, StreamEv};
 use crate::fault::{ControlAction, Fault, FaultKind, Health};
 use crate::metrics::{Count, Metrics, ServiceCounters};
@@ -522,24 +522,21 @@ impl Simulation {
     }
 
     /// About how many bytes copying the run costs (a rewind checkpoint): all it holds but the
-    /// live orders and the logs, whose chunks a copy shares.
+    /// logs' records, whose chunks a copy shares.
     pub fn copy_bytes(&self) -> usize {
-        let shared = self.core.orders.len() * std::mem::size_of::<OrderState>()
-            + self
-                .broker()
-                .map_or(0, |b| b.stored_records() * std::mem::size_of::<Record>());
-        let shells = self.core.orders.shell_bytes() + self.broker().map_or(0, Broker::shell_bytes);
-        self.approx_bytes() - shared + shells
+        let logs = self.broker().map_or(0, |b| {
+            (b.stored_records() * std::mem::size_of::<Record>()).saturating_sub(b.shell_bytes())
+        });
+        self.approx_bytes() - logs
     }
 
-    /// Bytes of live orders and log records this copy holds that `other` does not share.
-    pub fn chunks_apart_from(&self, other: &Simulation) -> usize {
-        let logs = match (self.broker(), other.broker()) {
+    /// Bytes of log records this copy holds that `other` does not share.
+    pub fn logs_apart_from(&self, other: &Simulation) -> usize {
+        match (self.broker(), other.broker()) {
             (Some(mine), Some(theirs)) => mine.bytes_apart_from(theirs),
             (Some(mine), None) => mine.stored_records() * std::mem::size_of::<Record>(),
             _ => 0,
-        };
-        self.core.orders.bytes_apart_from(&other.core.orders) + logs
+        }
     }
 
     fn on_arrival(&mut self) {

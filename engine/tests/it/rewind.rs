@@ -108,8 +108,10 @@ fn checkpoints_stay_bounded_and_a_short_rewind_stays_short() {
     let mut run = Run::new(shop(200.0, 600.0), 5);
     run.advance_to(secs(600.0));
     let times = run.checkpoint_times();
+    // (Ten minutes of retained log records, which older copies keep once the live run has
+    // dropped them, count against the 32 MB too: fewer copies than a run without logs.)
     assert!(
-        (10..=24).contains(&times.len()),
+        (8..=24).contains(&times.len()),
         "{} checkpoints",
         times.len()
     );
