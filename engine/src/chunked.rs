@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 /// How a chunk is held: plainly, or shared between copies.
 pub trait Chunk<T>: Clone + Default {
+    /// Entries per chunk.
+    const LEN: usize;
     fn new(capacity: usize) -> Self;
     fn items(&self) -> &Vec<T>;
     /// For writing (a shared chunk is copied first if another copy holds it too).
@@ -19,6 +21,7 @@ pub trait Chunk<T>: Clone + Default {
 }
 
 impl<T: Clone> Chunk<T> for Vec<T> {
+    const LEN: usize = 4_096;
     fn new(capacity: usize) -> Self {
         Vec::with_capacity(capacity)
     }
@@ -35,7 +38,10 @@ impl<T: Clone> Chunk<T> for Vec<T> {
     }
 }
 
+/// Smaller, since a copy that is written to copies its last chunk: what a rewind checkpoint
+/// holds apart from the live run is about half a chunk per log.
 impl<T: Clone> Chunk<T> for Arc<Vec<T>> {
+    const LEN: usize = 512;
     fn new(capacity: usize) -> Self {
         Arc::new(Vec::with_capacity(capacity))
     }
@@ -54,9 +60,6 @@ impl<T: Clone> Chunk<T> for Arc<Vec<T>> {
 
 /// A chunked deque whose copies share their chunks.
 pub type SharedChunkedDeque<T> = ChunkedDeque<T, Arc<Vec<T>>>;
-
-/// Entries per chunk.
-const CHUNK: usize = 4_096;
 
 #[derive(Clone, Debug)]
 pub struct ChunkedDeque<T, C = Vec<T>> {
@@ -93,9 +96,12 @@ impl<T: Clone, C: Chunk<T>> ChunkedDeque<T, C> {
 
     pub fn push_back(&mut self, value: T) {
         if self.chunks.len() == self.first
-            || self.chunks.last().is_some_and(|c| c.items().len() == CHUNK)
+            || self
+                .chunks
+                .last()
+                .is_some_and(|c| c.items().len() == C::LEN)
         {
-            self.chunks.push(C::new(CHUNK));
+            self.chunks.push(C::new(C::LEN));
         }
         if let Some(last) = self.chunks.last_mut() {
             last.items_mut().push(value);
@@ -114,7 +120,7 @@ impl<T: Clone, C: Chunk<T>> ChunkedDeque<T, C> {
             self.chunks.clear();
             self.first = 0;
             self.head = 0;
-        } else if self.head == CHUNK {
+        } else if self.head == C::LEN {
             // The first chunk is used up: free it, and now and then the list's front too.
             self.chunks[self.first] = C::default();
             self.first += 1;
@@ -131,7 +137,7 @@ impl<T: Clone, C: Chunk<T>> ChunkedDeque<T, C> {
     fn locate(&self, index: usize) -> Option<(usize, usize)> {
         (index < self.len).then(|| {
             let at = self.head + index;
-            (self.first + at / CHUNK, at % CHUNK)
+            (self.first + at / C::LEN, at % C::LEN)
         })
     }
 
@@ -219,8 +225,8 @@ mod tests {
             for index in [
                 0,
                 1,
-                CHUNK - 1,
-                CHUNK,
+                C::LEN - 1,
+                C::LEN,
                 model.len().saturating_sub(1),
                 model.len(),
             ] {
@@ -228,7 +234,7 @@ mod tests {
             }
             assert!(deque.iter().eq(model.iter()));
         }
-        for value in 0..CHUNK as u64 + 2 {
+        for value in 0..C::LEN as u64 + 2 {
             deque.push_back(value);
         }
         if let Some(value) = deque.get_mut(1) {
@@ -243,6 +249,7 @@ mod tests {
     /// and the other side does not see the change.
     #[test]
     fn copies_share_chunks_until_written() {
+        const CHUNK: usize = <Arc<Vec<u64>> as Chunk<u64>>::LEN;
         let mut deque = SharedChunkedDeque::default();
         for value in 0..3 * CHUNK as u64 {
             deque.push_back(value);

@@ -45,6 +45,8 @@ pub struct OrderState {
     pub seen: [u8; ServiceId::COUNT],
     /// Services that remember this order's cancellation.
     pub cancel_known: u8,
+    /// Order holds a worker until the broker acknowledges its `OrderCreated` (event design).
+    pub awaiting_ack: bool,
 }
 
 impl OrderState {
@@ -66,6 +68,7 @@ impl OrderState {
             undone: [0; ServiceId::COUNT],
             seen: [0; ServiceId::COUNT],
             cancel_known: 0,
+            awaiting_ack: false,
         }
     }
 

@@ -395,6 +395,9 @@ pub struct EventOptions {
     pub retention_s: f64,
     /// Where a group that joins during the run starts (Kafka's `auto.offset.reset`).
     pub auto_offset_reset: OffsetReset,
+    /// How long Order waits for the broker to acknowledge an order's record before it tells
+    /// the customer the order failed (Kafka's `delivery.timeout.ms`).
+    pub delivery_timeout_ms: f64,
 }
 
 /// Where a consumer group without committed offsets starts reading.
@@ -428,6 +431,7 @@ impl Default for EventOptions {
             retry_backoff_ms: 50.0,
             retention_s: 600.0,
             auto_offset_reset: OffsetReset::Latest,
+            delivery_timeout_ms: 120_000.0,
         }
     }
 }

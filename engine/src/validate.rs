@@ -236,6 +236,7 @@ fn event(c: &mut Collector, scenario: &Scenario) {
         c.count("event.dead_letter_after", after, 1, 1_000);
     }
     c.positive("event.retention_s", e.retention_s, MAX_DURATION_S);
+    c.positive("event.delivery_timeout_ms", e.delivery_timeout_ms, MAX_MS);
 }
 
 /// Which optional parameters each kind takes, and which of them it needs.

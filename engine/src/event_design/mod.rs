@@ -79,6 +79,14 @@ pub(crate) enum StreamEv {
         member: u16,
     },
     CommitTick,
+    /// The broker's acknowledgement of an order's `OrderCreated` reaches Order.
+    OrderAcked {
+        order: u64,
+    },
+    /// Order gives up waiting for that acknowledgement (`delivery_timeout_ms`).
+    DeliveryTimeout {
+        order: u64,
+    },
 }
 
 impl StreamEv {
@@ -118,6 +126,8 @@ impl StreamEv {
             } => (27, member_word(group, member, epoch)),
             StreamEv::Restart { group, member } => (28, member_word(group, member, 0)),
             StreamEv::CommitTick => (29, 0),
+            StreamEv::OrderAcked { order } => (30, order),
+            StreamEv::DeliveryTimeout { order } => (31, order),
         }
     }
 }
@@ -142,6 +152,8 @@ pub(crate) struct EventModel {
     in_transit: [u64; TopicId::COUNT],
     /// Records held back by the producer while their partition is unavailable.
     held: Vec<(TopicId, u32, Record)>,
+    /// Order's workers waiting for the broker to acknowledge an order's record.
+    acks_pending: u32,
     requests_in_transit: u64,
     /// The service whose effect finishes an order, or none when the join of Payment and
     /// Inventory does.
@@ -233,6 +245,7 @@ impl EventModel {
             options,
             in_transit: [0; TopicId::COUNT],
             held: Vec::new(),
+            acks_pending: 0,
             requests_in_transit: 0,
             terminal,
             commit_ticking: false,
@@ -352,6 +365,8 @@ impl EventModel {
             StreamEv::OrderDone { order } => self.order_done(core, order),
             StreamEv::OrderReply { order, reply } => self.on_reply(core, order, reply),
             StreamEv::OrderTimeout { order } => self.on_order_timeout(core, order),
+            StreamEv::OrderAcked { order } => self.on_acked(core, order, true),
+            StreamEv::DeliveryTimeout { order } => self.on_acked(core, order, false),
             StreamEv::Append {
                 topic,
                 partition,

@@ -51,10 +51,9 @@ impl EventModel {
         core.schedule(core.now + work, Ev::Stream(StreamEv::OrderDone { order }));
     }
 
+    /// Order has stored the order. It sends `OrderCreated` and, holding its worker, waits for
+    /// the broker's acknowledgement before it tells the customer "accepted" (`on_acked`).
     pub(super) fn order_done(&mut self, core: &mut Core, order: u64) {
-        if let Some(next) = self.order_station.finish() {
-            self.order_start(core, next);
-        }
         let poisoned = core
             .orders
             .get(order)
@@ -62,6 +61,7 @@ impl EventModel {
         if poisoned || core.error_draw(ServiceId::Order) {
             core.metrics.service(ServiceId::Order, ServiceCount::Errors);
             core.count(Count::Errors);
+            self.release_order_worker(core);
             return self.reply(core, order, Reply::Error);
         }
         let cancelled = core
@@ -70,15 +70,56 @@ impl EventModel {
             .is_some_and(|s| s.status == Status::Cancelled);
         core.metrics
             .service(ServiceId::Order, ServiceCount::Completions);
-        if !cancelled {
-            core.apply_effect(order, ServiceId::Order);
-            self.produce(
-                core,
-                ServiceId::Order,
-                TopicId::Orders,
+        if cancelled {
+            self.release_order_worker(core);
+            return self.reply(core, order, Reply::Accepted);
+        }
+        core.apply_effect(order, ServiceId::Order);
+        if let Some(state) = core.orders.get_mut(order) {
+            state.awaiting_ack = true;
+            self.acks_pending += 1;
+        }
+        let timeout = SimTime::from_millis_f64(self.options.delivery_timeout_ms).max(SimTime(1));
+        core.schedule(
+            core.now + timeout,
+            Ev::Stream(StreamEv::DeliveryTimeout { order }),
+        );
+        self.produce(
+            core,
+            ServiceId::Order,
+            TopicId::Orders,
+            order,
+            RecordKind::OrderCreated,
+        );
+    }
+
+    fn release_order_worker(&mut self, core: &mut Core) {
+        if let Some(next) = self.order_station.finish() {
+            self.order_start(core, next);
+        }
+    }
+
+    /// The broker acknowledged the order's record (`acked`), or the delivery timeout came
+    /// first: then the producer gives the record up (it is never appended) and the customer
+    /// is told the order failed. Whichever comes first decides; Order's worker is free again.
+    pub(super) fn on_acked(&mut self, core: &mut Core, order: u64, acked: bool) {
+        let Some(state) = core.orders.get_mut(order).filter(|s| s.awaiting_ack) else {
+            return;
+        };
+        state.awaiting_ack = false;
+        self.acks_pending -= 1;
+        self.release_order_worker(core);
+        if !acked {
+            self.held
+                .retain(|(_, _, r)| !(r.order == order && r.kind == RecordKind::OrderCreated));
+            core.metrics
+                .service(ServiceId::Order, ServiceCount::Timeouts);
+            core.count(Count::Timeouts);
+            core.trace(
                 order,
-                RecordKind::OrderCreated,
+                TraceEntry::new(core.now, Step::TimedOut).service(ServiceId::Order),
             );
+            return self.reply(core, order, Reply::Error);
         }
         self.reply(core, order, Reply::Accepted);
         if self.terminal.is_none()
@@ -166,9 +207,18 @@ impl EventModel {
                 (rng::splitmix64(customer) % u64::from(partitions)) as u32
             }
             PartitionKey::None => {
+                // Without a key the producer picks among the partitions it can reach, as
+                // Kafka's partitioner does; a keyed record must wait for its own.
                 let topic = &mut self.broker.topics[topic.index()];
-                topic.round_robin = topic.round_robin.wrapping_add(1);
-                topic.round_robin % partitions
+                let mut pick = 0;
+                for _ in 0..partitions {
+                    topic.round_robin = topic.round_robin.wrapping_add(1);
+                    pick = topic.round_robin % partitions;
+                    if core.unavailable.binary_search(&pick).is_err() {
+                        break;
+                    }
+                }
+                pick
             }
         }
     }
@@ -229,6 +279,20 @@ impl EventModel {
             return;
         };
         let offset = log.append(record);
+        if record.kind == RecordKind::OrderCreated
+            && core
+                .orders
+                .get(record.order)
+                .is_some_and(|s| s.awaiting_ack)
+        {
+            // acks=all: the acknowledgement travels back to Order.
+            core.schedule(
+                core.now + self.broker_latency,
+                Ev::Stream(StreamEv::OrderAcked {
+                    order: record.order,
+                }),
+            );
+        }
         if core.traced(record.order) {
             let entry = TraceEntry::new(core.now, Step::Produced)
                 .service(record.kind.producer())

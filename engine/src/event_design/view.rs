@@ -34,7 +34,7 @@ impl EventModel {
             health: core.health[ServiceId::Order.index()].state(),
             workers: self.order_station.workers,
             busy: self.order_station.busy,
-            waiting: 0,
+            waiting: self.acks_pending,
             queue: self.order_station.queue.len() as u64,
             consumers: 0,
             consumers_alive: 0,

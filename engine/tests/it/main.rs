@@ -1,6 +1,7 @@
 //! Integration tests of the engine, in one binary: behaviour of features, determinism,
 //! invariants over many seeds and fault schedules, queueing theory and bad input.
 
+mod acks;
 mod bad_input;
 mod behaviour;
 mod blocking;
