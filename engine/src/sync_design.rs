@@ -72,13 +72,32 @@ pub(crate) enum SyncEv {
         generation: u32,
     },
     Retry {
-        order: u64,
-        parent: Parent,
-        step: u8,
-        attempt: u8,
-        /// A compensating call (refund, release) rather than the step's own work.
-        undo: bool,
+        call: Attempt,
     },
+}
+
+/// One attempt of one call as its caller sees it: for which order, whose worker waits for the
+/// answer, which step of the chain (or the undoing of it), and which try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Attempt {
+    order: u64,
+    parent: Parent,
+    step: u8,
+    attempt: u8,
+    /// A compensating call (refund, release) rather than the step's own work.
+    undo: bool,
+}
+
+impl Attempt {
+    fn first(order: u64, parent: Parent, step: u8, undo: bool) -> Attempt {
+        Attempt {
+            order,
+            parent,
+            step,
+            attempt: 1,
+            undo,
+        }
+    }
 }
 
 impl SyncEv {
@@ -95,11 +114,14 @@ impl SyncEv {
             } => (12 + ((answer as u64) << 4), frame_word(frame, generation)),
             SyncEv::Timeout { frame, generation } => (13, frame_word(frame, generation)),
             SyncEv::Retry {
-                order,
-                step,
-                attempt,
-                undo,
-                ..
+                call:
+                    Attempt {
+                        order,
+                        step,
+                        attempt,
+                        undo,
+                        ..
+                    },
             } => (
                 14 + (u64::from(step) << 4) + (u64::from(attempt) << 12) + (u64::from(undo) << 20),
                 order,
@@ -122,6 +144,19 @@ struct Frame {
     undo: bool,
     caller_waiting: bool,
     callee_holding: bool,
+}
+
+impl Frame {
+    /// The attempt this frame carries.
+    fn call(&self) -> Attempt {
+        Attempt {
+            order: self.order,
+            parent: self.parent,
+            step: self.step,
+            attempt: self.attempt,
+            undo: self.undo,
+        }
+    }
 }
 
 /// Closed until `failure_threshold` consecutive failures, then open (failing fast) for
@@ -315,7 +350,7 @@ impl SyncModel {
     }
 
     pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
-        self.call(core, order, GATEWAY, 0, 1, false);
+        self.call(core, Attempt::first(order, GATEWAY, 0, false));
     }
 
     /// The customer cancels: the Order service marks the order and refunds what was charged.
@@ -354,13 +389,8 @@ impl SyncModel {
             SyncEv::Timeout { frame, generation } if self.live(frame, generation) => {
                 self.on_timeout(core, frame)
             }
-            SyncEv::Retry {
-                order,
-                parent,
-                step,
-                attempt,
-                undo,
-            } => {
+            SyncEv::Retry { call } => {
+                let Attempt { order, parent, .. } = call;
                 let abandoned = !self.waits(parent)
                     || parent == GATEWAY
                         && core
@@ -368,7 +398,7 @@ impl SyncModel {
                             .get(order)
                             .is_none_or(|s| s.status != Status::InFlight);
                 if !abandoned {
-                    self.call(core, order, parent, step, attempt, undo);
+                    self.call(core, call);
                 }
             }
             _ => {}
@@ -419,15 +449,14 @@ impl SyncModel {
     }
 
     /// Starts one attempt of the call at `step` of the chain (or of its undoing).
-    fn call(
-        &mut self,
-        core: &mut Core,
-        order: u64,
-        parent: Parent,
-        step: u8,
-        attempt: u8,
-        undo: bool,
-    ) {
+    fn call(&mut self, core: &mut Core, call: Attempt) {
+        let Attempt {
+            order,
+            parent,
+            step,
+            attempt,
+            undo,
+        } = call;
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
@@ -440,7 +469,7 @@ impl SyncModel {
             && self.config.breaker.is_some()
             && !self.breakers[callee.index()].allow(now)
         {
-            return self.outcome(core, order, parent, step, attempt, undo, Answer::Open);
+            return self.outcome(core, call, Answer::Open);
         }
         if from_service
             && self
@@ -451,7 +480,7 @@ impl SyncModel {
             // If the breaker let this call through as its half-open trial, the trial is not
             // made: without this the breaker would wait for its answer for ever.
             self.breakers[callee.index()].cancel_trial();
-            return self.outcome(core, order, parent, step, attempt, undo, Answer::Rejected);
+            return self.outcome(core, call, Answer::Rejected);
         }
         let frame = Frame {
             order,
@@ -624,7 +653,7 @@ impl SyncModel {
                 frame: index,
                 generation: frame.generation,
             };
-            return self.call(core, frame.order, parent, next as u8, 1, false);
+            return self.call(core, Attempt::first(frame.order, parent, next as u8, false));
         }
         self.release_worker(core, callee);
         self.respond(core, index, Answer::Ok)
@@ -732,15 +761,7 @@ impl SyncModel {
             self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
         }
         self.release_frame_if_done(index);
-        self.outcome(
-            core,
-            frame.order,
-            frame.parent,
-            frame.step,
-            frame.attempt,
-            frame.undo,
-            answer,
-        );
+        self.outcome(core, frame.call(), answer);
     }
 
     fn on_timeout(&mut self, core: &mut Core, index: u32) {
@@ -760,15 +781,7 @@ impl SyncModel {
         );
         self.record_breaker(core, frame.callee, frame.sent_at, false);
         self.release_frame_if_done(index);
-        self.outcome(
-            core,
-            frame.order,
-            frame.parent,
-            frame.step,
-            frame.attempt,
-            frame.undo,
-            Answer::Timeout,
-        );
+        self.outcome(core, frame.call(), Answer::Timeout);
     }
 
     fn record_breaker(&mut self, core: &Core, callee: ServiceId, sent_at: SimTime, success: bool) {
@@ -778,16 +791,14 @@ impl SyncModel {
     }
 
     /// What the caller does with an answer.
-    fn outcome(
-        &mut self,
-        core: &mut Core,
-        order: u64,
-        parent: Parent,
-        step: u8,
-        attempt: u8,
-        undo: bool,
-        answer: Answer,
-    ) {
+    fn outcome(&mut self, core: &mut Core, call: Attempt, answer: Answer) {
+        let Attempt {
+            order,
+            parent,
+            step,
+            attempt,
+            undo,
+        } = call;
         if !self.waits(parent) {
             // The worker that made this call is gone with its crashed instance.
             return;
@@ -798,7 +809,7 @@ impl SyncModel {
         // The gateway passes the customer's order on once (resending it could place it twice).
         let retryable = answer != Answer::Open && parent != GATEWAY;
         if answer != Answer::Ok && retryable && u32::from(attempt) <= self.config.retries.attempts {
-            return self.schedule_retry(core, order, parent, step, attempt, undo);
+            return self.schedule_retry(core, call);
         }
         if undo {
             if answer != Answer::Ok {
@@ -854,7 +865,7 @@ impl SyncModel {
         let next = step as usize + 1;
         if self.config.style == SyncStyle::Orchestrated && next < self.chain(order).len() {
             // Order, orchestrating, goes on to the next service.
-            return self.call(core, order, parent, next as u8, 1, false);
+            return self.call(core, Attempt::first(order, parent, next as u8, false));
         }
         self.caller_done(core, parent, Answer::Ok)
     }
@@ -877,20 +888,18 @@ impl SyncModel {
                 .find(|&k| undoable(chain[k]) && state.standing_effects(chain[k]) > 0)
         });
         match target {
-            Some(step) => self.call(core, order, parent, step as u8, 1, true),
+            Some(step) => self.call(core, Attempt::first(order, parent, step as u8, true)),
             None => self.caller_done(core, parent, Answer::Ok),
         }
     }
 
-    fn schedule_retry(
-        &mut self,
-        core: &mut Core,
-        order: u64,
-        parent: Parent,
-        step: u8,
-        attempt: u8,
-        undo: bool,
-    ) {
+    fn schedule_retry(&mut self, core: &mut Core, call: Attempt) {
+        let Attempt {
+            order,
+            step,
+            attempt,
+            ..
+        } = call;
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
         };
@@ -909,11 +918,10 @@ impl SyncModel {
                 .attempt(u32::from(attempt) + 1),
         );
         let event = SyncEv::Retry {
-            order,
-            parent,
-            step,
-            attempt: attempt.saturating_add(1),
-            undo,
+            call: Attempt {
+                attempt: attempt.saturating_add(1),
+                ..call
+            },
         };
         core.schedule(core.now + delay, Ev::Sync(event));
     }

@@ -26,7 +26,9 @@ struct Measured {
     seconds: f64,
 }
 
-fn run_mmc(servers: u32, rate_per_s: f64, mean_ms: f64, orders: f64, seed: u64) -> Measured {
+/// One service with `servers` workers, Poisson arrivals, exponential work and an unbounded
+/// queue: an M/M/c station, run for about `orders` orders.
+fn mmc(servers: u32, rate_per_s: f64, mean_ms: f64, orders: f64) -> Scenario {
     let mut scenario = Scenario::default();
     scenario.services.clear();
     let config = ServiceConfig {
@@ -41,6 +43,11 @@ fn run_mmc(servers: u32, rate_per_s: f64, mean_ms: f64, orders: f64, seed: u64) 
     scenario.trace.sample_every = 0;
     scenario.duration_s = orders / rate_per_s;
     scenario.validate().unwrap();
+    scenario
+}
+
+fn run_mmc(servers: u32, rate_per_s: f64, mean_ms: f64, orders: f64, seed: u64) -> Measured {
+    let scenario = mmc(servers, rate_per_s, mean_ms, orders);
     let end = SimTime::from_secs_f64(scenario.duration_s);
     let mut sim = Simulation::new(&scenario, seed, Design::Sync);
     let (mut area_system, mut area_queue) = (0u128, 0u128);
@@ -116,6 +123,40 @@ fn mmc_mean_wait_matches_erlang_c_and_littles_law_holds() {
             little_error.abs() < 0.01,
             "seed={seed}: L {} vs λW {little}",
             run.in_system
+        );
+    }
+}
+
+/// Erlang C across shapes of pool and loads up to 85 % busy: one service with `servers`
+/// workers and exponential work of 10 ms, its mean time in the system (wait plus work) within
+/// 2 % of the M/M/c value, over four seeds of 300 000 orders.
+#[test]
+fn mean_sojourn_matches_erlang_c_across_pools_and_loads() {
+    let mean_ms = 10.0;
+    for (servers, utilisation) in [(1, 0.5), (4, 0.8), (8, 0.85)] {
+        let mu = 1000.0 / mean_ms;
+        let rate = utilisation * f64::from(servers) * mu;
+        let a = rate / mu;
+        let expected_ms =
+            erlang_c(servers, a) / (f64::from(servers) * mu - rate) * 1000.0 + mean_ms;
+        let scenario = mmc(servers, rate, mean_ms, 300_000.0);
+        let (mut total, mut orders) = (0.0, 0u64);
+        for seed in 1..=4 {
+            let mut sim = Simulation::new(&scenario, seed, Design::Sync);
+            sim.run();
+            let summary = sim.summary();
+            total += summary.latency_ms.mean * summary.latency_ms.count as f64;
+            orders += summary.latency_ms.count;
+        }
+        let measured_ms = total / orders as f64;
+        let error = (measured_ms - expected_ms) / expected_ms;
+        eprintln!(
+            "M/M/{servers} at ρ={utilisation}: Erlang C {expected_ms:.4} ms, measured {measured_ms:.4} ms ({:+.2} %)",
+            error * 100.0
+        );
+        assert!(
+            error.abs() < 0.02,
+            "M/M/{servers} at ρ={utilisation}: {measured_ms} ms vs Erlang C {expected_ms} ms"
         );
     }
 }
