@@ -466,7 +466,8 @@ fn service_node(
                 {move || {
                     let s = state.get();
                     match s.health {
-                        HealthState::Up if s.waiting > 0 => format!("{}/{} ({} wait) · {} q", s.busy, s.workers, s.waiting, s.queue),
+                        // Waiting workers are the story when there are any: the bar shows the rest.
+                        HealthState::Up if s.waiting > 0 => format!("{}/{} wait · {} q", s.waiting, s.workers, s.queue),
                         HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, s.queue),
                         health => format!("{} · {} queued", health_label(health), s.queue),
                     }
