@@ -48,6 +48,10 @@ pub struct Counters {
     pub inconsistent_orders: u64,
     /// Orders that can never finish because a record was skipped.
     pub lost_orders: u64,
+    /// Orders stored by Order whose `OrderCreated` was never published: Order crashed between
+    /// its two writes (event design, without the outbox).
+    #[serde(default)]
+    pub stuck_orders: u64,
     pub dead_lettered: u64,
     pub retries: u64,
     pub timeouts: u64,
@@ -80,6 +84,7 @@ impl Counters {
             ordering_anomalies,
             inconsistent_orders,
             lost_orders,
+            stuck_orders,
             dead_lettered,
             retries,
             timeouts,
@@ -398,6 +403,7 @@ pub enum Count {
     OrderingAnomalies,
     InconsistentOrders,
     LostOrders,
+    StuckOrders,
     DeadLettered,
     Retries,
     Timeouts,
@@ -423,6 +429,7 @@ fn field(counters: &mut Counters, count: Count) -> &mut u64 {
         Count::OrderingAnomalies => &mut counters.ordering_anomalies,
         Count::InconsistentOrders => &mut counters.inconsistent_orders,
         Count::LostOrders => &mut counters.lost_orders,
+        Count::StuckOrders => &mut counters.stuck_orders,
         Count::DeadLettered => &mut counters.dead_lettered,
         Count::Retries => &mut counters.retries,
         Count::Timeouts => &mut counters.timeouts,

@@ -398,6 +398,10 @@ pub struct EventOptions {
     /// How long Order waits for the broker to acknowledge an order's record before it tells
     /// the customer the order failed (Kafka's `delivery.timeout.ms`).
     pub delivery_timeout_ms: f64,
+    /// Transactional outbox: Order stores the order and its `OrderCreated` in one transaction
+    /// and answers at once; a relay publishes what the outbox holds every `outbox_relay_ms`.
+    pub outbox: bool,
+    pub outbox_relay_ms: f64,
 }
 
 /// Where a consumer group without committed offsets starts reading.
@@ -432,6 +436,8 @@ impl Default for EventOptions {
             retention_s: 600.0,
             auto_offset_reset: OffsetReset::Latest,
             delivery_timeout_ms: 120_000.0,
+            outbox: false,
+            outbox_relay_ms: 100.0,
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct Summary {
     pub max_consumer_lag: u64,
     pub max_consumer_lag_s: f64,
     pub lost_orders: u64,
+    /// Orders stored but never announced: Order crashed between storing and publishing.
+    #[serde(default)]
+    pub stuck_orders: u64,
     /// Records a consumer group never read because retention removed them first.
     #[serde(default)]
     pub expired_records: u64,
@@ -80,6 +83,7 @@ impl Summary {
             max_consumer_lag: metrics.max_lag,
             max_consumer_lag_s: metrics.max_lag_s,
             lost_orders: t.lost_orders,
+            stuck_orders: t.stuck_orders,
             expired_records: t.expired_records,
             dead_lettered: t.dead_lettered,
             retries: t.retries,

@@ -237,6 +237,7 @@ fn event(c: &mut Collector, scenario: &Scenario) {
     }
     c.positive("event.retention_s", e.retention_s, MAX_DURATION_S);
     c.positive("event.delivery_timeout_ms", e.delivery_timeout_ms, MAX_MS);
+    c.positive("event.outbox_relay_ms", e.outbox_relay_ms, MAX_MS);
 }
 
 /// Which optional parameters each kind takes, and which of them it needs.

@@ -87,6 +87,8 @@ pub(crate) enum StreamEv {
     DeliveryTimeout {
         order: u64,
     },
+    /// The outbox relay looks for rows to publish.
+    RelayTick,
 }
 
 impl StreamEv {
@@ -128,6 +130,7 @@ impl StreamEv {
             StreamEv::CommitTick => (29, 0),
             StreamEv::OrderAcked { order } => (30, order),
             StreamEv::DeliveryTimeout { order } => (31, order),
+            StreamEv::RelayTick => (32, 0),
         }
     }
 }
@@ -154,6 +157,15 @@ pub(crate) struct EventModel {
     held: Vec<(TopicId, u32, Record)>,
     /// Order's workers waiting for the broker to acknowledge an order's record.
     acks_pending: u32,
+    /// Outbox rows not yet marked published, oldest first: orders whose `OrderCreated` the
+    /// relay has still to send, or has sent in its last round and not yet marked; and whether
+    /// it has sent that row before (a relay that crashed sends its round again).
+    outbox: Vec<(u64, RecordKind, bool)>,
+    /// How many rows at the front of `outbox` the relay has sent and not yet marked.
+    relay_sent: usize,
+    relay_ticking: bool,
+    /// A crashed Order instance (or its relay) is restarting until then.
+    order_down_until: SimTime,
     requests_in_transit: u64,
     /// The service whose effect finishes an order, or none when the join of Payment and
     /// Inventory does.
@@ -246,6 +258,10 @@ impl EventModel {
             in_transit: [0; TopicId::COUNT],
             held: Vec::new(),
             acks_pending: 0,
+            outbox: Vec::new(),
+            relay_sent: 0,
+            relay_ticking: false,
+            order_down_until: SimTime::ZERO,
             requests_in_transit: 0,
             terminal,
             commit_ticking: false,
@@ -367,6 +383,7 @@ impl EventModel {
             StreamEv::OrderTimeout { order } => self.on_order_timeout(core, order),
             StreamEv::OrderAcked { order } => self.on_acked(core, order, true),
             StreamEv::DeliveryTimeout { order } => self.on_acked(core, order, false),
+            StreamEv::RelayTick => self.relay_tick(core),
             StreamEv::Append {
                 topic,
                 partition,
@@ -447,6 +464,7 @@ impl EventModel {
     pub(crate) fn approx_bytes(&self) -> usize {
         self.broker.stored_records() * std::mem::size_of::<Record>()
             + self.held.len() * std::mem::size_of::<(TopicId, u32, Record)>()
+            + self.outbox.len() * std::mem::size_of::<(u64, RecordKind, bool)>()
     }
 
     pub(crate) fn on_tick(&mut self, core: &mut Core) {

@@ -30,7 +30,11 @@ impl EventModel {
         if health.hanging {
             return;
         }
-        if health.refusing {
+        let restarting = !self.options.outbox && core.now < self.order_down_until;
+        if health.refusing || restarting {
+            // A refused request is a failed attempt, as in the chain.
+            core.metrics.service(ServiceId::Order, ServiceCount::Errors);
+            core.count(Count::Errors);
             return self.reply(core, order, Reply::Error);
         }
         if self.order_station.try_start() {
@@ -75,6 +79,16 @@ impl EventModel {
             return self.reply(core, order, Reply::Accepted);
         }
         core.apply_effect(order, ServiceId::Order);
+        if self.options.outbox {
+            // One transaction stores the order and its event: the order is safe to accept.
+            self.outbox.push((order, RecordKind::OrderCreated, false));
+            self.start_relay(core);
+            self.release_order_worker(core);
+            return self.reply(core, order, Reply::Accepted);
+        }
+        if core.take_crash(ServiceId::Order) {
+            return self.crash_between_writes(core, order);
+        }
         if let Some(state) = core.orders.get_mut(order) {
             state.awaiting_ack = true;
             self.acks_pending += 1;
@@ -91,6 +105,65 @@ impl EventModel {
             order,
             RecordKind::OrderCreated,
         );
+    }
+
+    /// A dual write interrupted: the order is stored, and the instance dies before it
+    /// publishes `OrderCreated`. Nobody downstream will ever hear of the order (it is stuck),
+    /// the customer's request fails with those queued behind it, and Order refuses requests
+    /// until it has restarted.
+    fn crash_between_writes(&mut self, core: &mut Core, order: u64) {
+        core.count(Count::StuckOrders);
+        let restart_after = core.health[ServiceId::Order.index()].restart_after;
+        self.order_down_until = core.now + restart_after.max(SimTime(1));
+        let queued: Vec<u64> = self.order_station.queue.drain(..).collect();
+        self.release_order_worker(core);
+        for failed in std::iter::once(order).chain(queued) {
+            core.metrics.service(ServiceId::Order, ServiceCount::Errors);
+            core.count(Count::Errors);
+            self.reply(core, failed, Reply::Error);
+        }
+    }
+
+    fn start_relay(&mut self, core: &mut Core) {
+        if !self.relay_ticking {
+            self.relay_ticking = true;
+            let at = (core.now + self.relay_interval()).max(self.order_down_until);
+            core.schedule(at, Ev::Stream(StreamEv::RelayTick));
+        }
+    }
+
+    fn relay_interval(&self) -> SimTime {
+        SimTime::from_millis_f64(self.options.outbox_relay_ms).max(SimTime(1))
+    }
+
+    /// The outbox relay's round: the rows it sent last round are acknowledged by now and
+    /// marked published; it sends every row still pending. If it crashes right after sending,
+    /// before marking them, it sends them all again once restarted: the same events twice.
+    pub(super) fn relay_tick(&mut self, core: &mut Core) {
+        self.relay_ticking = false;
+        self.outbox.drain(..self.relay_sent);
+        self.relay_sent = 0;
+        if self.outbox.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.outbox);
+        for &(order, kind, sent_before) in &rows {
+            if sent_before {
+                core.count(Count::ProducerDuplicates);
+            }
+            self.produce(core, ServiceId::Order, TopicId::Orders, order, kind);
+        }
+        self.outbox = rows
+            .into_iter()
+            .map(|(order, kind, _)| (order, kind, true))
+            .collect();
+        self.relay_sent = self.outbox.len();
+        if core.take_crash(ServiceId::Order) {
+            let restart_after = core.health[ServiceId::Order.index()].restart_after;
+            self.order_down_until = core.now + restart_after.max(SimTime(1));
+            self.relay_sent = 0;
+        }
+        self.start_relay(core);
     }
 
     fn release_order_worker(&mut self, core: &mut Core) {
@@ -180,6 +253,11 @@ impl EventModel {
             .get(order)
             .is_some_and(|s| s.effects[ServiceId::Order.index()] > 0);
         if core.finish(order, Status::Cancelled, Count::Cancelled) && created {
+            if self.options.outbox {
+                // Through the outbox too, so it cannot overtake the order's own event.
+                self.outbox.push((order, RecordKind::OrderCancelled, false));
+                return self.start_relay(core);
+            }
             self.produce(
                 core,
                 ServiceId::Order,

@@ -12,6 +12,7 @@ mod counters;
 mod determinism;
 mod formats;
 mod invariants;
+mod outbox;
 mod queueing;
 mod rebalance;
 mod retention;
