@@ -47,6 +47,9 @@ pub struct OrderState {
     pub cancel_known: u8,
     /// Order holds a worker until the broker acknowledges its `OrderCreated` (event design).
     pub awaiting_ack: bool,
+    /// Order has finished undoing what stood of this cancelled order (synchronous design):
+    /// whatever is done to it later stands.
+    pub compensated: bool,
 }
 
 impl OrderState {
@@ -69,6 +72,7 @@ impl OrderState {
             seen: [0; ServiceId::COUNT],
             cancel_known: 0,
             awaiting_ack: false,
+            compensated: false,
         }
     }
 
@@ -129,7 +133,8 @@ impl OrderBook {
     /// Drops finished orders from the front of the window.
     pub fn evict(&mut self, now: SimTime) {
         while let Some(front) = self.window.front() {
-            let finished = front.status != Status::InFlight;
+            // An order whose record Order still waits to hear of stays: its worker is held.
+            let finished = front.status != Status::InFlight && !front.awaiting_ack;
             let old = front.terminal_at + GRACE <= now || self.window.len() > SOFT_LIMIT;
             if !(finished && old) {
                 break;

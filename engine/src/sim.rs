@@ -210,7 +210,7 @@ impl Core {
         let told = state.seen[index] & RecordKind::OrderCancelled.bit() != 0;
         let on_cancelled = state.status == Status::Cancelled
             && contradicts_cancel(service)
-            && (told || !undoable(service));
+            && (told || !undoable(service) || state.compensated);
         let on_failed = state.status == Status::Failed || on_cancelled;
         if told && service != ServiceId::Order {
             self.metrics.count(Count::OrderingAnomalies);

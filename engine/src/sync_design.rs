@@ -54,9 +54,12 @@ pub(crate) enum Answer {
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum SyncEv {
+    /// A request reaches its callee (which the event names, so the count of messages on
+    /// the wire stays right even when the frame has moved on).
     Deliver {
         frame: u32,
         generation: u32,
+        callee: ServiceId,
     },
     Done {
         frame: u32,
@@ -66,6 +69,7 @@ pub(crate) enum SyncEv {
         frame: u32,
         generation: u32,
         answer: Answer,
+        callee: ServiceId,
     },
     Timeout {
         frame: u32,
@@ -105,12 +109,15 @@ impl SyncEv {
         let frame_word =
             |frame: u32, generation: u32| u64::from(frame) | (u64::from(generation) << 32);
         match *self {
-            SyncEv::Deliver { frame, generation } => (10, frame_word(frame, generation)),
+            SyncEv::Deliver {
+                frame, generation, ..
+            } => (10, frame_word(frame, generation)),
             SyncEv::Done { frame, generation } => (11, frame_word(frame, generation)),
             SyncEv::Reply {
                 frame,
                 generation,
                 answer,
+                ..
             } => (12 + ((answer as u64) << 4), frame_word(frame, generation)),
             SyncEv::Timeout { frame, generation } => (13, frame_word(frame, generation)),
             SyncEv::Retry {
@@ -142,6 +149,8 @@ struct Frame {
     attempt: u8,
     /// A compensating call: undo what the step did (refund a charge, release stock).
     undo: bool,
+    /// The request has reached the callee (a crash fails only what reached the instance).
+    delivered: bool,
     caller_waiting: bool,
     callee_holding: bool,
 }
@@ -363,11 +372,13 @@ impl SyncModel {
 
     pub(crate) fn handle(&mut self, core: &mut Core, event: SyncEv) {
         match event {
-            SyncEv::Deliver { frame, generation } if self.live(frame, generation) => {
-                let callee = self.frames[frame as usize].callee;
+            SyncEv::Deliver {
+                frame,
+                generation,
+                callee,
+            } => {
                 self.requests_in_transit[callee.index()] -= 1;
-                // Unless the instance it was sent to crashed meanwhile, which failed it.
-                if self.frames[frame as usize].callee_holding {
+                if self.live(frame, generation) {
                     self.deliver(core, frame);
                 }
             }
@@ -381,13 +392,24 @@ impl SyncModel {
                 frame,
                 generation,
                 answer,
-            } if self.live(frame, generation) => {
-                let callee = self.frames[frame as usize].callee;
+                callee,
+            } => {
                 self.replies_in_transit[callee.index()] -= 1;
+                if !self.live(frame, generation) {
+                    return;
+                }
                 self.on_reply(core, frame, answer);
             }
             SyncEv::Timeout { frame, generation } if self.live(frame, generation) => {
                 self.on_timeout(core, frame)
+            }
+            SyncEv::Retry { call }
+                if !call.undo && self.cancelled_under_order(core, call.order, call.parent) =>
+            {
+                // Cancelled while the retry waited: Order undoes instead of trying again.
+                if self.waits(call.parent) {
+                    self.compensate(core, call.order, call.parent, usize::MAX);
+                }
             }
             SyncEv::Retry { call } => {
                 let Attempt { order, parent, .. } = call;
@@ -491,6 +513,7 @@ impl SyncModel {
             step,
             attempt,
             undo,
+            delivered: false,
             caller_waiting: true,
             callee_holding: true,
         };
@@ -535,6 +558,7 @@ impl SyncModel {
                 Ev::Sync(SyncEv::Deliver {
                     frame: index,
                     generation,
+                    callee,
                 }),
             );
         }
@@ -543,6 +567,7 @@ impl SyncModel {
     /// A request reaches its service.
     #[inline]
     fn deliver(&mut self, core: &mut Core, index: u32) {
+        self.frames[index as usize].delivered = true;
         let callee = self.frames[index as usize].callee;
         core.metrics.service(callee, ServiceCount::Arrivals);
         let health = core.health[callee.index()];
@@ -667,7 +692,7 @@ impl SyncModel {
         let held: Vec<u32> = (0..self.frames.len() as u32)
             .filter(|&i| {
                 let frame = &self.frames[i as usize];
-                frame.callee == service && frame.callee_holding
+                frame.callee == service && frame.callee_holding && frame.delivered
             })
             .collect();
         if let Some(station) = self.stations[service.index()].as_mut() {
@@ -745,6 +770,7 @@ impl SyncModel {
                     frame: index,
                     generation,
                     answer,
+                    callee,
                 }),
             );
         }
@@ -806,6 +832,10 @@ impl SyncModel {
         if answer == Answer::Ok && !undo {
             return self.succeeded(core, order, parent, step);
         }
+        if !undo && self.cancelled_under_order(core, order, parent) {
+            // Order does not try again for an order the customer cancelled: it undoes instead.
+            return self.compensate(core, order, parent, usize::MAX);
+        }
         // The gateway passes the customer's order on once (resending it could place it twice).
         let retryable = answer != Answer::Open && parent != GATEWAY;
         if answer != Answer::Ok && retryable && u32::from(attempt) <= self.config.retries.attempts {
@@ -817,9 +847,6 @@ impl SyncModel {
                 core.mark_inconsistent(order);
             }
             return self.compensate(core, order, parent, step as usize);
-        }
-        if parent != GATEWAY && self.cancelled_under_order(core, order, parent) {
-            return self.compensate(core, order, parent, usize::MAX);
         }
         if parent == GATEWAY {
             core.answer(order);
@@ -889,7 +916,12 @@ impl SyncModel {
         });
         match target {
             Some(step) => self.call(core, Attempt::first(order, parent, step as u8, true)),
-            None => self.caller_done(core, parent, Answer::Ok),
+            None => {
+                if let Some(state) = core.orders.get_mut(order) {
+                    state.compensated = true;
+                }
+                self.caller_done(core, parent, Answer::Ok)
+            }
         }
     }
 

@@ -484,11 +484,12 @@ impl Shop<'_> {
             .sum()
     }
 
-    /// Order's own work (arrival, request, work, answer, timeout), one append per record, and
+    /// Order's own work (arrival, request, work, acknowledgement, answer, timeout), one append per record, and
     /// for every delivery of a record to a group its work and, at worst, a poll of its own.
     fn event_events_per_order(&self) -> f64 {
         let state = self.state;
-        let order = 4.0 + f64::from(u8::from(state.sync.gateway_timeout_ms.is_some()));
+        // (With the broker's acknowledgement of the order's record, or the outbox relay.)
+        let order = 5.0 + f64::from(u8::from(state.sync.gateway_timeout_ms.is_some()));
         let appends: f64 = TopicId::ALL
             .iter()
             .map(|&topic| records_per_order(state, topic))

@@ -123,7 +123,11 @@ impl EventModel {
         // error rate fails as many orders as it does in the chain, where each service is
         // called once per order.
         if self.acts_on(core, service, record) {
-            let poisoned = record.kind == RecordKind::OrderCreated
+            // Poison is the order's record that triggers the service's work: the one it acts
+            // on (Analytics, which records every event, is poisoned by `OrderCreated`).
+            let trigger =
+                service != ServiceId::Analytics || record.kind == RecordKind::OrderCreated;
+            let poisoned = trigger
                 && core
                     .orders
                     .get(record.order)
@@ -239,13 +243,13 @@ impl EventModel {
         }
         if self.broker.groups[group].rebalance_pending {
             // The group is waiting for this member: it stops at the failing record, which the
-            // partition's next owner reads again from there (what it committed ahead of it is
-            // lost, as at-most-once means).
+            // partition's next owner reads again from there; under at-most-once, where the
+            // offset was committed ahead, it and the rest of the batch are lost instead.
             self.broker.groups[group].members[member].batch = None;
             self.broker.groups[group].members[member].busy = false;
             let committed = self.broker.groups[group].slots[batch.slot as usize].committed;
             if committed > batch.next {
-                self.mark_skipped(core, group, batch.slot, batch.next + 1, committed);
+                self.mark_skipped(core, group, batch.slot, batch.next, committed);
             }
             return self.complete_rebalance(core, group);
         }
@@ -317,6 +321,8 @@ impl EventModel {
                 member: mb,
             }),
         );
+        // If the group was waiting only for this member's batch, it need wait no longer.
+        self.complete_rebalance(core, group);
     }
 
     /// Whether processing `record` is work for `service` (an effect, a record of its own), as
@@ -328,8 +334,9 @@ impl EventModel {
     }
 
     /// Records from `from` up to `to` will never be processed: committed without it
-    /// (at-most-once), or expired before the group read them. An order is lost when one of them was
-    /// work its completion needs; a skipped note (the first half of a join) loses nothing.
+    /// (at-most-once), or expired before the group read them. An order is lost when one of
+    /// them was a record its completion needs (a trigger or either half of a join); skipping
+    /// one the service never needs (Shipping's copy of `OrderCreated`) loses nothing.
     pub(super) fn mark_skipped(
         &mut self,
         core: &mut Core,

@@ -93,11 +93,6 @@ impl EventModel {
             state.awaiting_ack = true;
             self.acks_pending += 1;
         }
-        let timeout = SimTime::from_millis_f64(self.options.delivery_timeout_ms).max(SimTime(1));
-        core.schedule(
-            core.now + timeout,
-            Ev::Stream(StreamEv::DeliveryTimeout { order }),
-        );
         self.produce(
             core,
             ServiceId::Order,
@@ -173,8 +168,8 @@ impl EventModel {
     }
 
     /// The broker acknowledged the order's record (`acked`), or the delivery timeout came
-    /// first: then the producer gives the record up (it is never appended) and the customer
-    /// is told the order failed. Whichever comes first decides; Order's worker is free again.
+    /// first while the record waited for its partition: then the producer gives it up (it is
+    /// never appended) and the customer is told the order failed. Whichever comes first decides; Order's worker is free again.
     pub(super) fn on_acked(&mut self, core: &mut Core, order: u64, acked: bool) {
         let Some(state) = core.orders.get_mut(order).filter(|s| s.awaiting_ack) else {
             return;
@@ -338,6 +333,21 @@ impl EventModel {
         self.in_transit[topic.index()] = self.in_transit[topic.index()].saturating_sub(1);
         if core.unavailable.binary_search(&partition).is_ok() {
             self.held.push((topic, partition, record));
+            if record.kind == RecordKind::OrderCreated
+                && core
+                    .orders
+                    .get(record.order)
+                    .is_some_and(|s| s.awaiting_ack)
+            {
+                // Order's wait has a limit, counted from when it sent the record.
+                let timeout =
+                    SimTime::from_millis_f64(self.options.delivery_timeout_ms).max(SimTime(1));
+                let at = (record.produced_at + timeout).max(core.now);
+                let event = StreamEv::DeliveryTimeout {
+                    order: record.order,
+                };
+                core.schedule(at, Ev::Stream(event));
+            }
             return;
         }
         self.append(core, topic, partition, record);

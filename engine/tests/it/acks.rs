@@ -80,3 +80,39 @@ fn a_keyless_record_goes_to_a_partition_that_is_up() {
         event.latency_ms
     );
 }
+
+/// Partition 0 is down for 100 s and the gateway gives up on customers after 1 s, so the
+/// orders Order is still waiting on are failed long before their 80 s delivery timeout, and
+/// the customers' orders would leave the engine's window of live orders after a minute.
+/// Order's workers must still come back, each at its delivery timeout: none is held for good.
+#[test]
+fn a_worker_waiting_past_its_customer_comes_back_at_the_delivery_timeout() {
+    let mut scenario = shop(
+        "order_id",
+        r#"{"kind": "partition_unavailable", "partition": 0, "start_s": 1, "end_s": 100}"#,
+    );
+    scenario.duration_s = 120.0;
+    scenario.sync.gateway_timeout_ms = Some(1_000.0);
+    scenario.event.delivery_timeout_ms = 80_000.0;
+    let mut comparison = Comparison::new(&scenario, 8);
+    // About 60 orders, half of them keyed to the partition that is down: fewer than Order's
+    // 64 workers, so none queues.
+    comparison.run_until(SimTime::from_millis(1_600));
+    comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+    comparison.run_until(SimTime::from_secs(50));
+    let held = comparison
+        .event()
+        .pool(engine::ServiceId::Order)
+        .map_or(0, |p| p.0);
+    assert!(
+        (10..64).contains(&held),
+        "{held} of Order's workers waiting at 50 s"
+    );
+    comparison.run_until(SimTime::from_secs(90));
+    let event = comparison.event().summary();
+    let busy = comparison
+        .event()
+        .pool(engine::ServiceId::Order)
+        .map(|p| p.0);
+    assert_eq!(busy, Some(0), "{event:?}");
+}

@@ -81,7 +81,7 @@ fn a_slow_callee_saturates_the_healthy_callers_pool() {
             r#"{"kind": "slowdown", "target": "payment", "factor": 10, "start_s": 1}"#,
         );
         let mut comparison = Comparison::new(&scenario, 9);
-        let mut saw_all_waiting = false;
+        let mut saw_waiting = false;
         for tenth in 1..=80 {
             comparison.run_until(SimTime::from_millis(100 * tenth));
             let snapshot = comparison.sync().snapshot();
@@ -95,11 +95,11 @@ fn a_slow_callee_saturates_the_healthy_callers_pool() {
             if style == SyncStyle::Orchestrated {
                 assert_eq!(payment.waiting, 0, "orchestrated, only Order calls others");
             }
-            saw_all_waiting |= tenth > 20 && order.waiting >= 3 && order.queue == 10;
+            saw_waiting |= tenth > 20 && order.waiting >= 3 && order.queue == 10;
         }
         assert!(
-            saw_all_waiting,
-            "{style:?}: Order's workers never all waited"
+            saw_waiting,
+            "{style:?}: never 3 of Order's 4 workers waiting on Payment with its queue full"
         );
         let (sync, event) = comparison.summaries();
         // From 1 s on, at most about 4 workers / (2 + 50 + …) ms ≈ 40 orders a second get in.

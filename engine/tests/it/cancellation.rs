@@ -148,3 +148,25 @@ fn an_error_rate_fails_as_many_orders_in_both_designs() {
         );
     }
 }
+
+/// Poison aimed at Shipping, with dead letters after one failure: every order fails at
+/// Shipping in both designs (the event-driven Shipping is poisoned by the record it acts on,
+/// the second half of its join).
+#[test]
+fn poison_strikes_a_service_that_acts_on_a_join() {
+    let scenario = Scenario::from_json(
+        r#"{"duration_s": 10, "workload": {"arrival_rate_per_s": 100},
+            "services": {"order": {"workers": 64}, "payment": {}, "inventory": {},
+                         "shipping": {}, "notification": {}},
+            "event": {"dead_letter_after": 1},
+            "faults": [{"kind": "poison_event", "target": "shipping", "probability": 1,
+                        "start_s": 0}]}"#,
+    )
+    .expect("test scenario");
+    let comparison = settled(&scenario);
+    let (sync, event) = comparison.summaries();
+    assert!(sync.orders_arrived > 500, "{sync:?}");
+    assert_eq!(sync.orders_failed, sync.orders_arrived, "{sync:?}");
+    assert_eq!(event.orders_failed, event.orders_arrived, "{event:?}");
+    assert_eq!(event.dead_lettered, event.orders_arrived, "{event:?}");
+}

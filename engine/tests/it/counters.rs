@@ -181,7 +181,6 @@ fn a_sync_crash_costs_the_instance_for_its_restart() {
             "services": {"order": {"workers": 64}, "payment": {"workers": 4,
                          "service_time": {"kind": "fixed", "ms": 20}},
                          "inventory": {}, "shipping": {}, "notification": {}},
-            "sync": {"hop_latency_ms": 0},
             "faults": [{"kind": "consumer_crash", "target": "payment", "start_s": 2,
                         "restart_after_ms": 1000}]}"#,
         12,
