@@ -268,10 +268,10 @@ impl SyncConfig {
 
 #[derive(Clone)]
 pub(crate) struct SyncModel {
-    /// The services the gateway calls, in order: the one in force since the first order it
-    /// applies to. A service added during the run changes the chain for later orders only;
-    /// orders already on their way finish the chain they started.
-    chains: Vec<(u64, Vec<ServiceId>)>,
+    /// The chain and its style, each in force from the first order it applies to. A service
+    /// added or the style changed during the run applies to later orders only: orders already
+    /// on their way finish the way they started.
+    routes: Vec<Route>,
     stations: Vec<Option<Station<u32>>>,
     frames: Vec<Frame>,
     free: Vec<u32>,
@@ -286,6 +286,14 @@ pub(crate) struct SyncModel {
     /// A crashed instance is restarting until then: calls to it are refused.
     down_until: [SimTime; ServiceId::COUNT],
     config: SyncConfig,
+}
+
+/// How orders from `first_order` on go through the shop.
+#[derive(Clone, Debug)]
+struct Route {
+    first_order: u64,
+    style: SyncStyle,
+    chain: Vec<ServiceId>,
 }
 
 /// Every service the shop has, in the order the gateway calls them.
@@ -310,7 +318,11 @@ impl SyncModel {
     pub(crate) fn new(core: &mut Core) -> SyncModel {
         let stations = ServiceId::ALL.iter().map(|&id| station(core, id)).collect();
         SyncModel {
-            chains: vec![(0, present_chain(core))],
+            routes: vec![Route {
+                first_order: 0,
+                style: core.scenario.sync.style,
+                chain: present_chain(core),
+            }],
             stations,
             frames: Vec::with_capacity(1024),
             free: Vec::new(),
@@ -326,6 +338,14 @@ impl SyncModel {
 
     pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
         self.config = SyncConfig::of(core);
+        if self.config.style != self.current_route().style {
+            let chain = self.current_route().chain.clone();
+            self.routes.push(Route {
+                first_order: core.orders.next_id(),
+                style: self.config.style,
+                chain,
+            });
+        }
     }
 
     /// Bytes held by call frames and waiting lines.
@@ -338,24 +358,27 @@ impl SyncModel {
     /// change to call it.
     pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
         self.stations[service.index()] = station(core, service);
-        self.chains
-            .push((core.orders.next_id(), present_chain(core)));
+        self.routes.push(Route {
+            first_order: core.orders.next_id(),
+            style: self.config.style,
+            chain: present_chain(core),
+        });
+    }
+
+    /// The route `order` follows (the first one is in force from order 0).
+    fn route(&self, order: u64) -> &Route {
+        let at = self.routes.partition_point(|r| r.first_order <= order);
+        &self.routes[at.saturating_sub(1)]
     }
 
     /// The chain `order` follows.
     fn chain(&self, order: u64) -> &[ServiceId] {
-        self.chains
-            .iter()
-            .rev()
-            .find(|(first, _)| *first <= order)
-            .map_or(&[], |(_, chain)| chain.as_slice())
+        &self.route(order).chain
     }
 
-    /// The chain new orders follow.
-    fn current_chain(&self) -> &[ServiceId] {
-        self.chains
-            .last()
-            .map_or(&[], |(_, chain)| chain.as_slice())
+    /// The route new orders follow.
+    fn current_route(&self) -> &Route {
+        &self.routes[self.routes.len() - 1]
     }
 
     pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
@@ -663,7 +686,7 @@ impl SyncModel {
             return self.crash(core, callee);
         }
         let next = frame.step as usize + 1;
-        let calls_next = match self.config.style {
+        let calls_next = match self.route(frame.order).style {
             // Order calls every later service itself; each of them only does its own work.
             SyncStyle::Orchestrated => frame.step == 0,
             // Every service calls the one after it.
@@ -890,7 +913,7 @@ impl SyncModel {
             return self.compensate(core, order, parent, usize::MAX);
         }
         let next = step as usize + 1;
-        if self.config.style == SyncStyle::Orchestrated && next < self.chain(order).len() {
+        if self.route(order).style == SyncStyle::Orchestrated && next < self.chain(order).len() {
             // Order, orchestrating, goes on to the next service.
             return self.call(core, Attempt::first(order, parent, next as u8, false));
         }
@@ -994,9 +1017,10 @@ impl SyncModel {
             })
             .collect();
         let mut edges = Vec::new();
-        let chain = self.current_chain();
+        let route = self.current_route();
+        let chain = &route.chain;
         for (step, &callee) in chain.iter().enumerate() {
-            let from = match (self.config.style, step) {
+            let from = match (route.style, step) {
                 (_, 0) => Node::Gateway,
                 (SyncStyle::Orchestrated, _) => Node::Service(chain[0]),
                 (SyncStyle::Nested, _) => Node::Service(chain[step - 1]),

@@ -113,3 +113,41 @@ fn a_slow_callee_saturates_the_healthy_callers_pool() {
         assert_eq!(event.orders_rejected, 0, "{style:?} {event:?}");
     }
 }
+
+/// Switching the style while orders are on their way: each order finishes the way it
+/// started, so no step runs twice and nobody is charged twice, whichever way round.
+#[test]
+fn changing_the_style_mid_run_runs_each_step_once() {
+    for (from, to) in [
+        (SyncStyle::Nested, SyncStyle::Orchestrated),
+        (SyncStyle::Orchestrated, SyncStyle::Nested),
+    ] {
+        let mut scenario = scenario(from, "");
+        scenario
+            .services
+            .get_mut(&ServiceId::Payment)
+            .unwrap()
+            .workers = 8;
+        scenario
+            .services
+            .get_mut(&ServiceId::Order)
+            .unwrap()
+            .workers = 64;
+        let mut comparison = Comparison::new(&scenario, 3);
+        comparison.run_until(SimTime::from_millis(2_003));
+        comparison.apply(ControlAction::SetSyncStyle { style: to });
+        comparison.run_until(SimTime::from_secs(4));
+        comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+        comparison.run_until(SimTime::from_secs(6));
+        let sync = comparison.sync().summary();
+        assert_eq!(
+            sync.orders_completed, sync.orders_arrived,
+            "{from:?} → {to:?}: {sync:?}"
+        );
+        assert_eq!(
+            sync.double_charges + sync.double_shipments,
+            0,
+            "{from:?} → {to:?}"
+        );
+    }
+}
