@@ -16,7 +16,9 @@ const KINDS: [(FaultKind, &str); 9] = [
     (FaultKind::TrafficSpike, "Traffic spike"),
     (FaultKind::DuplicateDelivery, "Duplicate delivery"),
     (FaultKind::Reordering, "Reordering"),
-    (FaultKind::ConsumerCrash, "Consumer crash"),
+    // A consumer between its work and its commit; an instance of the chain after its work; the
+    // event-driven Order between storing an order and publishing it.
+    (FaultKind::ConsumerCrash, "Crash"),
     (FaultKind::PartitionUnavailable, "Partition unavailable"),
     (FaultKind::PoisonEvent, "Poison events"),
 ];
@@ -173,7 +175,7 @@ pub fn FaultPanel() -> impl IntoView {
         FaultKind::ErrorRate | FaultKind::DuplicateDelivery | FaultKind::PoisonEvent => field("Probability", "fault-probability", probability, "0 to 1").into_any(),
         FaultKind::TrafficSpike => field("Multiplier", "fault-multiplier", multiplier, "× arrival rate").into_any(),
         FaultKind::Reordering => field("Jitter (ms)", "fault-jitter", jitter_ms, "random delivery delay").into_any(),
-        FaultKind::ConsumerCrash => field("Restart after (ms)", "fault-restart", restart_ms, "until the member is back").into_any(),
+        FaultKind::ConsumerCrash => field("Restart after (ms)", "fault-restart", restart_ms, "until it is back").into_any(),
         FaultKind::PartitionUnavailable => field("Partition", "fault-partition", partition, "index, from 0").into_any(),
     }
     };
