@@ -140,32 +140,14 @@ impl SyncEv {
 /// One attempt of one call. Lives until both sides are done with it.
 #[derive(Clone, Copy, Debug)]
 struct Frame {
-    order: u64,
+    call: Attempt,
     sent_at: SimTime,
-    parent: Parent,
     generation: u32,
     callee: ServiceId,
-    step: u8,
-    attempt: u8,
-    /// A compensating call: undo what the step did (refund a charge, release stock).
-    undo: bool,
     /// The request has reached the callee (a crash fails only what reached the instance).
     delivered: bool,
     caller_waiting: bool,
     callee_holding: bool,
-}
-
-impl Frame {
-    /// The attempt this frame carries.
-    fn call(&self) -> Attempt {
-        Attempt {
-            order: self.order,
-            parent: self.parent,
-            step: self.step,
-            attempt: self.attempt,
-            undo: self.undo,
-        }
-    }
 }
 
 /// Closed until `failure_threshold` consecutive failures, then open (failing fast) for
@@ -500,7 +482,7 @@ impl SyncModel {
             parent,
             step,
             attempt,
-            undo,
+            ..
         } = call;
         let Some(&callee) = self.chain(order).get(step as usize) else {
             return;
@@ -528,14 +510,10 @@ impl SyncModel {
             return self.outcome(core, call, Answer::Rejected);
         }
         let frame = Frame {
-            order,
+            call,
             sent_at: now,
-            parent,
             generation: 0,
             callee,
-            step,
-            attempt,
-            undo,
             delivered: false,
             caller_waiting: true,
             callee_holding: true,
@@ -641,9 +619,9 @@ impl SyncModel {
             station.busy <= station.workers,
             "more busy workers than the pool"
         );
-        if core.traced(frame.order) {
+        if core.traced(frame.call.order) {
             core.trace(
-                frame.order,
+                frame.call.order,
                 TraceEntry::new(core.now, Step::WorkStarted).service(frame.callee),
             );
         }
@@ -660,48 +638,51 @@ impl SyncModel {
     fn done(&mut self, core: &mut Core, index: u32) {
         let frame = self.frames[index as usize];
         let callee = frame.callee;
-        let poisoned = !frame.undo
+        let poisoned = !frame.call.undo
             && core
                 .orders
-                .get(frame.order)
+                .get(frame.call.order)
                 .is_some_and(|s| s.is_poison_for(callee));
         if poisoned || core.error_draw(callee) {
             core.metrics.service(callee, ServiceCount::Errors);
             core.count(Count::Errors);
             core.trace(
-                frame.order,
+                frame.call.order,
                 TraceEntry::new(core.now, Step::WorkFailed).service(callee),
             );
             self.release_worker(core, callee);
             return self.respond(core, index, Answer::Error);
         }
-        if frame.undo {
-            self.undo_effect(core, frame.order, callee);
+        if frame.call.undo {
+            self.undo_effect(core, frame.call.order, callee);
         } else {
-            self.side_effect(core, frame.order, callee);
+            self.side_effect(core, frame.call.order, callee);
         }
         core.metrics.service(callee, ServiceCount::Completions);
         if core.take_crash(callee) {
             // The instance dies after doing the work but before answering.
             return self.crash(core, callee);
         }
-        let next = frame.step as usize + 1;
-        let calls_next = match self.route(frame.order).style {
+        let next = frame.call.step as usize + 1;
+        let calls_next = match self.route(frame.call.order).style {
             // Order calls every later service itself; each of them only does its own work.
-            SyncStyle::Orchestrated => frame.step == 0,
+            SyncStyle::Orchestrated => frame.call.step == 0,
             // Every service calls the one after it.
             SyncStyle::Nested => true,
         };
         // Order does not start the rest of the chain for an order the customer cancelled.
-        let stopped = frame.step == 0 && cancelled(core, frame.order);
-        if calls_next && !frame.undo && !stopped && next < self.chain(frame.order).len() {
+        let stopped = frame.call.step == 0 && cancelled(core, frame.call.order);
+        if calls_next && !frame.call.undo && !stopped && next < self.chain(frame.call.order).len() {
             // Hold this worker, waiting, while the rest of the chain runs.
             self.waiting[callee.index()] += 1;
             let parent = Parent {
                 frame: index,
                 generation: frame.generation,
             };
-            return self.call(core, Attempt::first(frame.order, parent, next as u8, false));
+            return self.call(
+                core,
+                Attempt::first(frame.call.order, parent, next as u8, false),
+            );
         }
         self.release_worker(core, callee);
         self.respond(core, index, Answer::Ok)
@@ -806,11 +787,11 @@ impl SyncModel {
         }
         self.frames[index as usize].caller_waiting = false;
         self.calls_in_flight[frame.callee.index()] -= 1;
-        if frame.parent != GATEWAY {
+        if frame.call.parent != GATEWAY {
             self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
         }
         self.release_frame_if_done(index);
-        self.outcome(core, frame.call(), answer);
+        self.outcome(core, frame.call, answer);
     }
 
     fn on_timeout(&mut self, core: &mut Core, index: u32) {
@@ -823,14 +804,14 @@ impl SyncModel {
         core.metrics.service(frame.callee, ServiceCount::Timeouts);
         core.count(Count::Timeouts);
         core.trace(
-            frame.order,
+            frame.call.order,
             TraceEntry::new(core.now, Step::TimedOut)
                 .service(frame.callee)
-                .attempt(u32::from(frame.attempt)),
+                .attempt(u32::from(frame.call.attempt)),
         );
         self.record_breaker(core, frame.callee, frame.sent_at, false);
         self.release_frame_if_done(index);
-        self.outcome(core, frame.call(), Answer::Timeout);
+        self.outcome(core, frame.call, Answer::Timeout);
     }
 
     fn record_breaker(&mut self, core: &Core, callee: ServiceId, sent_at: SimTime, success: bool) {
@@ -923,7 +904,9 @@ impl SyncModel {
     /// Whether `parent` is Order's own worker and the customer has cancelled the order: Order
     /// holds the order, so it knows (it does not know whether the gateway gave up on it).
     fn cancelled_under_order(&self, core: &Core, order: u64, parent: Parent) -> bool {
-        parent != GATEWAY && self.frames[parent.frame as usize].step == 0 && cancelled(core, order)
+        parent != GATEWAY
+            && self.frames[parent.frame as usize].call.step == 0
+            && cancelled(core, order)
     }
 
     /// Order undoes what stands of a cancelled order, one call at a time, latest step first:
@@ -1031,7 +1014,7 @@ impl SyncModel {
                 .filter(|f| f.callee == callee && f.caller_waiting)
                 .take(SAMPLE_PER_EDGE)
                 .map(|f| MessageDot {
-                    order: f.order,
+                    order: f.call.order,
                     sent_at: f.sent_at,
                 })
                 .collect();
