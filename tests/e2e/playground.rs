@@ -143,6 +143,19 @@ fn outage_rewind_export_import() -> Result {
                 .unwrap_or(f64::NAN)
         };
         assert!(total("Timeouts", 1) > 0.0, "{totals:?}");
+        // Every order is counted once: processed, failed (rejections included) or still on
+        // its way. A failure counted twice would break this while many orders fail.
+        for column in [1, 2] {
+            assert!(
+                total("Fully processed", column) + total("Failed or rejected", column)
+                    <= total("Orders placed", column),
+                "{totals:?}"
+            );
+            assert!(
+                total("… of them turned away", column) <= total("Failed or rejected", column),
+                "{totals:?}"
+            );
+        }
         assert_eq!(total("Lost orders", 2), 0.0, "{totals:?}");
         assert_eq!(
             total("Orders placed", 1),

@@ -86,6 +86,7 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
     provide_context(visible);
     let shows = move |control: &'static str| visible.with_value(|v| v.shows(control));
     let any_setting = visible.with_value(settings::shows_any);
+    let any_lever = shows("faults") || any_setting;
     // An embedding page may ask for some panels only (`panels=topology,charts`).
     let embed = use_context::<crate::embed::Bridge>()
         .map(|b| b.options())
@@ -107,8 +108,8 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
                     {shows("broker").then(|| view! {<BrokerView />})}
                 </div>
             </div>
-            <div class="workbench" class:no-levers=!controls>
-                <div class="levers" hidden=!controls>
+            <div class="workbench" class:no-levers=!(controls && any_lever)>
+                <div class="levers" hidden=!(controls && any_lever)>
                     {shows("faults").then(|| view! {<FaultPanel />})}
                     {any_setting.then(|| view! {<SettingsPanel />})}
                 </div>

@@ -11,12 +11,16 @@ use wasm_bindgen::JsCast;
 
 use super::Playground;
 
-const WIDTH: f64 = 640.0;
-const NODE_W: f64 = 100.0;
-const NODE_H: f64 = 50.0;
-const COLUMN_GAP: f64 = 12.0;
-const ROW_GAP: f64 = 46.0;
+// The drawing is laid out for the width it has, one drawing unit to one CSS pixel, so its text
+// keeps the size the style sheet gives it (at least 11 px) at every width: a narrow panel gets
+// more rows, never smaller text.
+const NODE_W: f64 = 120.0;
+const NODE_H: f64 = 58.0;
+const COLUMN_GAP: f64 = 10.0;
+const ROW_GAP: f64 = 40.0;
 const MARGIN: f64 = 8.0;
+/// Up to this many nodes side by side, however wide the panel.
+const MAX_COLUMNS: usize = 6;
 /// Dots approach the end of their edge with this time constant (simulated ms): a message that
 /// waits long sits by its destination, which is what a queue looks like.
 const DOT_TAU_MS: f64 = 40.0;
@@ -53,9 +57,12 @@ pub fn Topology(design: Design) -> impl IntoView {
             }
         })
     });
+    let panel = NodeRef::<leptos::html::Section>::new();
+    let width = crate::hooks::use_width(panel);
+    let columns = Memo::new(move |_| columns_for(f64::from(width.get())));
     let graph = move || {
         let structure = structure.get();
-        let layout = Layout::of(&structure);
+        let layout = Layout::of(&structure, columns.get());
         let (width, height) = (layout.width, layout.height);
         let edges = structure
             .edges
@@ -71,7 +78,7 @@ pub fn Topology(design: Design) -> impl IntoView {
             .map(|placed| draw_node(playground, design, placed))
             .collect_view();
         view! {
-            <svg class="graph" viewBox=format!("0 0 {width:.0} {height:.0}") role="group" aria-label=title>
+            <svg class="graph" viewBox=format!("0 0 {width:.0} {height:.0}") width=format!("{width:.0}") height=format!("{height:.0}") role="group" aria-label=title>
                 <defs>
                     <marker id=marker viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
@@ -83,7 +90,7 @@ pub fn Topology(design: Design) -> impl IntoView {
         }
     };
     view! {
-        <section class=class data-testid=test_id>
+        <section class=class data-testid=test_id node_ref=panel>
             <h2>{title}</h2>
             {graph}
         </section>
@@ -116,11 +123,13 @@ struct Layout {
 }
 
 impl Layout {
-    /// Rows by role, centred: the synchronous shop as a chain (nested calls) or the gateway and
+    /// Rows by role, each wrapped to `columns` nodes a line and centred: the synchronous shop as a chain (nested calls) or the gateway and
     /// Order over the services Order calls in turn (orchestrated); the event-driven shop as the services that
     /// take orders, the log's topics, and the services that react to them. Positions depend
     /// only on which nodes exist, so the picture never jumps between frames.
-    fn of(structure: &Structure) -> Layout {
+    fn of(structure: &Structure, columns: usize) -> Layout {
+        let columns = columns.clamp(1, MAX_COLUMNS);
+        let full_width = 2.0 * MARGIN + columns as f64 * (NODE_W + COLUMN_GAP) - COLUMN_GAP;
         let edges = &structure.edges;
         let mut nodes: Vec<Node> = vec![Node::Gateway];
         let all = edges
@@ -149,22 +158,27 @@ impl Layout {
             (false, false, Node::Service(ServiceId::Order)) => 0,
             (false, false, _) => 1,
         };
-        let rows = nodes.iter().map(row_of).max().unwrap_or(0) + 1;
+        let roles = nodes.iter().map(row_of).max().unwrap_or(0) + 1;
         let mut placed = Vec::with_capacity(nodes.len());
-        for row in 0..rows {
-            let members: Vec<Node> = nodes.iter().filter(|n| row_of(n) == row).copied().collect();
-            let count = members.len() as f64;
-            let span = count * NODE_W + (count - 1.0).max(0.0) * COLUMN_GAP;
-            let left = ((WIDTH - span) / 2.0).max(MARGIN);
-            for (index, node) in members.into_iter().enumerate() {
-                let x = left + index as f64 * (NODE_W + COLUMN_GAP);
-                let y = MARGIN + row as f64 * (NODE_H + ROW_GAP);
-                placed.push(Placed { node, x, y });
+        let mut line = 0;
+        for role in 0..roles {
+            let members: Vec<Node> = nodes.iter().filter(|n| row_of(n) == role).copied().collect();
+            for chunk in members.chunks(columns) {
+                let count = chunk.len() as f64;
+                let span = count * NODE_W + (count - 1.0) * COLUMN_GAP;
+                let left = ((full_width - span) / 2.0).max(MARGIN);
+                for (index, &node) in chunk.iter().enumerate() {
+                    let x = left + index as f64 * (NODE_W + COLUMN_GAP);
+                    let y = MARGIN + line as f64 * (NODE_H + ROW_GAP);
+                    placed.push(Placed { node, x, y });
+                }
+                line += 1;
             }
         }
-        let height = 2.0 * MARGIN + rows as f64 * NODE_H + (rows as f64 - 1.0) * ROW_GAP;
-        // Crop to the widest row so the drawing fills its panel.
-        let left = placed.iter().map(|p| p.x).fold(WIDTH, f64::min) - MARGIN;
+        let lines = f64::from(line.max(1));
+        let height = 2.0 * MARGIN + lines * NODE_H + (lines - 1.0) * ROW_GAP;
+        // Crop to the widest row so the drawing takes no more room than it needs.
+        let left = placed.iter().map(|p| p.x).fold(full_width, f64::min) - MARGIN;
         let right = placed.iter().map(|p| p.x + NODE_W).fold(0.0, f64::max) + MARGIN;
         for place in &mut placed {
             place.x -= left;
@@ -179,6 +193,15 @@ impl Layout {
     fn position(&self, node: Node) -> Option<&Placed> {
         self.nodes.iter().find(|p| p.node == node)
     }
+}
+
+/// How many nodes fit side by side in a panel `width` CSS pixels wide (inside its padding).
+fn columns_for(width: f64) -> usize {
+    // Until the panel is measured, the width of a phone.
+    let width = if width > 0.0 { width } else { 320.0 };
+    // Less the panel's padding (0.75rem each side).
+    let inner = width - 24.0 - 2.0 * MARGIN + COLUMN_GAP;
+    ((inner / (NODE_W + COLUMN_GAP)).floor() as usize).clamp(1, MAX_COLUMNS)
 }
 
 fn node_rank(node: &Node) -> (u8, usize) {
@@ -355,16 +378,16 @@ fn draw_node(playground: Playground, design: Design, placed: &Placed) -> impl In
         Node::Gateway => view! {
             <g class="node gateway">
                 <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
-                <text x=x + NODE_W / 2.0 y=y + 22.0 text-anchor="middle" class="node-name">"Customers"</text>
-                <text x=x + NODE_W / 2.0 y=y + 38.0 text-anchor="middle" class="node-detail">"place orders"</text>
+                <text x=x + NODE_W / 2.0 y=y + 25.0 text-anchor="middle" class="node-name">"Customers"</text>
+                <text x=x + NODE_W / 2.0 y=y + 43.0 text-anchor="middle" class="node-detail">"place orders"</text>
             </g>
         }
         .into_any(),
         Node::Topic(topic) => view! {
             <g class="node topic">
                 <rect x=x y=y width=NODE_W height=NODE_H rx="2" />
-                <text x=x + NODE_W / 2.0 y=y + 22.0 text-anchor="middle" class="node-name">{topic_name(topic)}</text>
-                <text x=x + NODE_W / 2.0 y=y + 38.0 text-anchor="middle" class="node-detail">"topic"</text>
+                <text x=x + NODE_W / 2.0 y=y + 25.0 text-anchor="middle" class="node-name">{topic_name(topic)}</text>
+                <text x=x + NODE_W / 2.0 y=y + 43.0 text-anchor="middle" class="node-detail">"topic"</text>
             </g>
         }
         .into_any(),
@@ -442,14 +465,14 @@ fn service_node(
         >
             <title>{description}</title>
             <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
-            <text x=x + 6.0 y=y + 14.0 class="node-name">{service_title(service)}</text>
-            <rect class="gauge-track" x=x + 6.0 y=y + 21.0 width=gauge_w height="6" />
-            <rect class="gauge busy" x=x + 6.0 y=y + 21.0 height="6" width=move || {
+            <text x=x + 6.0 y=y + 16.0 class="node-name">{service_title(service)}</text>
+            <rect class="gauge-track" x=x + 6.0 y=y + 23.0 width=gauge_w height="6" />
+            <rect class="gauge busy" x=x + 6.0 y=y + 23.0 height="6" width=move || {
                 let s = state.get();
                 if s.workers > 0 { gauge_w * f64::from(s.busy.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
             } />
             // The busy workers that are only waiting for a callee, at the bar's right end.
-            <rect class="gauge waiting" y=y + 21.0 height="6"
+            <rect class="gauge waiting" y=y + 23.0 height="6"
                 x=move || {
                     let s = state.get();
                     if s.workers > 0 { x + 6.0 + gauge_w * f64::from(s.busy.saturating_sub(s.waiting).min(s.workers)) / f64::from(s.workers) } else { x + 6.0 }
@@ -458,11 +481,11 @@ fn service_node(
                     let s = state.get();
                     if s.workers > 0 { gauge_w * f64::from(s.waiting.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
                 } />
-            <rect class="gauge-track" x=x + 6.0 y=y + 30.0 width=gauge_w height="6" />
+            <rect class="gauge-track" x=x + 6.0 y=y + 32.0 width=gauge_w height="6" />
 
-            <rect class="gauge queue" x=x + 6.0 y=y + 30.0 height="6" width=move || gauge_w * ((state.get().queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0) />
+            <rect class="gauge queue" x=x + 6.0 y=y + 32.0 height="6" width=move || gauge_w * ((state.get().queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0) />
             // Health in words as well as colour: "up" needs no mention.
-            <text x=x + 6.0 y=y + NODE_H - 3.0 class=move || if state.get().health == HealthState::Up { "node-detail" } else { "node-detail node-health" }>
+            <text x=x + 6.0 y=y + NODE_H - 6.0 class=move || if state.get().health == HealthState::Up { "node-detail" } else { "node-detail node-health" }>
                 {move || {
                     let s = state.get();
                     match s.health {

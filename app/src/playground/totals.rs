@@ -11,12 +11,18 @@ use crate::hooks::details_open;
 /// (label, explanation, value) for every row.
 type Row = (&'static str, &'static str, fn(&Summary) -> String);
 
-const ROWS: [Row; 16] = [
+const ROWS: [Row; 17] = [
     ("Orders placed", "", |s| s.orders_arrived.to_string()),
     ("Fully processed", "", |s| s.orders_completed.to_string()),
+    // `orders_failed` already includes the rejected ones.
     ("Failed or rejected", "customers told no", |s| {
-        (s.orders_failed + s.orders_rejected).to_string()
+        s.orders_failed.to_string()
     }),
+    (
+        "… of them turned away at once",
+        "rejected: no worker or queue place was free",
+        |s| s.orders_rejected.to_string(),
+    ),
     ("Double charges", "a customer paid twice", |s| {
         s.double_charges.to_string()
     }),
