@@ -134,6 +134,11 @@ pub enum ControlAction {
     SetVersionChecks {
         enabled: bool,
     },
+    /// Event design: Order stores each new order and its event in one transaction, and a relay
+    /// publishes them (from now on; events already in the outbox are still published).
+    SetOutbox {
+        enabled: bool,
+    },
     SetPartitionKey {
         key: PartitionKey,
     },
@@ -212,6 +217,7 @@ enum ActionKind {
     SetIdempotentProducer,
     SetIdempotencyKeys,
     SetVersionChecks,
+    SetOutbox,
     SetPartitionKey,
     SetPartitionCount,
     SetConsumerCount,
@@ -226,7 +232,7 @@ enum ActionKind {
     AddService,
 }
 
-crate::deserialize_by_name!(ActionKind { InjectFault => "inject_fault", Heal => "heal", SetArrivalRate => "set_arrival_rate", SetConsumerIdempotency => "set_consumer_idempotency", SetIdempotentProducer => "set_idempotent_producer", SetIdempotencyKeys => "set_idempotency_keys", SetVersionChecks => "set_version_checks", SetPartitionKey => "set_partition_key", SetPartitionCount => "set_partition_count", SetConsumerCount => "set_consumer_count", SetCommitPolicy => "set_commit_policy", SetDeadLetter => "set_dead_letter", SetTimeout => "set_timeout", SetRetries => "set_retries", SetCircuitBreaker => "set_circuit_breaker", SetBulkhead => "set_bulkhead", SetSyncStyle => "set_sync_style", PinOrder => "pin_order", AddService => "add_service" });
+crate::deserialize_by_name!(ActionKind { InjectFault => "inject_fault", Heal => "heal", SetArrivalRate => "set_arrival_rate", SetConsumerIdempotency => "set_consumer_idempotency", SetIdempotentProducer => "set_idempotent_producer", SetIdempotencyKeys => "set_idempotency_keys", SetVersionChecks => "set_version_checks", SetOutbox => "set_outbox", SetPartitionKey => "set_partition_key", SetPartitionCount => "set_partition_count", SetConsumerCount => "set_consumer_count", SetCommitPolicy => "set_commit_policy", SetDeadLetter => "set_dead_letter", SetTimeout => "set_timeout", SetRetries => "set_retries", SetCircuitBreaker => "set_circuit_breaker", SetBulkhead => "set_bulkhead", SetSyncStyle => "set_sync_style", PinOrder => "pin_order", AddService => "add_service" });
 
 impl TryFrom<ActionFields> for ControlAction {
     type Error = serde::de::value::Error;
@@ -260,7 +266,8 @@ impl TryFrom<ActionFields> for ControlAction {
             K::SetConsumerIdempotency
             | K::SetIdempotentProducer
             | K::SetIdempotencyKeys
-            | K::SetVersionChecks => &["enabled"],
+            | K::SetVersionChecks
+            | K::SetOutbox => &["enabled"],
             K::SetPartitionKey => &["key"],
             K::SetPartitionCount => &["partitions"],
             K::SetConsumerCount => &["service", "consumers"],
@@ -294,6 +301,9 @@ impl TryFrom<ActionFields> for ControlAction {
                 enabled: enabled()?,
             },
             K::SetVersionChecks => A::SetVersionChecks {
+                enabled: enabled()?,
+            },
+            K::SetOutbox => A::SetOutbox {
                 enabled: enabled()?,
             },
             K::SetPartitionKey => A::SetPartitionKey {
@@ -349,6 +359,7 @@ impl ControlAction {
             }
             ControlAction::SetIdempotencyKeys { enabled } => sync.idempotency_keys = *enabled,
             ControlAction::SetVersionChecks { enabled } => event.version_checks = *enabled,
+            ControlAction::SetOutbox { enabled } => event.outbox = *enabled,
             ControlAction::SetPartitionKey { key } => event.partition_key = *key,
             ControlAction::SetPartitionCount { partitions } => {
                 event.partitions = event.partitions.max((*partitions).min(1_024));

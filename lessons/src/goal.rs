@@ -111,6 +111,7 @@ metrics! {
     OrderingAnomalies => "ordering_anomalies", "ordering anomalies";
     InconsistentOrders => "inconsistent_orders", "inconsistent orders";
     LostOrders => "lost_orders", "lost orders";
+    StuckOrders => "stuck_orders", "orders stored but never announced";
     DeadLettered => "dead_lettered", "dead-lettered records";
     Retries => "retries", "retries";
     Timeouts => "timeouts", "timeouts";
@@ -287,6 +288,7 @@ fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> Opt
         Metric::OrderingAnomalies => s.ordering_anomalies as f64,
         Metric::InconsistentOrders => s.inconsistent_orders as f64,
         Metric::LostOrders => s.lost_orders as f64,
+        Metric::StuckOrders => s.stuck_orders as f64,
         Metric::DeadLettered => s.dead_lettered as f64,
         Metric::Retries => s.retries as f64,
         Metric::Timeouts => s.timeouts as f64,
@@ -337,6 +339,7 @@ fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> Optio
         Metric::OrderingAnomalies => sum(|b| b.counts.ordering_anomalies) as f64,
         Metric::InconsistentOrders => sum(|b| b.counts.inconsistent_orders) as f64,
         Metric::LostOrders => sum(|b| b.counts.lost_orders) as f64,
+        Metric::StuckOrders => sum(|b| b.counts.stuck_orders) as f64,
         Metric::DeadLettered => sum(|b| b.counts.dead_lettered) as f64,
         Metric::Retries => sum(|b| b.counts.retries) as f64,
         Metric::Timeouts => sum(|b| b.counts.timeouts) as f64,

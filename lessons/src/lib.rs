@@ -54,6 +54,7 @@ pub const EVENT_CONTROLS: &[&str] = &[
     "idempotent-consumers",
     "idempotent-producer",
     "version-checks",
+    "outbox",
     "partition-key",
     "partitions",
     "consumers",
@@ -120,7 +121,7 @@ pub struct Outline {
 }
 
 /// The curriculum, in teaching order.
-pub const CURRICULUM: [Outline; 11] = [
+pub const CURRICULUM: [Outline; 12] = [
     Outline {
         id: "the-chain",
         title: "The chain",
@@ -175,6 +176,11 @@ pub const CURRICULUM: [Outline; 11] = [
         id: "complexity-moved",
         title: "Complexity moved, not removed",
         idea: "Every fault at once: meet the targets with every lever you have learned.",
+    },
+    Outline {
+        id: "stored-never-announced",
+        title: "Stored, never announced",
+        idea: "Saving an order and publishing its event are two writes; the transactional outbox makes them one, at the price of repeats.",
     },
 ];
 

@@ -121,6 +121,48 @@ fn lesson_seven_from_double_charge_to_goal() -> Result {
     })
 }
 
+/// Lesson 12 as a learner plays it: Order's crashes strand orders nobody hears of; with the
+/// transactional outbox and idempotent consumers the goal is met.
+#[test]
+fn lesson_twelve_from_stuck_orders_to_the_outbox() -> Result {
+    let lesson = lesson("stored-never-announced");
+    run("lesson-12", Mount::Root, async |page| {
+        page.open("#/lesson/stored-never-announced/1").await?;
+        page.find("lesson-player").await?;
+        lock_in_prediction(page, &lesson.steps[0]).await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        let mut stuck = 0.0;
+        for _ in 0..60 {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            stuck = latest(page, "correctness", "Event lost or stuck").await?;
+            if stuck >= 2.0 {
+                break;
+            }
+        }
+        assert!(stuck >= 2.0, "each crash strands an order: {stuck}");
+        page.click("play").await?;
+        page.screenshot("stuck").await?;
+
+        page.open("#/lesson/stored-never-announced/2").await?;
+        page.find("lesson-player").await?;
+        lock_in_prediction(page, &lesson.steps[1]).await?;
+        page.click("outbox").await?;
+        page.click("idempotent-consumers").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        page.wait_for_text_within("goal-status", |t| t.contains("Goal met"), 90)
+            .await?;
+        assert_eq!(
+            latest(page, "correctness", "Event lost or stuck").await?,
+            0.0,
+            "nothing is stuck with the outbox on from the start"
+        );
+        page.screenshot("outbox-goal-met").await?;
+        Ok(())
+    })
+}
+
 #[test]
 fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
     let dir = std::env::temp_dir().join(format!("sos-lessons-{}", std::process::id()));

@@ -224,12 +224,13 @@ pub fn build_chart(
                             metrics,
                             |b| b.counts.inconsistent_orders,
                         ),
+                        // Both can never finish: a record skipped, or never written.
                         cumulative(
-                            format!("{name} lost"),
+                            format!("{name} lost or stuck"),
                             color,
                             Dash::LongDash,
                             metrics,
-                            |b| b.counts.lost_orders,
+                            |b| b.counts.lost_orders + b.counts.stuck_orders,
                         ),
                     ]
                 })

@@ -68,6 +68,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let idempotent_consumers = effective(playground, true, |s| s.event.idempotent_consumers);
     let idempotent_producer = effective(playground, true, |s| s.event.idempotent_producer);
     let version_checks = effective(playground, true, |s| s.event.version_checks);
+    let outbox = effective(playground, true, |s| s.event.outbox);
     let idempotency_keys = effective(playground, false, |s| s.sync.idempotency_keys);
     let key = effective(playground, true, |s| s.event.partition_key);
     let partitions = effective(playground, true, |s| s.event.partitions);
@@ -129,6 +130,9 @@ pub fn SettingsPanel() -> impl IntoView {
                 })}
                 {vis("version-checks").then(|| view! {
                     {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
+                })}
+                {vis("outbox").then(|| view! {
+                    {checkbox(playground, "Transactional outbox", "outbox", outbox, |enabled| ControlAction::SetOutbox { enabled })}
                 })}
                 {vis("partition-key").then(|| view! {
                     <label class="field">

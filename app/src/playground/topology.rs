@@ -162,7 +162,11 @@ impl Layout {
         let mut placed = Vec::with_capacity(nodes.len());
         let mut line = 0;
         for role in 0..roles {
-            let members: Vec<Node> = nodes.iter().filter(|n| row_of(n) == role).copied().collect();
+            let members: Vec<Node> = nodes
+                .iter()
+                .filter(|n| row_of(n) == role)
+                .copied()
+                .collect();
             for chunk in members.chunks(columns) {
                 let count = chunk.len() as f64;
                 let span = count * NODE_W + (count - 1.0) * COLUMN_GAP;

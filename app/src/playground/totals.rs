@@ -11,7 +11,7 @@ use crate::hooks::details_open;
 /// (label, explanation, value) for every row.
 type Row = (&'static str, &'static str, fn(&Summary) -> String);
 
-const ROWS: [Row; 17] = [
+const ROWS: [Row; 18] = [
     ("Orders placed", "", |s| s.orders_arrived.to_string()),
     ("Fully processed", "", |s| s.orders_completed.to_string()),
     // `orders_failed` already includes the rejected ones.
@@ -62,6 +62,9 @@ const ROWS: [Row; 17] = [
     ),
     ("Lost orders", "can never finish", |s| {
         s.lost_orders.to_string()
+    }),
+    ("Stuck orders", "stored, never announced", |s| {
+        s.stuck_orders.to_string()
     }),
     ("Dead-lettered records", "", |s| s.dead_lettered.to_string()),
     ("Retries", "", |s| s.retries.to_string()),

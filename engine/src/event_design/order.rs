@@ -248,8 +248,10 @@ impl EventModel {
             .get(order)
             .is_some_and(|s| s.effects[ServiceId::Order.index()] > 0);
         if core.finish(order, Status::Cancelled, Count::Cancelled) && created {
-            if self.options.outbox {
-                // Through the outbox too, so it cannot overtake the order's own event.
+            let created_in_outbox = self.outbox.iter().any(|row| row.0 == order);
+            if self.options.outbox || created_in_outbox {
+                // Through the outbox too, so it cannot overtake the order's own event (also
+                // when the outbox was switched off while that event still waited in it).
                 self.outbox.push((order, RecordKind::OrderCancelled, false));
                 return self.start_relay(core);
             }

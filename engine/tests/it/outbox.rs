@@ -96,3 +96,39 @@ fn with_the_outbox_accepted_means_stored() {
         event.completion_latency_ms
     );
 }
+
+/// Switched on during the run (the lever a learner uses), the outbox protects the orders
+/// placed from then on: crashes before the switch strand one order each, a crash after it
+/// strands none and repeats the relay's round instead. Orders cancelled while their event
+/// still waits in the outbox follow it through the outbox, so none is announced cancelled
+/// before it was announced created, even once the outbox is switched off again.
+#[test]
+fn the_outbox_switched_on_live_protects_later_orders() {
+    let mut scenario = shop(false, false);
+    scenario.workload.cancel_share = 0.3;
+    scenario.workload.cancel_delay_ms = 20.0;
+    let crash = |start_s: f64| {
+        let json = format!(
+            r#"{{"kind": "consumer_crash", "target": "order", "start_s": {start_s},
+                "restart_after_ms": 200}}"#
+        );
+        serde_json::from_str::<engine::Fault>(&json).expect("fault")
+    };
+    scenario.faults = vec![crash(1.0), crash(2.0), crash(4.0)];
+    let mut comparison = Comparison::new(&scenario, 3);
+    comparison.run_until(SimTime::from_secs(3));
+    let before = comparison.event().summary().stuck_orders;
+    assert_eq!(before, 2, "one order stuck per crash before the switch");
+    comparison.apply(ControlAction::SetOutbox { enabled: true });
+    comparison.run_until(SimTime::from_millis(5_000));
+    comparison.apply(ControlAction::SetOutbox { enabled: false });
+    comparison.run_until(SimTime::from_millis(5_500));
+    comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+    comparison.run_until(SimTime::from_secs(10));
+    let event = comparison.event().summary();
+    // The crash at 4 s struck the relay.
+    assert_eq!(event.stuck_orders, 2, "{event:?}");
+    assert!(event.producer_duplicates >= 1, "{event:?}");
+    assert_eq!(event.ordering_anomalies, 0, "{event:?}");
+    assert_eq!(event.orders_in_flight, 0, "{event:?}");
+}

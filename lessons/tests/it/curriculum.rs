@@ -233,6 +233,39 @@ fn a_breaker_alone_or_a_late_fix_fails_the_hanging_outage() {
     }
 }
 
+/// Lesson 12's claims: without the outbox every crash strands exactly one order (nine
+/// crashes, nine stuck orders) while the customers who come during the restart are told no;
+/// the outbox alone leaves no order stuck and nobody told no, but the relay's repeats charge
+/// customers twice, so the goal also needs idempotent consumers, as the hints say.
+#[test]
+fn the_outbox_strands_nothing_but_repeats_events() {
+    use engine::{ControlAction, RecordedAction};
+    let (lesson, step) = lesson_step("12-", "One transaction, then a relay");
+    let goal = step.goal.as_ref().expect("a goal");
+    let crashes = step.scenario.faults.len() as u64;
+    let outbox_only = vec![RecordedAction {
+        at: SimTime::from_millis_f64(500.0),
+        action: ControlAction::SetOutbox { enabled: true },
+    }];
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
+        let idle = idle.event().summary();
+        assert_eq!(idle.stuck_orders, crashes, "seed {seed}: {idle:?}");
+        assert!(idle.orders_failed > 100 * crashes, "seed {seed}: {idle:?}");
+        let run = Comparison::replay(&step.scenario, seed, &outbox_only, step.check_at);
+        let event = run.event().summary();
+        assert_eq!(event.stuck_orders, 0, "seed {seed}: {event:?}");
+        assert_eq!(event.orders_failed, 0, "seed {seed}: {event:?}");
+        assert!(event.producer_duplicates > 0, "seed {seed}: {event:?}");
+        assert_eq!(
+            event.double_charges, event.producer_duplicates,
+            "seed {seed}: every repeated OrderCreated is charged again"
+        );
+        let status = goal.evaluate(&run, step.check_at);
+        assert!(!status.met, "seed {seed}: outbox alone\n{}", lines(&status));
+    }
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()
