@@ -42,6 +42,9 @@ pub struct Counters {
     /// acknowledgement (event design, without the idempotent producer).
     #[serde(default)]
     pub producer_duplicates: u64,
+    /// Orders turned down for a business reason: card declined or out of stock.
+    #[serde(default)]
+    pub declined: u64,
     /// A service acted on an order after it had been told the order was cancelled.
     pub ordering_anomalies: u64,
     /// Orders left with side effects that disagree (charged but failed, shipped but cancelled…).
@@ -75,6 +78,7 @@ impl Counters {
             failed,
             rejected,
             cancelled,
+            declined,
             double_charges,
             double_shipments,
             double_emails,
@@ -375,6 +379,8 @@ pub struct Metrics {
     pub totals: Counters,
     pub service_totals: [ServiceCounters; ServiceId::COUNT],
     pub in_flight: u64,
+    /// Orders that will be declined and still hold a charge or a reservation.
+    pub pending_compensations: u64,
     pub max_lag: u64,
     pub max_lag_s: f64,
     latency: Recorder,
@@ -382,6 +388,8 @@ pub struct Metrics {
     bucket_latency: Recorder,
     bucket_completion: Recorder,
     convergence: Recorder,
+    compensation: Recorder,
+    notice: Recorder,
 }
 
 /// A counter name, so the model bumps bucket and total together with one call.
@@ -393,6 +401,7 @@ pub enum Count {
     Failed,
     Rejected,
     Cancelled,
+    Declined,
     DoubleCharges,
     DoubleShipments,
     DoubleEmails,
@@ -421,6 +430,7 @@ fn field(counters: &mut Counters, count: Count) -> &mut u64 {
         Count::Failed => &mut counters.failed,
         Count::Rejected => &mut counters.rejected,
         Count::Cancelled => &mut counters.cancelled,
+        Count::Declined => &mut counters.declined,
         Count::DoubleCharges => &mut counters.double_charges,
         Count::DoubleShipments => &mut counters.double_shipments,
         Count::DoubleEmails => &mut counters.double_emails,
@@ -461,6 +471,7 @@ impl Metrics {
             totals: Counters::default(),
             service_totals: Default::default(),
             in_flight: 0,
+            pending_compensations: 0,
             max_lag: 0,
             max_lag_s: 0.0,
             latency: Recorder::new(),
@@ -468,6 +479,8 @@ impl Metrics {
             bucket_latency: Recorder::new(),
             bucket_completion: Recorder::new(),
             convergence: Recorder::new(),
+            compensation: Recorder::new(),
+            notice: Recorder::new(),
         }
     }
 
@@ -523,6 +536,25 @@ impl Metrics {
 
     pub fn convergence_ms(&self) -> LatencyMs {
         LatencyMs::of(&self.convergence)
+    }
+
+    /// How long a declined order held a charge or reservation, from the first until the last
+    /// was undone.
+    pub fn record_compensation(&mut self, pending: SimTime) {
+        self.compensation.record(pending);
+    }
+
+    pub fn compensation_ms(&self) -> LatencyMs {
+        LatencyMs::of(&self.compensation)
+    }
+
+    /// How long after placing a declined order its customer heard that it was declined.
+    pub fn record_notice(&mut self, since_placed: SimTime) {
+        self.notice.record(since_placed);
+    }
+
+    pub fn notice_ms(&self) -> LatencyMs {
+        LatencyMs::of(&self.notice)
     }
 
     /// Closes the current bucket at `now` with the given gauges.

@@ -15,6 +15,9 @@ pub enum Status {
     Completed,
     Failed,
     Cancelled,
+    /// Turned down for a business reason (card declined, out of stock): the shop undoes what
+    /// it did for it.
+    Declined,
 }
 
 /// Everything the engine tracks about one order.
@@ -37,12 +40,16 @@ pub struct OrderState {
     pub inconsistent: bool,
     /// Services that fail on this order every time (bit per service index).
     pub poison_mask: u8,
+    /// Services that turn this order down for a business reason (bit per service index).
+    pub declines: u8,
+    /// Since when a declined order has had a charge or reservation still to undo.
+    pub pending_since: Option<SimTime>,
     /// Side effects applied per service (charges, reservations, shipments, emails…).
     pub effects: [u8; ServiceId::COUNT],
     /// Compensations (refunds, releases) per service.
     pub undone: [u8; ServiceId::COUNT],
     /// Record kinds each service has processed (bit per `RecordKind`).
-    pub seen: [u8; ServiceId::COUNT],
+    pub seen: [u16; ServiceId::COUNT],
     /// Services that remember this order's cancellation.
     pub cancel_known: u8,
     /// Order holds a worker until the broker acknowledges its `OrderCreated` (event design).
@@ -67,6 +74,8 @@ impl OrderState {
             lost: false,
             inconsistent: false,
             poison_mask: 0,
+            declines: 0,
+            pending_since: None,
             effects: [0; ServiceId::COUNT],
             undone: [0; ServiceId::COUNT],
             seen: [0; ServiceId::COUNT],
@@ -78,6 +87,11 @@ impl OrderState {
 
     pub fn is_poison_for(&self, service: ServiceId) -> bool {
         self.poison_mask & (1 << service.index()) != 0
+    }
+
+    /// Whether `service` turns this order down (card declined, out of stock).
+    pub fn is_declined_by(&self, service: ServiceId) -> bool {
+        self.declines & (1 << service.index()) != 0
     }
 
     /// Side effects still standing: applied and not compensated.

@@ -17,6 +17,8 @@ pub mod stream {
     pub const CANCELLATIONS: u64 = 3;
     pub const RETRY_JITTER: u64 = 4;
     pub const PARTITIONER: u64 = 5;
+    /// Which orders a card issuer declines or Inventory cannot fill.
+    pub const BUSINESS: u64 = 6;
     /// Plus the service index.
     pub const SERVICE_TIME: u64 = 0x100;
     /// Plus the service index: error draws kept apart from service times.

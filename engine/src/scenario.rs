@@ -121,11 +121,24 @@ pub struct Workload {
     pub cancel_share: f64,
     /// Mean of the exponential delay between placing and cancelling.
     pub cancel_delay_ms: f64,
+    /// Share of orders whose card the issuer declines, 0 to 1. The shop then undoes what it
+    /// did for the order (a saga): refunds nothing, releases the stock it reserved.
+    pub decline_share: f64,
+    /// Share of orders Inventory cannot fill (out of stock), 0 to 1: Payment refunds.
+    pub out_of_stock_share: f64,
     /// Number of distinct customers (for customer-keyed partitioning).
     pub customers: u32,
     pub amount_min: f64,
     pub amount_max: f64,
     pub items_max: u32,
+}
+
+impl Workload {
+    /// Whether some orders fail for a business reason, so the shop runs the saga's
+    /// compensating steps (and its event-driven services listen for each other's failures).
+    pub fn has_business_failures(&self) -> bool {
+        self.decline_share > 0.0 || self.out_of_stock_share > 0.0
+    }
 }
 
 impl Default for Workload {
@@ -134,6 +147,8 @@ impl Default for Workload {
             arrival_rate_per_s: 100.0,
             cancel_share: 0.0,
             cancel_delay_ms: 200.0,
+            decline_share: 0.0,
+            out_of_stock_share: 0.0,
             customers: 1_000,
             amount_min: 5.0,
             amount_max: 200.0,

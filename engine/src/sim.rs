@@ -167,10 +167,74 @@ impl Core {
         let step = match status {
             Status::Completed => Step::Completed,
             Status::Failed => Step::Failed,
+            Status::Declined => Step::Declined,
             _ => Step::Cancelled,
         };
         self.trace(order, TraceEntry::new(now, step));
+        self.review_compensation(order);
         true
+    }
+
+    /// Takes back `service`'s effect on an order (a refund, a release) if one stands. True if
+    /// something was undone.
+    pub fn undo(&mut self, order: u64, service: ServiceId) -> bool {
+        let Some(state) = self.orders.get_mut(order) else {
+            return false;
+        };
+        if state.standing_effects(service) == 0 || !undoable(service) {
+            return false;
+        }
+        let i = service.index();
+        state.undone[i] = state.undone[i].saturating_add(1);
+        self.trace(
+            order,
+            TraceEntry::new(self.now, Step::Undone).service(service),
+        );
+        self.review_compensation(order);
+        true
+    }
+
+    /// The customer learns their order was declined (from the answer to their request, or
+    /// from `by`'s message afterwards).
+    pub fn notify_declined(&mut self, order: u64, by: ServiceId) {
+        if let Some(state) = self.orders.get(order) {
+            let waited = self.now - state.arrived;
+            self.metrics.record_notice(waited);
+            self.trace(order, TraceEntry::new(self.now, Step::Notified).service(by));
+        }
+    }
+
+    /// Keeps the count of orders that hold a customer's money or stock although they will be
+    /// declined (whether or not the shop knows it yet: that is what the customer lives
+    /// through), and how long each held them until the last refund or release. An order that
+    /// ends another way (failed, cancelled) leaves the count without a time: other counters
+    /// judge it.
+    fn review_compensation(&mut self, order: u64) {
+        let now = self.now;
+        let Some(state) = self.orders.get_mut(order) else {
+            return;
+        };
+        if state.declines == 0 {
+            return;
+        }
+        let declining = matches!(state.status, Status::InFlight | Status::Declined);
+        let standing = [ServiceId::Payment, ServiceId::Inventory]
+            .iter()
+            .any(|&s| state.standing_effects(s) > 0);
+        match (declining && standing, state.pending_since) {
+            (true, None) => {
+                state.pending_since = Some(now);
+                self.metrics.pending_compensations += 1;
+            }
+            (false, Some(since)) => {
+                state.pending_since = None;
+                self.metrics.pending_compensations -= 1;
+                if declining {
+                    self.metrics.record_compensation(now - since);
+                }
+            }
+            _ => {}
+        }
     }
 
     pub fn mark_inconsistent(&mut self, order: u64) {
@@ -207,12 +271,17 @@ impl Core {
             state.first_effect_at = Some(self.now);
         }
         let repeated = state.effects[index] > 1;
-        let told = state.seen[index] & RecordKind::OrderCancelled.bit() != 0;
-        let on_cancelled = state.status == Status::Cancelled
+        // Told the order is off: its cancellation, or (in a saga) another participant's failure.
+        let told = state.seen[index] & RecordKind::CALLS_OFF != 0;
+        // An effect a called-off order keeps for good: nobody will undo it any more.
+        let on_called_off = matches!(state.status, Status::Cancelled | Status::Declined)
             && contradicts_cancel(service)
             && (told || !undoable(service) || state.compensated);
-        let on_failed = state.status == Status::Failed || on_cancelled;
-        if told && service != ServiceId::Order {
+        let on_failed = state.status == Status::Failed || on_called_off;
+        // Recording an event after hearing of the failure harms nobody (Analytics); acting
+        // on an order after its cancellation is always counted.
+        let cancelled_known = state.seen[index] & RecordKind::OrderCancelled.bit() != 0;
+        if service != ServiceId::Order && (cancelled_known || told && contradicts_cancel(service)) {
             self.metrics.count(Count::OrderingAnomalies);
         }
         if repeated {
@@ -226,6 +295,7 @@ impl Core {
         if on_failed && service != ServiceId::Order {
             self.mark_inconsistent(order);
         }
+        self.review_compensation(order);
     }
 
     /// An answer reached the customer.
@@ -269,6 +339,7 @@ impl Core {
         let now = self.now;
         let details = self.arrivals.details();
         let mut state = OrderState::new(now, details.customer, details.amount_cents, details.items);
+        state.declines = details.declines;
         let id = self.orders.next_id();
         for slot in self
             .faults

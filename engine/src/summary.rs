@@ -13,6 +13,9 @@ pub struct Summary {
     pub orders_failed: u64,
     pub orders_rejected: u64,
     pub orders_cancelled: u64,
+    /// Turned down for a business reason: card declined or out of stock.
+    #[serde(default)]
+    pub orders_declined: u64,
     pub orders_in_flight: u64,
     /// Customer-facing: time until the customer got an answer.
     pub latency_ms: LatencyMs,
@@ -36,6 +39,17 @@ pub struct Summary {
     pub inconsistent_orders: u64,
     /// How long services disagreed about an order before it completed.
     pub convergence_ms: LatencyMs,
+    /// Orders that will be declined and still hold a charge or reservation, now (known to the
+    /// shop or not yet).
+    #[serde(default)]
+    pub pending_compensations: u64,
+    /// How long declined orders held a charge or reservation, from the first until the last
+    /// was undone.
+    #[serde(default)]
+    pub compensation_ms: LatencyMs,
+    /// How long after placing a declined order its customer heard that it was declined.
+    #[serde(default)]
+    pub decline_notice_ms: LatencyMs,
     pub max_consumer_lag: u64,
     pub max_consumer_lag_s: f64,
     pub lost_orders: u64,
@@ -67,6 +81,7 @@ impl Summary {
             orders_failed: t.failed + t.rejected,
             orders_rejected: t.rejected,
             orders_cancelled: t.cancelled,
+            orders_declined: t.declined,
             orders_in_flight: metrics.in_flight,
             latency_ms: metrics.latency_ms(),
             completion_latency_ms: metrics.completion_latency_ms(),
@@ -80,6 +95,9 @@ impl Summary {
             ordering_anomalies: t.ordering_anomalies,
             inconsistent_orders: t.inconsistent_orders,
             convergence_ms: metrics.convergence_ms(),
+            pending_compensations: metrics.pending_compensations,
+            compensation_ms: metrics.compensation_ms(),
+            decline_notice_ms: metrics.notice_ms(),
             max_consumer_lag: metrics.max_lag,
             max_consumer_lag_s: metrics.max_lag_s,
             lost_orders: t.lost_orders,

@@ -50,6 +50,9 @@ pub(crate) enum Answer {
     /// Not even sent: the circuit breaker is open. Retrying would not help.
     Open,
     Timeout,
+    /// Done, and the answer is no for a business reason (card declined, out of stock): a
+    /// healthy answer, never retried, which calls the order off.
+    Declined,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -653,6 +656,20 @@ impl SyncModel {
             self.release_worker(core, callee);
             return self.respond(core, index, Answer::Error);
         }
+        let declined = !frame.call.undo
+            && core
+                .orders
+                .get(frame.call.order)
+                .is_some_and(|s| s.is_declined_by(callee));
+        if declined {
+            core.metrics.service(callee, ServiceCount::Completions);
+            core.trace(
+                frame.call.order,
+                TraceEntry::new(core.now, Step::Declined).service(callee),
+            );
+            self.release_worker(core, callee);
+            return self.respond(core, index, Answer::Declined);
+        }
         if frame.call.undo {
             self.undo_effect(core, frame.call.order, callee);
         } else {
@@ -713,21 +730,14 @@ impl SyncModel {
         }
     }
 
-    /// A refund or release: the service now knows the order is cancelled, and takes back what
-    /// it did, if anything stands.
+    /// A refund or release: the service now knows the order is called off, and takes back
+    /// what it did, if anything stands.
     fn undo_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
         let Some(state) = core.orders.get_mut(order) else {
             return;
         };
-        let i = callee.index();
-        state.seen[i] |= RecordKind::OrderCancelled.bit();
-        if state.standing_effects(callee) > 0 {
-            state.undone[i] = state.undone[i].saturating_add(1);
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::Undone).service(callee),
-            );
-        }
+        state.seen[callee.index()] |= RecordKind::OrderCancelled.bit();
+        core.undo(order, callee);
     }
 
     fn side_effect(&mut self, core: &mut Core, order: u64, callee: ServiceId) {
@@ -788,7 +798,8 @@ impl SyncModel {
         self.frames[index as usize].caller_waiting = false;
         self.calls_in_flight[frame.callee.index()] -= 1;
         if frame.call.parent != GATEWAY {
-            self.record_breaker(core, frame.callee, frame.sent_at, answer == Answer::Ok);
+            let healthy = matches!(answer, Answer::Ok | Answer::Declined);
+            self.record_breaker(core, frame.callee, frame.sent_at, healthy);
         }
         self.release_frame_if_done(index);
         self.outcome(core, frame.call, answer);
@@ -840,6 +851,9 @@ impl SyncModel {
             // Order does not try again for an order the customer cancelled: it undoes instead.
             return self.compensate(core, order, parent, usize::MAX);
         }
+        if answer == Answer::Declined && !undo {
+            return self.declined(core, order, parent, step);
+        }
         // The gateway passes the customer's order on once (resending it could place it twice).
         let retryable = answer != Answer::Open && parent != GATEWAY;
         if answer != Answer::Ok && retryable && u32::from(attempt) <= self.config.retries.attempts {
@@ -885,6 +899,13 @@ impl SyncModel {
     fn succeeded(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8) {
         if parent == GATEWAY {
             core.answer(order);
+            if core
+                .orders
+                .get(order)
+                .is_some_and(|s| s.status == Status::Declined)
+            {
+                core.notify_declined(order, ServiceId::Order);
+            }
             if core.finish(order, Status::Completed, Count::Completed) {
                 core.count(Count::Accepted);
             }
@@ -899,6 +920,25 @@ impl SyncModel {
             return self.call(core, Attempt::first(order, parent, next as u8, false));
         }
         self.caller_done(core, parent, Answer::Ok)
+    }
+
+    /// A callee turned the order down (the step `step` of its chain). Order, holding the order,
+    /// marks it declined and undoes what the steps before it did, one call at a time, before
+    /// it answers (the saga's compensation, run by the orchestrator). In a nested chain each
+    /// service on the way back undoes its own work before it passes the answer on.
+    fn declined(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8) {
+        if parent == GATEWAY {
+            core.answer(order);
+            core.finish(order, Status::Declined, Count::Declined);
+            return core.notify_declined(order, ServiceId::Order);
+        }
+        let caller = self.frames[parent.frame as usize];
+        if caller.call.step == 0 {
+            core.finish(order, Status::Declined, Count::Declined);
+            return self.compensate(core, order, parent, step as usize);
+        }
+        self.undo_effect(core, order, caller.callee);
+        self.caller_done(core, parent, Answer::Declined)
     }
 
     /// Whether `parent` is Order's own worker and the customer has cancelled the order: Order

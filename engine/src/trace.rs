@@ -38,6 +38,11 @@ pub enum Step {
     Completed,
     Failed,
     Cancelled,
+    /// A service turned the order down (card declined, out of stock), or the order's outcome:
+    /// declined.
+    Declined,
+    /// The customer was told their order was declined (event design: Notification's email).
+    Notified,
 }
 
 /// A record type on the log; also used to describe trace entries.
@@ -50,19 +55,43 @@ pub enum RecordKind {
     PaymentFailed = 3,
     InventoryReserved = 4,
     OrderShipped = 5,
+    /// Inventory cannot fill the order.
+    InventoryUnavailable = 6,
+    /// Payment gave back a charge, compensating for the order's failure elsewhere.
+    PaymentRefunded = 7,
+    /// Inventory gave back a reservation, compensating for a failed payment.
+    StockReleased = 8,
 }
 
 impl RecordKind {
-    pub const fn bit(self) -> u8 {
+    pub const fn bit(self) -> u16 {
         1 << (self as u8)
+    }
+
+    /// Records that call an order off for whoever reads them: the customer's cancellation,
+    /// and in a saga a participant's failure (the others undo what they did).
+    pub const CALLS_OFF: u16 = RecordKind::OrderCancelled.bit()
+        | RecordKind::PaymentFailed.bit()
+        | RecordKind::InventoryUnavailable.bit();
+
+    /// A participant's failure in the saga of an order.
+    pub const fn is_failure(self) -> bool {
+        matches!(
+            self,
+            RecordKind::PaymentFailed | RecordKind::InventoryUnavailable
+        )
     }
 
     /// The service that produces records of this kind.
     pub const fn producer(self) -> ServiceId {
         match self {
             RecordKind::OrderCreated | RecordKind::OrderCancelled => ServiceId::Order,
-            RecordKind::PaymentCompleted | RecordKind::PaymentFailed => ServiceId::Payment,
-            RecordKind::InventoryReserved => ServiceId::Inventory,
+            RecordKind::PaymentCompleted
+            | RecordKind::PaymentFailed
+            | RecordKind::PaymentRefunded => ServiceId::Payment,
+            RecordKind::InventoryReserved
+            | RecordKind::InventoryUnavailable
+            | RecordKind::StockReleased => ServiceId::Inventory,
             RecordKind::OrderShipped => ServiceId::Shipping,
         }
     }

@@ -153,6 +153,13 @@ fn workload(c: &mut Collector, scenario: &Scenario) {
         MAX_RATE_PER_S,
     );
     c.number("workload.cancel_share", w.cancel_share, 0.0, 1.0);
+    c.number("workload.decline_share", w.decline_share, 0.0, 1.0);
+    c.number(
+        "workload.out_of_stock_share",
+        w.out_of_stock_share,
+        0.0,
+        1.0,
+    );
     c.number("workload.cancel_delay_ms", w.cancel_delay_ms, 0.0, MAX_MS);
     c.count("workload.customers", w.customers, 1, 100_000_000);
     c.number("workload.amount_min", w.amount_min, 0.0, 1e9);

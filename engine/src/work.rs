@@ -301,7 +301,7 @@ fn reads(state: &Scenario, service: ServiceId) -> Vec<TopicId> {
     let present = std::array::from_fn(|i| {
         ServiceId::from_index(i).is_some_and(|id| state.services.contains_key(&id))
     });
-    crate::event_design::subscriptions(service, &present)
+    crate::event_design::subscriptions(service, &present, state.workload.has_business_failures())
 }
 
 /// The shop in one segment of the run: its settings, the faults active and the arrival rate.

@@ -3,7 +3,7 @@
 //! orders at the same times.
 
 use crate::rng::{self, Rng, stream};
-use crate::scenario::Workload;
+use crate::scenario::{ServiceId, Workload};
 use crate::time::{SimTime, micros_from_f64};
 use crate::ziggurat;
 use rand::RngCore;
@@ -16,6 +16,9 @@ pub struct OrderDetails {
     pub items: u16,
     /// When the customer cancels it, if they do.
     pub cancel_after: Option<SimTime>,
+    /// Services that turn it down for a business reason (bit per service index): Payment
+    /// (card declined), Inventory (out of stock).
+    pub declines: u8,
 }
 
 #[derive(Clone)]
@@ -23,6 +26,7 @@ pub struct Arrivals {
     interarrival: Rng,
     details: Rng,
     cancellations: Rng,
+    business: Rng,
     config: Workload,
     pub base_rate_per_s: f64,
     pub multiplier: f64,
@@ -37,6 +41,7 @@ impl Arrivals {
             interarrival: rng::stream(seed, stream::ARRIVALS),
             details: rng::stream(seed, stream::ORDER_DETAILS),
             cancellations: rng::stream(seed, stream::CANCELLATIONS),
+            business: rng::stream(seed, stream::BUSINESS),
             config: config.clone(),
             base_rate_per_s: sane_rate(config.arrival_rate_per_s),
             multiplier: 1.0,
@@ -97,11 +102,22 @@ impl Arrivals {
             None
         };
         let amount_cents = micros_from_f64(amount * 100.0).min(u64::from(u32::MAX)) as u32;
+        // Drawn only when asked for, so runs without business failures keep their draws.
+        let mut declines = 0;
+        for (service, share) in [
+            (ServiceId::Payment, self.config.decline_share),
+            (ServiceId::Inventory, self.config.out_of_stock_share),
+        ] {
+            if share > 0.0 && rng::chance(&mut self.business, share) {
+                declines |= 1 << service.index();
+            }
+        }
         OrderDetails {
             customer,
             amount_cents,
             items,
             cancel_after,
+            declines,
         }
     }
 }

@@ -104,6 +104,10 @@ metrics! {
     OrdersRejected => "orders_rejected", "orders rejected";
     OrdersCancelled => "orders_cancelled", "orders cancelled";
     OrdersInFlight => "orders_in_flight", "orders in flight";
+    OrdersDeclined => "orders_declined", "orders declined";
+    PendingCompensations => "pending_compensations", "orders to be declined still holding money or stock";
+    CompensationMeanMs => "compensation_mean_ms", "mean time a declined order held money or stock (ms)";
+    DeclineNoticeMeanMs => "decline_notice_mean_ms", "mean time until a customer hears of a decline (ms)";
     DoubleCharges => "double_charges", "double charges";
     DoubleShipments => "double_shipments", "double shipments";
     DoubleEmails => "double_emails", "double emails";
@@ -281,6 +285,10 @@ fn from_summary(metric: Metric, summary: &Summary, last: Option<&Bucket>) -> Opt
         Metric::OrdersRejected => s.orders_rejected as f64,
         Metric::OrdersCancelled => s.orders_cancelled as f64,
         Metric::OrdersInFlight => s.orders_in_flight as f64,
+        Metric::OrdersDeclined => s.orders_declined as f64,
+        Metric::PendingCompensations => s.pending_compensations as f64,
+        Metric::CompensationMeanMs => return answered(&s.compensation_ms, |l| l.mean),
+        Metric::DeclineNoticeMeanMs => return answered(&s.decline_notice_ms, |l| l.mean),
         Metric::DoubleCharges => s.double_charges as f64,
         Metric::DoubleShipments => s.double_shipments as f64,
         Metric::DoubleEmails => s.double_emails as f64,
@@ -332,6 +340,7 @@ fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> Optio
         Metric::OrdersFailed => sum(|b| b.counts.failed + b.counts.rejected) as f64,
         Metric::OrdersRejected => sum(|b| b.counts.rejected) as f64,
         Metric::OrdersCancelled => sum(|b| b.counts.cancelled) as f64,
+        Metric::OrdersDeclined => sum(|b| b.counts.declined) as f64,
         Metric::DoubleCharges => sum(|b| b.counts.double_charges) as f64,
         Metric::DoubleShipments => sum(|b| b.counts.double_shipments) as f64,
         Metric::DoubleEmails => sum(|b| b.counts.double_emails) as f64,
@@ -360,7 +369,13 @@ fn from_buckets(metric: Metric, buckets: &[&Bucket], summary: &Summary) -> Optio
             );
         }
         // Gauges and time have no per-window form: they are what they are now.
-        Metric::TimeS | Metric::OrdersInFlight | Metric::CurrentLag | Metric::CurrentLagS => {
+        Metric::TimeS
+        | Metric::OrdersInFlight
+        | Metric::PendingCompensations
+        | Metric::CompensationMeanMs
+        | Metric::DeclineNoticeMeanMs
+        | Metric::CurrentLag
+        | Metric::CurrentLagS => {
             return from_summary(metric, summary, buckets.last().copied());
         }
     };

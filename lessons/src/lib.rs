@@ -121,7 +121,7 @@ pub struct Outline {
 }
 
 /// The curriculum, in teaching order.
-pub const CURRICULUM: [Outline; 12] = [
+pub const CURRICULUM: [Outline; 13] = [
     Outline {
         id: "the-chain",
         title: "The chain",
@@ -181,6 +181,11 @@ pub const CURRICULUM: [Outline; 12] = [
         id: "stored-never-announced",
         title: "Stored, never announced",
         idea: "Saving an order and publishing its event are two writes; the transactional outbox makes them one, at the price of repeats.",
+    },
+    Outline {
+        id: "undo-by-events",
+        title: "Undo by events",
+        idea: "A declined card or missing stock is undone step by step: a saga's compensating events, and who runs them.",
     },
 ];
 

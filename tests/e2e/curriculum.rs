@@ -163,6 +163,35 @@ fn lesson_twelve_from_stuck_orders_to_the_outbox() -> Result {
     })
 }
 
+/// Lesson 13's second step as a learner plays it: with Inventory slowed, out-of-stock
+/// customers stay charged; eight Inventory consumers, set before playing, meet the goal.
+#[test]
+fn lesson_thirteen_refunds_in_time() -> Result {
+    let lesson = lesson("undo-by-events");
+    run("lesson-13", Mount::Root, async |page| {
+        page.open("#/lesson/undo-by-events/2").await?;
+        page.find("lesson-player").await?;
+        lock_in_prediction(page, &lesson.steps[1]).await?;
+        page.click("node-inventory").await?;
+        page.set_value("consumers", "8").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        page.wait_for_text_within("goal-status", |t| t.contains("Goal met"), 90)
+            .await?;
+        page.click("totals-toggle").await?;
+        page.find("totals").await?;
+        let totals = page.table("totals").await?;
+        let declined = totals
+            .iter()
+            .find(|row| row[0].starts_with("Declined"))
+            .ok_or("no Declined row")?;
+        assert_eq!(declined[1], declined[2], "the same orders are declined: {totals:?}");
+        assert!(declined[1].parse::<u64>().unwrap_or(0) > 100, "{totals:?}");
+        page.screenshot("saga-goal-met").await?;
+        Ok(())
+    })
+}
+
 #[test]
 fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
     let dir = std::env::temp_dir().join(format!("sos-lessons-{}", std::process::id()));

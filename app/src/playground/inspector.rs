@@ -181,6 +181,8 @@ fn step_label(step: Step) -> &'static str {
         Step::Completed => "completed",
         Step::Failed => "failed",
         Step::Cancelled => "cancelled",
+        Step::Declined => "declined (card refused or out of stock)",
+        Step::Notified => "customer told it was declined",
     }
 }
 
@@ -192,5 +194,8 @@ fn record_label(record: RecordKind) -> &'static str {
         RecordKind::PaymentFailed => "PaymentFailed",
         RecordKind::InventoryReserved => "InventoryReserved",
         RecordKind::OrderShipped => "OrderShipped",
+        RecordKind::InventoryUnavailable => "InventoryUnavailable",
+        RecordKind::PaymentRefunded => "PaymentRefunded",
+        RecordKind::StockReleased => "StockReleased",
     }
 }

@@ -11,7 +11,7 @@ use crate::hooks::details_open;
 /// (label, explanation, value) for every row.
 type Row = (&'static str, &'static str, fn(&Summary) -> String);
 
-const ROWS: [Row; 18] = [
+const ROWS: [Row; 21] = [
     ("Orders placed", "", |s| s.orders_arrived.to_string()),
     ("Fully processed", "", |s| s.orders_completed.to_string()),
     // `orders_failed` already includes the rejected ones.
@@ -22,6 +22,27 @@ const ROWS: [Row; 18] = [
         "… of them turned away at once",
         "rejected: no worker or queue place was free",
         |s| s.orders_rejected.to_string(),
+    ),
+    (
+        "Declined",
+        "card refused or out of stock: the shop undoes its work",
+        |s| s.orders_declined.to_string(),
+    ),
+    (
+        "… holding money or stock now",
+        "will be declined, and still charged or reserved",
+        |s| s.pending_compensations.to_string(),
+    ),
+    (
+        "… undone after (mean) · customer told after (mean)",
+        "from the first charge or reservation to the last refund or release; from placing the order",
+        |s| {
+            format!(
+                "{} · {}",
+                mean_ms(&s.compensation_ms),
+                mean_ms(&s.decline_notice_ms)
+            )
+        },
     ),
     ("Double charges", "a customer paid twice", |s| {
         s.double_charges.to_string()
@@ -52,13 +73,7 @@ const ROWS: [Row; 18] = [
     (
         "Time until all agree (mean)",
         "from the first service acting to the last",
-        |s| {
-            if s.convergence_ms.count == 0 {
-                "—".into()
-            } else {
-                format!("{:.0} ms", s.convergence_ms.mean)
-            }
-        },
+        |s| mean_ms(&s.convergence_ms),
     ),
     ("Lost orders", "can never finish", |s| {
         s.lost_orders.to_string()
@@ -73,6 +88,15 @@ const ROWS: [Row; 18] = [
         s.rebalances.to_string()
     }),
 ];
+
+/// A mean in whole milliseconds, or a dash before there is anything to average.
+fn mean_ms(latency: &engine::LatencyMs) -> String {
+    if latency.count == 0 {
+        "—".into()
+    } else {
+        format!("{:.0} ms", latency.mean)
+    }
+}
 
 #[component]
 pub fn Totals() -> impl IntoView {

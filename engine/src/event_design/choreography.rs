@@ -22,18 +22,39 @@ impl EventModel {
             );
             return;
         }
-        let knew_order = state.seen[i] & !RecordKind::OrderCancelled.bit() != 0;
+        let knew_order = state.seen[i] & !RecordKind::CALLS_OFF != 0;
+        let told_before = state.seen[i] & RecordKind::CALLS_OFF != 0;
         state.seen[i] |= bit;
-        if record.kind == RecordKind::OrderCancelled {
-            if knew_order || version_checks {
+        if bit & RecordKind::CALLS_OFF != 0 {
+            // A saga's failure record comes on another topic than the order's own, so it can
+            // come first: a participant always remembers it (a cancellation is remembered
+            // early only with version checks).
+            if knew_order || version_checks || record.kind.is_failure() {
                 state.cancel_known |= 1 << i;
             }
-            if state.standing_effects(service) > 0 && crate::sim::undoable(service) {
-                state.undone[i] = state.undone[i].saturating_add(1);
-                core.trace(
-                    order,
-                    TraceEntry::new(core.now, Step::Undone).service(service),
-                );
+            if record.kind.is_failure() && service == ServiceId::Notification && !told_before {
+                // The customer, told "accepted" earlier, now hears the order was declined.
+                core.notify_declined(order, service);
+            }
+            if core.undo(order, service) && record.kind.is_failure() {
+                // The compensating event, for whoever keeps track of the order.
+                match service {
+                    ServiceId::Payment => self.produce(
+                        core,
+                        service,
+                        TopicId::Payments,
+                        order,
+                        RecordKind::PaymentRefunded,
+                    ),
+                    ServiceId::Inventory => self.produce(
+                        core,
+                        service,
+                        TopicId::Inventory,
+                        order,
+                        RecordKind::StockReleased,
+                    ),
+                    _ => {}
+                }
             }
             return;
         }
@@ -91,7 +112,7 @@ impl EventModel {
         };
         let seen = state.seen[service.index()] | kind.bit();
         let join = || {
-            let mut needed = 0u8;
+            let mut needed = 0u16;
             if core.present[ServiceId::Payment.index()] {
                 needed |= RecordKind::PaymentCompleted.bit();
             }
@@ -118,6 +139,25 @@ impl EventModel {
     }
 
     pub(super) fn act(&mut self, core: &mut Core, service: ServiceId, order: u64) {
+        let declined = core
+            .orders
+            .get(order)
+            .is_some_and(|s| s.is_declined_by(service));
+        if declined {
+            // Card declined or out of stock: nothing is done, and the saga's failure event
+            // tells the others to undo what they did.
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Declined).service(service),
+            );
+            let (topic, kind) = match service {
+                ServiceId::Payment => (TopicId::Payments, RecordKind::PaymentFailed),
+                _ => (TopicId::Inventory, RecordKind::InventoryUnavailable),
+            };
+            self.produce(core, service, topic, order, kind);
+            core.finish(order, Status::Declined, Count::Declined);
+            return;
+        }
         core.apply_effect(order, service);
         match service {
             ServiceId::Payment => self.produce(

@@ -188,10 +188,13 @@ impl Worker {
     }
 }
 
-/// The topics a service's consumer group reads, given the services the shop has.
+/// The topics a service's consumer group reads, given the services the shop has and whether
+/// orders can fail for a business reason (`sagas`): then Payment and Inventory listen for each
+/// other's failures to undo their own work, and Notification for both, to tell the customer.
 pub(crate) fn subscriptions(
     service: ServiceId,
     present: &[bool; ServiceId::COUNT],
+    sagas: bool,
 ) -> Vec<TopicId> {
     let has = |id: ServiceId| present[id.index()];
     let upstream = |topics: &mut Vec<TopicId>| {
@@ -212,6 +215,23 @@ pub(crate) fn subscriptions(
         }
         _ => {}
     }
+    if sagas {
+        let partners: &[ServiceId] = match service {
+            ServiceId::Payment => &[ServiceId::Inventory],
+            ServiceId::Inventory => &[ServiceId::Payment],
+            ServiceId::Notification => &[ServiceId::Payment, ServiceId::Inventory],
+            _ => &[],
+        };
+        for &partner in partners {
+            let topic = match partner {
+                ServiceId::Payment => TopicId::Payments,
+                _ => TopicId::Inventory,
+            };
+            if has(partner) && !topics.contains(&topic) {
+                topics.push(topic);
+            }
+        }
+    }
     topics
 }
 
@@ -226,7 +246,15 @@ impl EventModel {
             .iter()
             .filter(|(id, _)| **id != ServiceId::Order)
         {
-            broker.add_group(id, subscriptions(id, &core.present), group_size(config));
+            broker.add_group(
+                id,
+                subscriptions(
+                    id,
+                    &core.present,
+                    core.scenario.workload.has_business_failures(),
+                ),
+                group_size(config),
+            );
             workers.push(Worker::new(core.seed, id, config));
         }
         let order_config = core
@@ -330,7 +358,11 @@ impl EventModel {
         };
         let group = self.broker.add_group(
             service,
-            subscriptions(service, &core.present),
+            subscriptions(
+                service,
+                &core.present,
+                core.scenario.workload.has_business_failures(),
+            ),
             group_size(&config),
         );
         let earliest = self.options.auto_offset_reset == OffsetReset::Earliest;

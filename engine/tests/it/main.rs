@@ -17,6 +17,7 @@ mod queueing;
 mod rebalance;
 mod retention;
 mod rewind;
+mod saga;
 mod scenarios;
 mod support;
 mod work;

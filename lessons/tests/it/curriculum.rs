@@ -266,6 +266,52 @@ fn the_outbox_strands_nothing_but_repeats_events() {
     }
 }
 
+/// Lesson 13's claims: with Inventory slowed, out-of-stock customers stay charged for over a
+/// second on average and hear of the decline over a second after ordering, until Inventory
+/// has enough consumers; in the calm shop the event-driven customer's email comes within the
+/// same 100 ms as the chain's answer.
+#[test]
+fn a_slow_participant_keeps_customers_charged() {
+    let (lesson, step) = lesson_step("13-", "The refund that waits");
+    let (_, calm) = lesson_step("13-", "Who runs the saga?");
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
+        let event = idle.event().summary();
+        assert!(
+            event.compensation_ms.mean > 1_000.0,
+            "seed {seed}: {:?}",
+            event.compensation_ms
+        );
+        assert!(
+            event.decline_notice_ms.mean > 1_000.0,
+            "seed {seed}: {:?}",
+            event.decline_notice_ms
+        );
+        let fixed = Comparison::replay(&step.scenario, seed, &step.solution, step.check_at);
+        let event = fixed.event().summary();
+        assert!(
+            event.compensation_ms.mean < 500.0,
+            "seed {seed}: {:?}",
+            event.compensation_ms
+        );
+        let run = Comparison::replay(&calm.scenario, seed, &[], calm.check_at);
+        for summary in [run.sync().summary(), run.event().summary()] {
+            assert!(summary.orders_declined > 0, "seed {seed}");
+            // All told but the few declined in the run's last moments.
+            let told = summary.decline_notice_ms.count;
+            assert!(
+                told <= summary.orders_declined && told + 10 >= summary.orders_declined,
+                "seed {seed}: {summary:?}"
+            );
+            assert!(
+                summary.decline_notice_ms.mean < 100.0,
+                "seed {seed}: {:?}",
+                summary.decline_notice_ms
+            );
+        }
+    }
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()
