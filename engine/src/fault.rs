@@ -404,9 +404,9 @@ impl ControlAction {
 }
 
 /// Puts recorded actions in the order they take effect: by time, and as recorded within one
-/// instant.
+/// instant. Actions are recorded as time goes on, so they come nearly in order.
 pub fn in_time_order(actions: &mut [RecordedAction]) {
-    actions.sort_by_key(|a| a.at);
+    crate::sorted::sort_short_by_key(actions, |a| a.at);
 }
 
 /// A control action with the simulated time it took effect.

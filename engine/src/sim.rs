@@ -396,7 +396,7 @@ impl Core {
                 keyless = true;
             }
         }
-        unavailable.sort_unstable();
+        crate::sorted::sort_short_by_key(&mut unavailable, |&p| p);
         unavailable.dedup();
         self.health = health;
         self.unavailable = unavailable;

@@ -210,14 +210,19 @@ fn boundaries(
     until: SimTime,
 ) -> Vec<SimTime> {
     let mut bounds = vec![SimTime::ZERO, until];
-    bounds.extend(actions.iter().map(|a| a.at));
-    for window in windows {
-        bounds.push(window.start);
-        bounds.extend(window.end);
+    let moments = actions.iter().map(|a| a.at).chain(
+        windows
+            .iter()
+            .flat_map(|window| std::iter::once(window.start).chain(window.end)),
+    );
+    // Kept sorted and without repeats as they come (a few thousand at most, mostly in order:
+    // cheaper in the page than a general sort).
+    for moment in moments.filter(|&t| t <= until) {
+        let at = bounds.partition_point(|&t| t < moment);
+        if bounds.get(at) != Some(&moment) {
+            bounds.insert(at, moment);
+        }
     }
-    bounds.retain(|&t| t <= until);
-    bounds.sort_unstable();
-    bounds.dedup();
     bounds
 }
 

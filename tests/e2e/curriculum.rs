@@ -185,7 +185,10 @@ fn lesson_thirteen_refunds_in_time() -> Result {
             .iter()
             .find(|row| row[0].starts_with("Declined"))
             .ok_or("no Declined row")?;
-        assert_eq!(declined[1], declined[2], "the same orders are declined: {totals:?}");
+        assert_eq!(
+            declined[1], declined[2],
+            "the same orders are declined: {totals:?}"
+        );
         assert!(declined[1].parse::<u64>().unwrap_or(0) > 100, "{totals:?}");
         page.screenshot("saga-goal-met").await?;
         Ok(())

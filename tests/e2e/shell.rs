@@ -21,6 +21,25 @@ async fn shows_the_shell(page: &Page) -> Result {
         "the lesson list shows the whole curriculum"
     );
 
+    // The landing page's demo plays by itself: Payment goes down at 5 s, the chain's customers
+    // are told no and the event-driven shop keeps accepting.
+    let seconds = |text: &str| text.trim_end_matches(" s").parse::<f64>().ok();
+    page.wait_for_text("demo-clock", |t| seconds(t).is_some_and(|s| s > 0.0))
+        .await?;
+    let first_frame = page.eval("return performance.now()").await?;
+    println!(
+        "BUDGET landing demo: moving {:.0} ms after navigation (first poll that saw it)",
+        first_frame.as_f64().unwrap_or(f64::NAN)
+    );
+    page.wait_for_text_within("demo-phase", |t| t.starts_with("Payment is down"), 20)
+        .await?;
+    let start = page.find("start-lesson-1").await?.attr("href").await?;
+    assert_eq!(
+        start.as_deref(),
+        Some(format!("#/lesson/{}/1", lessons::bundled()[0].id).as_str()),
+        "the landing page leads into lesson 1"
+    );
+
     page.click("nav-sandbox").await?;
     page.find("sandbox").await?;
     let current = page.find("nav-sandbox").await?.attr("aria-current").await?;

@@ -15,6 +15,14 @@ pub fn LessonList() -> impl IntoView {
     let library = expect_context::<Library>();
     let lessons = library.entries();
     let total_minutes: u32 = lessons.iter().map(|l| l.minutes).sum();
+    let lesson_count = lessons.len();
+    let first_lesson = lessons.first().map(|lesson| {
+        Route::Lesson {
+            id: lesson.id.clone(),
+            step: 1,
+        }
+        .href()
+    });
     let items = lessons
         .into_iter()
         .enumerate()
@@ -58,9 +66,14 @@ pub fn LessonList() -> impl IntoView {
         <section class="page" data-testid="lesson-list">
             <h1>"Learn event-driven architecture by breaking a shop"</h1>
             <p class="lead">
-                "The same online shop runs twice, side by side: once as a chain of synchronous calls, once as services reacting to events on a log. Each lesson hands you one idea, asks what you expect, and lets you break things to find out."
+                "The same online shop runs twice, side by side: once as a chain of synchronous calls, once as services reacting to events on a log. Below, its Payment service goes down in both."
             </p>
-            <p class="muted">{format!("Eleven lessons, about {} hours in all. Your progress stays in this browser.", (f64::from(total_minutes) / 60.0).round().max(1.0))}</p>
+            <p class="start">
+                {first_lesson.map(|href| view! { <a class="button primary" href=href data-testid="start-lesson-1">"Start lesson 1"</a> })}
+                " "<a class="button" href="#/sandbox">"Open the sandbox"</a>
+            </p>
+            <crate::components::LandingDemo />
+            <p class="muted">{format!("{lesson_count} lessons, about {} hours in all. Each hands you one idea, asks what you expect, and lets you break things to find out. Your progress stays in this browser.", (f64::from(total_minutes) / 60.0).round().max(1.0))}</p>
             <ol class="lesson-cards">{items}</ol>
             <p><a href="#/sandbox">"Or go straight to the free sandbox →"</a></p>
             <ProgressFile />

@@ -16,17 +16,18 @@ mod state;
 mod topology;
 mod totals;
 
+pub use chart_panel::ChartPanel;
 pub use engine::{FaultWindow, Run};
 pub use export::{CSV_HEADER, metrics_csv, parse_scenario};
 pub use job::{Job, JobKind, JobProgress};
 pub use lag_alert::{AlertStatus, alert_status};
 pub use state::{FrameView, Playground, PlaygroundOptions};
+pub use topology::Topology;
 
 use leptos::prelude::*;
 
 use crate::charts::ChartKind;
 use broker_view::BrokerView;
-use chart_panel::ChartPanel;
 use controls::RunControls;
 use export::ImportExport;
 use faults::FaultPanel;
@@ -34,7 +35,6 @@ use inspector::Inspector;
 use perf::PerfPanel;
 use scrubber::Scrubber;
 use settings::SettingsPanel;
-use topology::Topology;
 use totals::Totals;
 
 /// Which controls a view shows: everything in the sandbox, a lesson step's chosen few

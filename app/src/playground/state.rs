@@ -495,14 +495,14 @@ impl Recent {
     }
 
     fn percentiles(&self) -> Percentiles {
-        // Whole microseconds (far finer than the browser's clock), sorted as integers: the
-        // engine's sort of the same type serves both.
+        // Whole microseconds (far finer than the browser's clock), sorted as integers by the
+        // engine's short sort (600 frames at most).
         let mut sorted: Vec<u32> = self
             .0
             .iter()
             .map(|ms| (ms * 1000.0).round() as u32)
             .collect();
-        sorted.sort_unstable();
+        engine::sorted::sort_short_by_key(&mut sorted, |&us| us);
         let ms = |us: Option<&u32>| us.map_or(0.0, |&us| f64::from(us) / 1000.0);
         let at = |q: f64| ms(sorted.get(((sorted.len() as f64 - 1.0) * q).round() as usize));
         Percentiles {

@@ -494,13 +494,24 @@ fn service_node(
                     let s = state.get();
                     match s.health {
                         // Waiting workers are the story when there are any: the bar shows the rest.
-                        HealthState::Up if s.waiting > 0 => format!("{}/{} wait · {} q", s.waiting, s.workers, s.queue),
-                        HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, s.queue),
-                        health => format!("{} · {} queued", health_label(health), s.queue),
+                        HealthState::Up if s.waiting > 0 => format!("{}/{} wait · {} q", s.waiting, s.workers, short_count(s.queue)),
+                        HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, short_count(s.queue)),
+                        health => format!("{} · {} queued", health_label(health), short_count(s.queue)),
                     }
                 }}
             </text>
         </g>
+    }
+}
+
+/// A count short enough for a node's label: 999, 1.3k, 12k, 1.2M (the exact figure is in the
+/// node's description and the tables).
+fn short_count(n: u64) -> String {
+    match n {
+        0..1_000 => n.to_string(),
+        1_000..10_000 => format!("{:.1}k", n as f64 / 1e3),
+        10_000..1_000_000 => format!("{}k", n / 1_000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
     }
 }
 
