@@ -2,7 +2,8 @@
 //! recorded with the simulated time they were taken at, so every run can be replayed.
 
 use crate::scenario::{
-    CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, Scenario, ServiceId, SyncStyle,
+    CircuitBreaker, CommitPolicy, OffsetReset, PartitionKey, RetryPolicy, Scenario, ServiceId,
+    SyncStyle,
 };
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -139,6 +140,11 @@ pub enum ControlAction {
     SetOutbox {
         enabled: bool,
     },
+    /// Where a consumer group that joins from now on starts reading: at the end of each log
+    /// (`latest`) or at its oldest retained record (`earliest`, replaying history).
+    SetOffsetReset {
+        reset: OffsetReset,
+    },
     SetPartitionKey {
         key: PartitionKey,
     },
@@ -206,6 +212,7 @@ struct ActionFields {
     limit: Option<u32>,
     style: Option<SyncStyle>,
     order: Option<u64>,
+    reset: Option<OffsetReset>,
 }
 
 #[derive(Clone, Copy)]
@@ -218,6 +225,7 @@ enum ActionKind {
     SetIdempotencyKeys,
     SetVersionChecks,
     SetOutbox,
+    SetOffsetReset,
     SetPartitionKey,
     SetPartitionCount,
     SetConsumerCount,
@@ -232,7 +240,7 @@ enum ActionKind {
     AddService,
 }
 
-crate::deserialize_by_name!(ActionKind { InjectFault => "inject_fault", Heal => "heal", SetArrivalRate => "set_arrival_rate", SetConsumerIdempotency => "set_consumer_idempotency", SetIdempotentProducer => "set_idempotent_producer", SetIdempotencyKeys => "set_idempotency_keys", SetVersionChecks => "set_version_checks", SetOutbox => "set_outbox", SetPartitionKey => "set_partition_key", SetPartitionCount => "set_partition_count", SetConsumerCount => "set_consumer_count", SetCommitPolicy => "set_commit_policy", SetDeadLetter => "set_dead_letter", SetTimeout => "set_timeout", SetRetries => "set_retries", SetCircuitBreaker => "set_circuit_breaker", SetBulkhead => "set_bulkhead", SetSyncStyle => "set_sync_style", PinOrder => "pin_order", AddService => "add_service" });
+crate::deserialize_by_name!(ActionKind { InjectFault => "inject_fault", Heal => "heal", SetArrivalRate => "set_arrival_rate", SetConsumerIdempotency => "set_consumer_idempotency", SetIdempotentProducer => "set_idempotent_producer", SetIdempotencyKeys => "set_idempotency_keys", SetVersionChecks => "set_version_checks", SetOutbox => "set_outbox", SetOffsetReset => "set_offset_reset", SetPartitionKey => "set_partition_key", SetPartitionCount => "set_partition_count", SetConsumerCount => "set_consumer_count", SetCommitPolicy => "set_commit_policy", SetDeadLetter => "set_dead_letter", SetTimeout => "set_timeout", SetRetries => "set_retries", SetCircuitBreaker => "set_circuit_breaker", SetBulkhead => "set_bulkhead", SetSyncStyle => "set_sync_style", PinOrder => "pin_order", AddService => "add_service" });
 
 impl TryFrom<ActionFields> for ControlAction {
     type Error = serde::de::value::Error;
@@ -258,6 +266,7 @@ impl TryFrom<ActionFields> for ControlAction {
             ("limit", f.limit.is_some()),
             ("style", f.style.is_some()),
             ("order", f.order.is_some()),
+            ("reset", f.reset.is_some()),
         ];
         let fields: &'static [&'static str] = match f.action {
             K::InjectFault => &["fault"],
@@ -268,6 +277,7 @@ impl TryFrom<ActionFields> for ControlAction {
             | K::SetIdempotencyKeys
             | K::SetVersionChecks
             | K::SetOutbox => &["enabled"],
+            K::SetOffsetReset => &["reset"],
             K::SetPartitionKey => &["key"],
             K::SetPartitionCount => &["partitions"],
             K::SetConsumerCount => &["service", "consumers"],
@@ -305,6 +315,9 @@ impl TryFrom<ActionFields> for ControlAction {
             },
             K::SetOutbox => A::SetOutbox {
                 enabled: enabled()?,
+            },
+            K::SetOffsetReset => A::SetOffsetReset {
+                reset: need(f.reset, "reset")?,
             },
             K::SetPartitionKey => A::SetPartitionKey {
                 key: need(f.key, "key")?,
@@ -360,6 +373,7 @@ impl ControlAction {
             ControlAction::SetIdempotencyKeys { enabled } => sync.idempotency_keys = *enabled,
             ControlAction::SetVersionChecks { enabled } => event.version_checks = *enabled,
             ControlAction::SetOutbox { enabled } => event.outbox = *enabled,
+            ControlAction::SetOffsetReset { reset } => event.auto_offset_reset = *reset,
             ControlAction::SetPartitionKey { key } => event.partition_key = *key,
             ControlAction::SetPartitionCount { partitions } => {
                 event.partitions = event.partitions.max((*partitions).min(1_024));

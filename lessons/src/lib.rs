@@ -55,6 +55,7 @@ pub const EVENT_CONTROLS: &[&str] = &[
     "idempotent-producer",
     "version-checks",
     "outbox",
+    "offset-reset",
     "partition-key",
     "partitions",
     "consumers",

@@ -30,6 +30,11 @@ async fn lock_in_prediction(page: &Page, step: &lessons::Step) -> Result {
     if let Some(prediction) = &step.prediction {
         page.click(&format!("choice-{}", prediction.answer)).await?;
         page.click("lock-in").await?;
+        // Locked in, the next thing to do is to play: the keyboard is there already.
+        let focused = page
+            .eval("return document.activeElement && document.activeElement.dataset.testid")
+            .await?;
+        assert_eq!(focused, serde_json::json!("play"), "focus moves to Play");
         // Predict, then watch: the explanations wait for the run (or for the learner to ask).
         let text = page.text("prediction").await?;
         let explain = &prediction.choices[prediction.answer].explain;
@@ -94,6 +99,12 @@ fn lesson_seven_from_double_charge_to_goal() -> Result {
             "a crash between charge and commit charges twice"
         );
         assert!(page.text("goal-status").await?.contains("Not met"));
+        // The bar above the run says so too, in a few words.
+        let badge = page.text("goal-badge").await?;
+        assert!(
+            badge.starts_with("Goal: ") && badge.contains("not met yet"),
+            "{badge}"
+        );
         page.screenshot("double-charge").await?;
 
         // Start over with idempotent consumers: the goal is met.
@@ -103,6 +114,7 @@ fn lesson_seven_from_double_charge_to_goal() -> Result {
         page.wait_for_text_within("goal-status", |t| t.contains("Goal met"), 90)
             .await?;
         page.click("play").await?;
+        assert_eq!(page.text("goal-badge").await?, "Goal met ✓");
         assert_eq!(
             latest(page, "correctness", "Event double charges").await?,
             0.0

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use lessons::{GoalStatus, Lesson, Step};
 
 use super::{CUSTOM_ID, Library, Loading};
-use crate::playground::{Playground, PlaygroundOptions, PlaygroundView, Visible};
+use crate::playground::{GoalBadge, Playground, PlaygroundOptions, PlaygroundView, Visible};
 use crate::route::Route;
 
 /// A lesson step, once its lesson is here: bundled lessons are fetched the first time they are
@@ -83,6 +83,7 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
         PlaygroundOptions { autoplay: false },
     );
     let visible = Visible::only(current.controls.clone(), current.fault_kinds.clone());
+    provide_context(GoalBadge(RwSignal::new(None)));
 
     // Arrow keys move between steps unless the learner is typing or choosing.
     let go = {
@@ -222,7 +223,24 @@ fn PredictionBox(
         move |_| {
             if let Some(choice) = chosen.get_untracked() {
                 locked_in.set(Some(choice));
+                // The reminder to predict first has done its job, if it was showing.
+                if let Some(reason) = playground.locked.get_untracked() {
+                    playground.notice.update(|notice| {
+                        if matches!(notice, Some(crate::playground::Notice::Info(text)) if *text == reason) {
+                            *notice = None;
+                        }
+                    });
+                }
                 playground.locked.set(None);
+                // The next thing to do is to play: keyboard focus goes there.
+                if let Some(play) = document()
+                    .query_selector("[data-testid=play]")
+                    .ok()
+                    .flatten()
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = play.focus();
+                }
                 if id != CUSTOM_ID {
                     library.progress.update(|p| {
                         p.update(&id, |l| {
@@ -310,6 +328,22 @@ fn PredictionBox(
     .into_any()
 }
 
+/// The goal in a few words for the bar above the run: met, holding until it is judged, or how
+/// many checks are missing.
+fn badge_text(status: &GoalStatus, judged_at: engine::SimTime) -> String {
+    let missing = status.checks.iter().filter(|check| !check.met).count();
+    if status.met {
+        "Goal met ✓".into()
+    } else if status.holding {
+        format!("Goal: holding, judged at {} s", judged_at.as_secs_f64())
+    } else {
+        format!(
+            "Goal: {missing} of {} checks not met yet",
+            status.checks.len()
+        )
+    }
+}
+
 /// What the step asks for, checked by the engine as the run goes. The goal is judged when the
 /// run reaches the step's moment (`check_at_s`); met then is done.
 #[component]
@@ -327,6 +361,7 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
         return ().into_any();
     };
     let status = RwSignal::new(None::<GoalStatus>);
+    let badge = use_context::<GoalBadge>();
     let met_once = RwSignal::new(
         library
             .progress
@@ -374,12 +409,15 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
                     });
                 }
             }
+            if let Some(GoalBadge(line)) = badge {
+                line.set(Some((now.met, badge_text(&now, judged_at))));
+            }
             status.set(Some(now));
         }
     };
     Effect::new(evaluate);
     view! {
-        <section class="goal" class:met=move || status.with(|s| s.as_ref().is_some_and(|s| s.met)) data-testid="goal" aria-live="polite">
+        <section class="goal" id="goal" class:met=move || status.with(|s| s.as_ref().is_some_and(|s| s.met)) data-testid="goal" aria-live="polite">
             <h2>"Goal"</h2>
             <p>{goal.description.clone()}</p>
             <ul class="checks" data-testid="goal-checks">

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::state::{Notice, SPEEDS};
-use super::{Playground, Visible};
+use super::{GoalBadge, Playground, Visible};
 
 #[component]
 pub fn RunControls() -> impl IntoView {
@@ -60,6 +60,30 @@ pub fn RunControls() -> impl IntoView {
             )
         })
     };
+    let short_clock = move || {
+        playground
+            .view
+            .with(|view| format!("{:.1} s", view.now.as_secs_f64()))
+    };
+    // The goal's line, in a lesson: pressing it brings the goal's checks into view.
+    let badge = use_context::<GoalBadge>().map(|GoalBadge(line)| {
+        move |test_id: &'static str| {
+            view! {
+                <button type="button" class="goal-badge" data-testid=test_id
+                    class:met=move || line.with(|l| l.as_ref().is_some_and(|(met, _)| *met))
+                    hidden=move || line.with(Option::is_none)
+                    on:click=move |_| {
+                        if let Some(goal) = document().get_element_by_id("goal") {
+                            goal.scroll_into_view();
+                        }
+                    }>
+                    {move || line.with(|l| l.as_ref().map(|(_, text)| text.clone()).unwrap_or_default())}
+                </button>
+            }
+        }
+    });
+    let badge_in_bar = badge.map(|badge| badge("goal-badge"));
+    let badge_in_mini = badge.map(|badge| badge("mini-goal-badge"));
     view! {
         <div class="run-controls" role="toolbar" aria-label="Run controls" data-testid="run-controls">
             <button
@@ -114,7 +138,19 @@ pub fn RunControls() -> impl IntoView {
                 />
             </label>
             <output class="clock" data-testid="clock" aria-live="off" title="Space: play or pause · period: step">{clock}</output>
+            {badge_in_bar}
             {move || playground.locked.get().map(|reason| view! { <p class="locked" data-testid="locked">{reason}</p> })}
+        </div>
+        // On a phone the full bar above scrolls away with the page; this one stays in view.
+        <div class="mini-bar" role="toolbar" aria-label="Play and goal" data-testid="mini-bar">
+            <button type="button" class="primary" data-testid="mini-play"
+                aria-disabled=move || playground.locked.with(Option::is_some).to_string()
+                aria-pressed=move || playground.playing.get().to_string()
+                on:click=move |_| playground.toggle()>
+                {move || if playground.playing.get() { "Pause" } else { "Play" }}
+            </button>
+            <output class="mini-clock" aria-live="off">{short_clock}</output>
+            {badge_in_mini}
         </div>
         <ShareBar />
         <NoticeBar />

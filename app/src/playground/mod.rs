@@ -21,7 +21,7 @@ pub use engine::{FaultWindow, Run};
 pub use export::{CSV_HEADER, metrics_csv, parse_scenario};
 pub use job::{Job, JobKind, JobProgress};
 pub use lag_alert::{AlertStatus, alert_status};
-pub use state::{FrameView, Playground, PlaygroundOptions};
+pub use state::{FrameView, Notice, Playground, PlaygroundOptions};
 pub use topology::Topology;
 
 use leptos::prelude::*;
@@ -36,6 +36,11 @@ use perf::PerfPanel;
 use scrubber::Scrubber;
 use settings::SettingsPanel;
 use totals::Totals;
+
+/// A lesson step's goal in one line, for the bar that stays in view while the learner scrolls:
+/// whether it is met, and what is missing. The lesson player provides it; the sandbox has none.
+#[derive(Clone, Copy)]
+pub struct GoalBadge(pub RwSignal<Option<(bool, String)>>);
 
 /// Which controls a view shows: everything in the sandbox, a lesson step's chosen few
 /// otherwise (ids as in `lessons::CONTROLS`).

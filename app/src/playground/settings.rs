@@ -1,7 +1,9 @@
 //! The levers: every design option the engine offers. Each change is a control action taken at
 //! the current simulated time, so it is recorded, replayed on rewind and shareable.
 
-use engine::scenario::{CircuitBreaker, CommitPolicy, PartitionKey, RetryPolicy, SyncStyle};
+use engine::scenario::{
+    CircuitBreaker, CommitPolicy, OffsetReset, PartitionKey, RetryPolicy, SyncStyle,
+};
 use engine::{ControlAction, Scenario, ServiceId};
 use leptos::prelude::*;
 use lessons::{EVENT_CONTROLS, SHOP_CONTROLS, SYNC_CONTROLS};
@@ -69,6 +71,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let idempotent_producer = effective(playground, true, |s| s.event.idempotent_producer);
     let version_checks = effective(playground, true, |s| s.event.version_checks);
     let outbox = effective(playground, true, |s| s.event.outbox);
+    let offset_reset = effective(playground, true, |s| s.event.auto_offset_reset);
     let idempotency_keys = effective(playground, false, |s| s.sync.idempotency_keys);
     let key = effective(playground, true, |s| s.event.partition_key);
     let partitions = effective(playground, true, |s| s.event.partitions);
@@ -133,6 +136,18 @@ pub fn SettingsPanel() -> impl IntoView {
                 })}
                 {vis("outbox").then(|| view! {
                     {checkbox(playground, "Transactional outbox", "outbox", outbox, |enabled| ControlAction::SetOutbox { enabled })}
+                })}
+                {vis("offset-reset").then(|| view! {
+                    <label class="field">
+                        <span>"A new consumer group starts"</span>
+                        <select data-testid="offset-reset" on:change=move |e| {
+                            let reset = if event_target_value(&e) == "earliest" { OffsetReset::Earliest } else { OffsetReset::Latest };
+                            act(Ok(ControlAction::SetOffsetReset { reset }));
+                        }>
+                            <option value="latest" selected=move || offset_reset() == OffsetReset::Latest>"at the end (latest)"</option>
+                            <option value="earliest" selected=move || offset_reset() == OffsetReset::Earliest>"at the oldest record (earliest)"</option>
+                        </select>
+                    </label>
                 })}
                 {vis("partition-key").then(|| view! {
                     <label class="field">

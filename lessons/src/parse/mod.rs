@@ -22,6 +22,7 @@ const STEP_FIELDS: &[&str] = &[
     "title",
     "text",
     "patch",
+    "patch_base",
     "controls",
     "fault_kinds",
     "prediction",
@@ -180,16 +181,42 @@ fn steps(report: &mut Report<'_>, map: &Table, scenario: Option<Scenario>) -> Op
         );
         return None;
     }
+    let lesson_scenario = scenario.clone();
     let mut previous = scenario;
     let mut steps = Vec::with_capacity(items.len());
     let mut complete = true;
     for (position, item) in items.iter().enumerate() {
-        match step(report, item, &index("steps", position), &mut previous) {
+        let path = index("steps", position);
+        if let Some(map) = item.as_object()
+            && from_lesson(report, map, &path)
+        {
+            previous.clone_from(&lesson_scenario);
+        }
+        match step(report, item, &path, &mut previous) {
             Some(step) => steps.push(step),
             None => complete = false,
         }
     }
     complete.then_some(steps)
+}
+
+/// Whether a step's `patch_base` says its patch applies to the lesson's own scenario (for a
+/// step that needs what an earlier step's patch changed undone: a service it added, say)
+/// rather than the previous step's.
+fn from_lesson(report: &mut Report<'_>, map: &Table, path: &str) -> bool {
+    match map.get("patch_base") {
+        None => false,
+        Some(Value::String(base)) if base == "lesson" => true,
+        Some(Value::String(base)) if base == "previous" => false,
+        Some(_) => {
+            report.add(
+                &field(path, "patch_base"),
+                "must be \"lesson\" or \"previous\"",
+                Some("\"lesson\" starts from the lesson's own scenario; \"previous\" (the default) from the step before".into()),
+            );
+            false
+        }
+    }
 }
 
 fn step(

@@ -312,6 +312,29 @@ fn a_slow_participant_keeps_customers_charged() {
     }
 }
 
+/// Lesson 10's newcomer: Analytics added at 15 s with the default `latest` starts at the end of
+/// every partition and is never more than a few records behind; with `earliest` it replays the
+/// first 15 s, thousands of records, and catches up by 40 s.
+#[test]
+fn a_new_group_starts_at_the_end_unless_told_otherwise() {
+    let (lesson, step) = lesson_step("10-", "A newcomer and the past");
+    let latest: Vec<_> = step
+        .solution
+        .iter()
+        .filter(|a| !matches!(a.action, engine::ControlAction::SetOffsetReset { .. }))
+        .cloned()
+        .collect();
+    assert_eq!(latest.len() + 1, step.solution.len());
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let run = Comparison::replay(&step.scenario, seed, &latest, step.check_at);
+        let event = run.event().summary();
+        assert!(event.max_consumer_lag < 100, "seed {seed}: {event:?}");
+        let run = Comparison::replay(&step.scenario, seed, &step.solution, step.check_at);
+        let event = run.event().summary();
+        assert!(event.max_consumer_lag > 2_000, "seed {seed}: {event:?}");
+    }
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()

@@ -231,6 +231,14 @@ fn malformed_files_name_file_line_path_and_fix() {
             vec!["steps[1].prediction.reveal_at_s: 99 s is after the end of the scenario"],
         ),
         (
+            "patch base neither lesson nor previous",
+            edit(
+                "patch = { sync = { timeout_ms = 500 } }",
+                "patch = { sync = { timeout_ms = 500 } }\npatch_base = \"first\"",
+            ),
+            vec!["steps[1].patch_base: must be \"lesson\" or \"previous\""],
+        ),
+        (
             "reveal before the start",
             edit("answer = 1\n", "answer = 1\nreveal_at_s = -1\n"),
             vec!["steps[1].prediction.reveal_at_s: must not be negative"],
