@@ -175,32 +175,6 @@ pub fn use_media_query(query: &str) -> Signal<bool> {
     matches.into()
 }
 
-/// The width in CSS pixels of the element `node` holds, measured when it is mounted and
-/// whenever the window is resized (0 until it is mounted).
-pub fn use_width<E>(node: NodeRef<E>) -> Signal<u32>
-where
-    E: leptos::html::ElementType,
-    E::Output: JsCast + Clone + 'static,
-{
-    let width = RwSignal::new(0_u32);
-    let measure = move || {
-        if let Some(element) = node.get_untracked() {
-            let element: &web_sys::Element = element.unchecked_ref();
-            let inner = u32::try_from(element.client_width()).unwrap_or(0);
-            if inner != width.get_untracked() {
-                width.set(inner);
-            }
-        }
-    };
-    Effect::new(move |_| {
-        node.track();
-        measure();
-    });
-    let listener = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || listener.remove());
-    width.into()
-}
-
 /// Milliseconds since the page started, from the same clock as animation-frame timestamps.
 pub fn now_ms() -> f64 {
     thread_local! {

@@ -335,12 +335,12 @@ fn badge_text(status: &GoalStatus, judged_at: engine::SimTime) -> String {
     if status.met {
         "Goal met ✓".into()
     } else if status.holding {
-        format!("Goal: holding, judged at {} s", judged_at.as_secs_f64())
-    } else {
         format!(
-            "Goal: {missing} of {} checks not met yet",
-            status.checks.len()
+            "Goal holds so far · judged at {} s",
+            judged_at.as_secs_f64()
         )
+    } else {
+        format!("Goal: {missing} of {} to go", status.checks.len())
     }
 }
 

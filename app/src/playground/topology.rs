@@ -14,9 +14,9 @@ use super::Playground;
 // The drawing is laid out for the width it has, one drawing unit to one CSS pixel, so its text
 // keeps the size the style sheet gives it (at least 11 px) at every width: a narrow panel gets
 // more rows, never smaller text.
-const NODE_W: f64 = 120.0;
+const NODE_W: f64 = 128.0;
 const NODE_H: f64 = 58.0;
-const COLUMN_GAP: f64 = 10.0;
+const COLUMN_GAP: f64 = 8.0;
 const ROW_GAP: f64 = 40.0;
 const MARGIN: f64 = 8.0;
 /// Up to this many nodes side by side, however wide the panel.
@@ -58,8 +58,15 @@ pub fn Topology(design: Design) -> impl IntoView {
         })
     });
     let panel = NodeRef::<leptos::html::Section>::new();
-    let width = crate::hooks::use_width(panel);
-    let columns = Memo::new(move |_| columns_for(f64::from(width.get())));
+    // Measured once the panel is on the page, and again whenever the window crosses one of
+    // the widths where the page's layout changes (between them the drawing only scales).
+    let breakpoints = [600, 800, 1100, 1300]
+        .map(|px| crate::hooks::use_media_query(&format!("(min-width: {px}px)")));
+    let columns = Memo::new(move |_| {
+        breakpoints.iter().for_each(|b| b.track());
+        let width = panel.get().map_or(0, |element| element.client_width());
+        columns_for(f64::from(width))
+    });
     let graph = move || {
         let structure = structure.get();
         let layout = Layout::of(&structure, columns.get());
@@ -494,13 +501,24 @@ fn service_node(
                     let s = state.get();
                     match s.health {
                         // Waiting workers are the story when there are any: the bar shows the rest.
-                        HealthState::Up if s.waiting > 0 => format!("{}/{} wait · {} q", s.waiting, s.workers, short_count(s.queue)),
-                        HealthState::Up => format!("{}/{} busy · {} queued", s.busy, s.workers, short_count(s.queue)),
-                        health => format!("{} · {} queued", health_label(health), short_count(s.queue)),
+                        HealthState::Up if s.waiting > 0 => fit(format!("{}/{} wait", s.waiting, s.workers), s.queue),
+                        HealthState::Up => fit(format!("{}/{} busy", s.busy, s.workers), s.queue),
+                        health => fit(health_label(health).to_string(), s.queue),
                     }
                 }}
             </text>
         </g>
+    }
+}
+
+/// A node's bottom label: its state and queue ("0/8 busy · 0 queued"), with "q" for "queued"
+/// when the whole would not fit the node at 11 px (about 19 characters).
+fn fit(state: String, queue: u64) -> String {
+    let long = format!("{state} · {} queued", short_count(queue));
+    if long.chars().count() <= 19 {
+        long
+    } else {
+        format!("{state} · {} q", short_count(queue))
     }
 }
 

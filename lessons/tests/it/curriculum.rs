@@ -335,6 +335,31 @@ fn a_new_group_starts_at_the_end_unless_told_otherwise() {
     }
 }
 
+/// Lesson 7's producer step: lost acknowledgements put repeats in the log and charge twice in
+/// both shops; idempotent consumers alone stop the double charges but leave every repeat in
+/// the log, so the goal needs the idempotent producer, as the hints say.
+#[test]
+fn consumers_absorb_producer_repeats_but_the_log_keeps_them() {
+    let (lesson, step) = lesson_step("07-", "The producer retries too");
+    let goal = step.goal.as_ref().expect("a goal");
+    let consumers_only = vec![engine::RecordedAction {
+        at: SimTime::from_millis_f64(500.0),
+        action: engine::ControlAction::SetConsumerIdempotency { enabled: true },
+    }];
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
+        let (sync, event) = (idle.sync().summary(), idle.event().summary());
+        assert!(sync.double_charges > 0, "seed {seed}: {sync:?}");
+        assert!(event.producer_duplicates > 0, "seed {seed}: {event:?}");
+        assert!(event.double_charges > 0, "seed {seed}: {event:?}");
+        let run = Comparison::replay(&step.scenario, seed, &consumers_only, step.check_at);
+        let event = run.event().summary();
+        assert_eq!(event.double_charges, 0, "seed {seed}: {event:?}");
+        assert!(event.duplicate_deliveries > 0, "seed {seed}: {event:?}");
+        assert!(!goal.evaluate(&run, step.check_at).met, "seed {seed}");
+    }
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()
