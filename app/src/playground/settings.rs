@@ -108,13 +108,9 @@ pub fn SettingsPanel() -> impl IntoView {
             <h2>"Levers"</h2>
             <fieldset hidden=!any(SHOP_CONTROLS)>
                 <legend>"Shop"</legend>
-                {vis("arrival-rate").then(|| view! {
-                    <label class="field">
-                        <span>"Arrival rate (orders/s)"</span>
-                        <input type="text" inputmode="decimal" data-testid="arrival-rate" prop:value=move || rate().to_string()
-                            on:change=move |e| act(number_in(&event_target_value(&e), "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s })) />
-                    </label>
-                })}
+                {vis("arrival-rate").then(|| field(playground, Box::new(|| "Arrival rate (orders/s)".into()), "arrival-rate",
+                    Box::new(move || rate().to_string()),
+                    Box::new(|text| number_in(&text, "arrival rate", 0.1, 20_000.0).map(|per_s| ControlAction::SetArrivalRate { per_s }))))}
                 {vis("add-service").then(|| view! {
                     <div class="field">
                         <span>"New services"</span>
@@ -125,119 +121,50 @@ pub fn SettingsPanel() -> impl IntoView {
             </fieldset>
             <fieldset hidden=!any(EVENT_CONTROLS)>
                 <legend>"Event-driven"</legend>
-                {vis("idempotent-consumers").then(|| view! {
-                    {checkbox(playground, "Idempotent consumers", "idempotent-consumers", idempotent_consumers, |enabled| ControlAction::SetConsumerIdempotency { enabled })}
-                })}
-                {vis("idempotent-producer").then(|| view! {
-                    {checkbox(playground, "Idempotent producer", "idempotent-producer", idempotent_producer, |enabled| ControlAction::SetIdempotentProducer { enabled })}
-                })}
-                {vis("version-checks").then(|| view! {
-                    {checkbox(playground, "Version checks (remember early cancellations)", "version-checks", version_checks, |enabled| ControlAction::SetVersionChecks { enabled })}
-                })}
-                {vis("outbox").then(|| view! {
-                    {checkbox(playground, "Transactional outbox", "outbox", outbox, |enabled| ControlAction::SetOutbox { enabled })}
-                })}
-                {vis("offset-reset").then(|| view! {
-                    <label class="field">
-                        <span>"A new consumer group starts"</span>
-                        <select data-testid="offset-reset" on:change=move |e| {
-                            let reset = if event_target_value(&e) == "earliest" { OffsetReset::Earliest } else { OffsetReset::Latest };
-                            act(Ok(ControlAction::SetOffsetReset { reset }));
-                        }>
-                            <option value="latest" selected=move || offset_reset() == OffsetReset::Latest>"at the end (latest)"</option>
-                            <option value="earliest" selected=move || offset_reset() == OffsetReset::Earliest>"at the oldest record (earliest)"</option>
-                        </select>
-                    </label>
-                })}
-                {vis("partition-key").then(|| view! {
-                    <label class="field">
-                        <span>"Partition key"</span>
-                        <select data-testid="partition-key" on:change=move |e| {
-                            let key = match event_target_value(&e).as_str() { "customer" => PartitionKey::CustomerId, "none" => PartitionKey::None, _ => PartitionKey::OrderId };
-                            act(Ok(ControlAction::SetPartitionKey { key }));
-                        }>
-                            <option value="order" selected=move || key() == PartitionKey::OrderId>"order id"</option>
-                            <option value="customer" selected=move || key() == PartitionKey::CustomerId>"customer id"</option>
-                            <option value="none" selected=move || key() == PartitionKey::None>"none (round-robin)"</option>
-                        </select>
-                    </label>
-                })}
-                {vis("partitions").then(|| view! {
-                    <label class="field">
-                        <span>"Partitions"</span>
-                        <input type="text" inputmode="numeric" data-testid="partitions" prop:value=move || partitions().to_string()
-                            on:change=move |e| act(number_in(&event_target_value(&e), "partitions", 1.0, 256.0).and_then(|p| {
-                                let p = p as u32;
-                                if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
-                            })) />
-                    </label>
-                })}
-                {vis("consumers").then(|| view! {
-                    <label class="field">
-                        <span>{move || format!("Consumers of {}", service_title(playground.selected.get()))}</span>
-                        <input type="text" inputmode="numeric" data-testid="consumers" prop:value=move || consumers().map(|c| c.to_string()).unwrap_or_default()
-                            on:change=move |e| act(number_in(&event_target_value(&e), "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 })) />
-                    </label>
-                })}
-                {vis("commit-policy").then(|| view! {
-                    <label class="field">
-                        <span>"Commit offsets"</span>
-                        <select data-testid="commit-policy" on:change=move |e| {
-                            let policy = match event_target_value(&e).as_str() { "before" => CommitPolicy::BeforeProcessing, "periodic" => CommitPolicy::Periodic, _ => CommitPolicy::AfterProcessing };
-                            act(Ok(ControlAction::SetCommitPolicy { policy }));
-                        }>
-                            <option value="after" selected=move || commit() == CommitPolicy::AfterProcessing>"after processing (at least once)"</option>
-                            <option value="before" selected=move || commit() == CommitPolicy::BeforeProcessing>"before processing (at most once)"</option>
-                            <option value="periodic" selected=move || commit() == CommitPolicy::Periodic>"periodically"</option>
-                        </select>
-                    </label>
-                })}
-                {vis("dead-letter").then(|| view! {
-                    <label class="field">
-                        <span>"Poison records"</span>
-                        <select data-testid="dead-letter" on:change=move |e| {
-                            let after = event_target_value(&e).parse::<u32>().ok();
-                            act(Ok(ControlAction::SetDeadLetter { after }));
-                        }>
-                            <option value="block" selected=move || dead_letter().is_none()>"block the partition"</option>
-                            {[1u32, 3, 5].into_iter().map(|n| view! {
-                                <option value=n.to_string() selected=move || dead_letter() == Some(n)>{format!("dead-letter after {n} failures")}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
-                })}
+                {vis("idempotent-consumers").then(|| checkbox(playground, "Idempotent consumers", "idempotent-consumers", Box::new(idempotent_consumers), |enabled| ControlAction::SetConsumerIdempotency { enabled }))}
+                {vis("idempotent-producer").then(|| checkbox(playground, "Idempotent producer", "idempotent-producer", Box::new(idempotent_producer), |enabled| ControlAction::SetIdempotentProducer { enabled }))}
+                {vis("version-checks").then(|| checkbox(playground, "Version checks (remember early cancellations)", "version-checks", Box::new(version_checks), |enabled| ControlAction::SetVersionChecks { enabled }))}
+                {vis("outbox").then(|| checkbox(playground, "Transactional outbox", "outbox", Box::new(outbox), |enabled| ControlAction::SetOutbox { enabled }))}
+                {vis("offset-reset").then(|| select(playground, "A new consumer group starts", "offset-reset",
+                    &[("latest", "at the end (latest)"), ("earliest", "at the oldest record (earliest)")],
+                    Box::new(move || usize::from(offset_reset() == OffsetReset::Earliest)),
+                    |i| ControlAction::SetOffsetReset { reset: if i == 1 { OffsetReset::Earliest } else { OffsetReset::Latest } }))}
+                {vis("partition-key").then(|| select(playground, "Partition key", "partition-key",
+                    &[("order", "order id"), ("customer", "customer id"), ("none", "none (round-robin)")],
+                    Box::new(move || KEYS.iter().position(|k| *k == key()).unwrap_or(0)),
+                    |i| ControlAction::SetPartitionKey { key: KEYS[i.min(2)] }))}
+                {vis("partitions").then(|| field(playground, Box::new(|| "Partitions".into()), "partitions",
+                    Box::new(move || partitions().to_string()),
+                    Box::new(move |text| number_in(&text, "partitions", 1.0, 256.0).and_then(|p| {
+                        let p = p as u32;
+                        if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
+                    }))))}
+                {vis("consumers").then(|| field(playground, Box::new(move || format!("Consumers of {}", service_title(playground.selected.get()))), "consumers",
+                    Box::new(move || consumers().map(|c| c.to_string()).unwrap_or_default()),
+                    Box::new(move |text| number_in(&text, "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 }))))}
+                {vis("commit-policy").then(|| select(playground, "Commit offsets", "commit-policy",
+                    &[("after", "after processing (at least once)"), ("before", "before processing (at most once)"), ("periodic", "periodically")],
+                    Box::new(move || POLICIES.iter().position(|p| *p == commit()).unwrap_or(0)),
+                    |i| ControlAction::SetCommitPolicy { policy: POLICIES[i.min(2)] }))}
+                {vis("dead-letter").then(|| select(playground, "Poison records", "dead-letter",
+                    &[("block", "block the partition"), ("1", "dead-letter after 1 failure"), ("3", "dead-letter after 3 failures"), ("5", "dead-letter after 5 failures")],
+                    Box::new(move || DEAD_LETTER.iter().position(|d| *d == dead_letter()).unwrap_or(0)),
+                    |i| ControlAction::SetDeadLetter { after: DEAD_LETTER[i.min(3)] }))}
             </fieldset>
             <fieldset hidden=!any(SYNC_CONTROLS)>
                 <legend>"Synchronous"</legend>
-                {vis("sync-style").then(|| view! {
-                    <label class="field">
-                        <span>"Call style"</span>
-                        <select data-testid="sync-style" on:change=move |e| {
-                            let style = if event_target_value(&e) == "nested" { SyncStyle::Nested } else { SyncStyle::Orchestrated };
-                            act(Ok(ControlAction::SetSyncStyle { style }));
-                        }>
-                            <option value="orchestrated" selected=move || style() == SyncStyle::Orchestrated>"orchestrated (Order calls each)"</option>
-                            <option value="nested" selected=move || style() == SyncStyle::Nested>"nested (each calls the next)"</option>
-                        </select>
-                    </label>
-                })}
-                {vis("timeout").then(|| view! {
-                    <label class="field">
-                        <span>"Timeout (ms, empty: wait forever)"</span>
-                        <input type="text" inputmode="decimal" data-testid="timeout" prop:value=move || timeout().map(|t| t.to_string()).unwrap_or_default()
-                            on:change=move |e| {
-                                let text = event_target_value(&e);
-                                if text.trim().is_empty() { act(Ok(ControlAction::SetTimeout { timeout_ms: None })) }
-                                else { act(number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) })) }
-                            } />
-                    </label>
-                })}
+                {vis("sync-style").then(|| select(playground, "Call style", "sync-style",
+                    &[("orchestrated", "orchestrated (Order calls each)"), ("nested", "nested (each calls the next)")],
+                    Box::new(move || usize::from(style() == SyncStyle::Nested)),
+                    |i| ControlAction::SetSyncStyle { style: if i == 1 { SyncStyle::Nested } else { SyncStyle::Orchestrated } }))}
+                {vis("timeout").then(|| field(playground, Box::new(|| "Timeout (ms, empty: wait forever)".into()), "timeout",
+                    Box::new(move || timeout().map(|t| t.to_string()).unwrap_or_default()),
+                    Box::new(|text| if text.trim().is_empty() { Ok(ControlAction::SetTimeout { timeout_ms: None }) }
+                        else { number_in(&text, "timeout", 1.0, 600_000.0).map(|t| ControlAction::SetTimeout { timeout_ms: Some(t) }) })))}
                 {vis("retries").then(|| view! {
-                    <RetryFields retries=Signal::derive(retries) act=act />
+                    <RetryFields playground=playground retries=Signal::derive(retries) />
                 })}
-                {vis("idempotency-keys").then(|| view! {
-                    {checkbox(playground, "Idempotency keys on payments", "idempotency-keys", idempotency_keys, |enabled| ControlAction::SetIdempotencyKeys { enabled })}
-                })}
+                {vis("idempotency-keys").then(|| checkbox(playground, "Idempotency keys on payments", "idempotency-keys", Box::new(idempotency_keys), |enabled| ControlAction::SetIdempotencyKeys { enabled }))}
                 {vis("circuit-breaker").then(|| view! {
                     <label class="toggle">
                         <input type="checkbox" data-testid="circuit-breaker" prop:checked=move || breaker().is_some()
@@ -248,67 +175,127 @@ pub fn SettingsPanel() -> impl IntoView {
                         }}</span>
                     </label>
                 })}
-                {vis("bulkhead").then(|| view! {
-                    <label class="field">
-                        <span>"Bulkhead (calls per service, empty: none)"</span>
-                        <input type="text" inputmode="numeric" data-testid="bulkhead" prop:value=move || bulkhead().map(|b| b.to_string()).unwrap_or_default()
-                            on:change=move |e| {
-                                let text = event_target_value(&e);
-                                if text.trim().is_empty() { act(Ok(ControlAction::SetBulkhead { limit: None })) }
-                                else { act(number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) })) }
-                            } />
-                    </label>
-                })}
+                {vis("bulkhead").then(|| field(playground, Box::new(|| "Bulkhead (calls per service, empty: none)".into()), "bulkhead",
+                    Box::new(move || bulkhead().map(|b| b.to_string()).unwrap_or_default()),
+                    Box::new(|text| if text.trim().is_empty() { Ok(ControlAction::SetBulkhead { limit: None }) }
+                        else { number_in(&text, "bulkhead", 1.0, 10_000.0).map(|l| ControlAction::SetBulkhead { limit: Some(l as u32) }) })))}
             </fieldset>
         </section>
     }
 }
 
+/// A setting read from the run, boxed so that every lever of one shape shares one view.
+type Read<T> = Box<dyn Fn() -> T + Send + Sync>;
+
+const KEYS: [PartitionKey; 3] = [
+    PartitionKey::OrderId,
+    PartitionKey::CustomerId,
+    PartitionKey::None,
+];
+const POLICIES: [CommitPolicy; 3] = [
+    CommitPolicy::AfterProcessing,
+    CommitPolicy::BeforeProcessing,
+    CommitPolicy::Periodic,
+];
+const DEAD_LETTER: [Option<u32>; 4] = [None, Some(1), Some(3), Some(5)];
+
 fn checkbox(
     playground: Playground,
     label: &'static str,
     id: &'static str,
-    checked: impl Fn() -> bool + Send + Sync + 'static,
+    checked: Read<bool>,
     make: fn(bool) -> ControlAction,
-) -> impl IntoView {
+) -> AnyView {
     view! {
         <label class="toggle">
-            <input type="checkbox" data-testid=id prop:checked=checked on:change=move |e| { playground.apply(make(event_target_checked(&e))); } />
+            <input type="checkbox" data-testid=id prop:checked=move || checked() on:change=move |e| { playground.apply(make(event_target_checked(&e))); } />
             <span>{label}</span>
         </label>
     }
+    .into_any()
+}
+
+/// A text field for a number: `value` shows the setting in force, `parse` turns what the
+/// learner typed into the action (or the message that says what is wrong).
+fn field(
+    playground: Playground,
+    label: Read<String>,
+    id: &'static str,
+    value: Read<String>,
+    parse: Box<dyn Fn(String) -> Result<ControlAction, String> + Send + Sync>,
+) -> AnyView {
+    view! {
+        <label class="field">
+            <span>{move || label()}</span>
+            <input type="text" inputmode="decimal" data-testid=id prop:value=move || value()
+                on:change=move |e| match parse(event_target_value(&e)) {
+                    Ok(action) => {
+                        playground.apply(action);
+                    }
+                    Err(message) => playground.notice.set(Some(Notice::Error {
+                        title: "Setting not changed".into(),
+                        details: vec![message],
+                    })),
+                } />
+        </label>
+    }
+    .into_any()
+}
+
+/// A choice among `options` (value, label): `current` is the index of the one in force, and
+/// `make` the action that picks the option at an index.
+fn select(
+    playground: Playground,
+    label: &'static str,
+    id: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    current: Read<usize>,
+    make: fn(usize) -> ControlAction,
+) -> AnyView {
+    let current = std::sync::Arc::new(current);
+    let items = options
+        .iter()
+        .enumerate()
+        .map(|(index, &(value, text))| {
+            let current = current.clone();
+            view! { <option value=value selected=move || current() == index>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select data-testid=id on:change=move |e| {
+                let value = event_target_value(&e);
+                if let Some(index) = options.iter().position(|(v, _)| *v == value) {
+                    playground.apply(make(index));
+                }
+            }>{items}</select>
+        </label>
+    }
+    .into_any()
 }
 
 #[component]
-fn RetryFields(
-    retries: Signal<RetryPolicy>,
-    act: impl Fn(Result<ControlAction, String>) + Copy + 'static,
-) -> impl IntoView {
+fn RetryFields(playground: Playground, retries: Signal<RetryPolicy>) -> impl IntoView {
     let change =
         move |text: String, label: &str, range: (f64, f64), set: fn(&mut RetryPolicy, f64)| {
-            act(number_in(&text, label, range.0, range.1).map(|value| {
+            number_in(&text, label, range.0, range.1).map(|value| {
                 let mut policy = retries.get_untracked();
                 set(&mut policy, value);
                 ControlAction::SetRetries { retries: policy }
-            }))
+            })
         };
     view! {
         <div class="field-group">
-            <label class="field">
-                <span>"Retries"</span>
-                <input type="text" inputmode="numeric" data-testid="retry-attempts" prop:value=move || retries.get().attempts.to_string()
-                    on:change=move |e| change(event_target_value(&e), "retries", (0.0, 20.0), |p, n| p.attempts = n as u32) />
-            </label>
-            <label class="field">
-                <span>"Backoff (ms)"</span>
-                <input type="text" inputmode="decimal" data-testid="retry-backoff" prop:value=move || retries.get().backoff_ms.to_string()
-                    on:change=move |e| change(event_target_value(&e), "backoff", (0.0, 60_000.0), |p, ms| p.backoff_ms = ms) />
-            </label>
-            <label class="field">
-                <span>"Jitter (0–1)"</span>
-                <input type="text" inputmode="decimal" data-testid="retry-jitter" prop:value=move || retries.get().jitter.to_string()
-                    on:change=move |e| change(event_target_value(&e), "jitter", (0.0, 1.0), |p, j| p.jitter = j) />
-            </label>
+            {field(playground, Box::new(|| "Retries".into()), "retry-attempts",
+                Box::new(move || retries.get().attempts.to_string()),
+                Box::new(move |text| change(text, "retries", (0.0, 20.0), |p, n| p.attempts = n as u32)))}
+            {field(playground, Box::new(|| "Backoff (ms)".into()), "retry-backoff",
+                Box::new(move || retries.get().backoff_ms.to_string()),
+                Box::new(move |text| change(text, "backoff", (0.0, 60_000.0), |p, ms| p.backoff_ms = ms)))}
+            {field(playground, Box::new(|| "Jitter (0–1)".into()), "retry-jitter",
+                Box::new(move || retries.get().jitter.to_string()),
+                Box::new(move |text| change(text, "jitter", (0.0, 1.0), |p, j| p.jitter = j)))}
         </div>
     }
 }
