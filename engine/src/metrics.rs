@@ -176,6 +176,8 @@ pub struct Bucket {
     pub total_completed: u64,
     pub total_failed: u64,
     pub total_cancelled: u64,
+    #[serde(default)]
+    pub total_declined: u64,
     pub latency_ms: LatencyMs,
     pub completion_latency_ms: LatencyMs,
     pub services: [ServiceCounters; ServiceId::COUNT],
@@ -193,6 +195,7 @@ impl Bucket {
         self.total_completed = later.total_completed;
         self.total_failed = later.total_failed;
         self.total_cancelled = later.total_cancelled;
+        self.total_declined = later.total_declined;
         self.latency_ms.merge(&later.latency_ms);
         self.completion_latency_ms
             .merge(&later.completion_latency_ms);
@@ -581,6 +584,7 @@ impl Metrics {
             total_completed: self.totals.completed,
             total_failed: self.totals.failed + self.totals.rejected,
             total_cancelled: self.totals.cancelled,
+            total_declined: self.totals.declined,
             latency_ms: LatencyMs::of(&self.bucket_latency),
             completion_latency_ms: LatencyMs::of(&self.bucket_completion),
             services,
@@ -630,7 +634,8 @@ impl Metrics {
     /// The conservation law: every order placed is in exactly one state.
     pub fn conserved(&self) -> bool {
         let t = &self.totals;
-        t.requests == self.in_flight + t.completed + t.failed + t.rejected + t.cancelled
+        t.requests
+            == self.in_flight + t.completed + t.failed + t.rejected + t.cancelled + t.declined
     }
 }
 

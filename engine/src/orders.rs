@@ -144,17 +144,25 @@ impl OrderBook {
         self.window.is_empty()
     }
 
-    /// Drops finished orders from the front of the window.
-    pub fn evict(&mut self, now: SimTime) {
+    /// Drops finished orders from the front of the window. A declined order still holding a
+    /// charge or stock stays until it is given back, unless the window has grown past its
+    /// limit: returns how many such orders were dropped anyway (their compensation is lost).
+    pub fn evict(&mut self, now: SimTime) -> u64 {
+        let mut dropped_pending = 0;
         while let Some(front) = self.window.front() {
             // An order whose record Order still waits to hear of stays: its worker is held.
-            let finished = front.status != Status::InFlight && !front.awaiting_ack;
-            let old = front.terminal_at + GRACE <= now || self.window.len() > SOFT_LIMIT;
+            let full = self.window.len() > SOFT_LIMIT;
+            let finished = front.status != Status::InFlight
+                && !front.awaiting_ack
+                && (front.pending_since.is_none() || full);
+            let old = front.terminal_at + GRACE <= now || full;
             if !(finished && old) {
                 break;
             }
+            dropped_pending += u64::from(front.pending_since.is_some());
             self.window.pop_front();
             self.base += 1;
         }
+        dropped_pending
     }
 }

@@ -197,7 +197,11 @@ impl Core {
     /// The customer learns their order was declined (from the answer to their request, or
     /// from `by`'s message afterwards).
     pub fn notify_declined(&mut self, order: u64, by: ServiceId) {
-        if let Some(state) = self.orders.get(order) {
+        // A failure record about an order that ended otherwise (cancelled first, say) is no
+        // decline to tell of.
+        if let Some(state) = self.orders.get(order)
+            && state.status == Status::Declined
+        {
             let waited = self.now - state.arrived;
             self.metrics.record_notice(waited);
             self.trace(order, TraceEntry::new(self.now, Step::Notified).service(by));
@@ -339,7 +343,13 @@ impl Core {
         let now = self.now;
         let details = self.arrivals.details();
         let mut state = OrderState::new(now, details.customer, details.amount_cents, details.items);
-        state.declines = details.declines;
+        // Only a service the shop has can turn an order down (the draw is made either way, so
+        // both designs stay in step).
+        state.declines = details.declines
+            & ServiceId::ALL
+                .iter()
+                .filter(|s| self.present[s.index()])
+                .fold(0, |mask, s| mask | 1 << s.index());
         let id = self.orders.next_id();
         for slot in self
             .faults
@@ -651,7 +661,14 @@ impl Simulation {
         let (gauges, lag) = self.gauges();
         let now = self.core.now;
         self.core.metrics.close_bucket(now, &gauges, lag);
-        self.core.orders.evict(now);
+        let dropped = self.core.orders.evict(now);
+        if dropped > 0 {
+            // Their refunds or releases can no longer be made: they stay charged for good.
+            self.core.metrics.pending_compensations -= dropped;
+            for _ in 0..dropped {
+                self.core.metrics.count(Count::InconsistentOrders);
+            }
+        }
         if let Model::Event(model) = &mut self.model {
             model.on_tick(&mut self.core);
         }

@@ -371,6 +371,15 @@ impl EventModel {
             {
                 core.mark_lost(record.order);
             }
+            // A saga's failure never read: what this service did for the order is never
+            // undone.
+            if record.kind.is_failure()
+                && core.orders.get(record.order).is_some_and(|o| {
+                    o.standing_effects(service) > 0 && crate::sim::undoable(service)
+                })
+            {
+                core.mark_inconsistent(record.order);
+            }
         }
     }
 

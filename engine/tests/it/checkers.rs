@@ -65,7 +65,8 @@ impl Checker {
             let states = bucket.in_flight
                 + bucket.total_completed
                 + bucket.total_failed
-                + bucket.total_cancelled;
+                + bucket.total_cancelled
+                + bucket.total_declined;
             if bucket.total_arrived != states {
                 self.fail(
                     sim,

@@ -22,11 +22,12 @@ fn shop(decline: f64, out_of_stock: f64, style: &str) -> Scenario {
 }
 
 /// Arrivals stop at 5 s; by 10 s every order has ended.
+/// Checked as it runs: orders conserved (declined ones included), pools and logs consistent.
 fn settled(scenario: &Scenario, seed: u64) -> (Comparison, Summary, Summary) {
     let mut comparison = Comparison::new(scenario, seed);
-    comparison.run_until(SimTime::from_secs(5));
+    crate::support::run_checked(&mut comparison, SimTime::from_secs(5), seed);
     comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
-    comparison.run_until(SimTime::from_secs(10));
+    crate::support::run_checked(&mut comparison, SimTime::from_secs(10), seed);
     let sync = comparison.sync().summary();
     let event = comparison.event().summary();
     (comparison, sync, event)
@@ -197,4 +198,33 @@ fn compensations_wait_while_payment_is_slow() {
     clean(&event, "event");
     assert!(peak > 0, "charges waited for their refund");
     assert_eq!(event.pending_compensations, 0);
+}
+
+/// Cancellations and declines together: a customer is told of a decline only for an order that
+/// was declined (one cancelled first is not), once each; nothing is left charged, and every
+/// order ends exactly one way.
+#[test]
+fn cancelled_orders_are_not_announced_as_declined() {
+    let mut scenario = shop(0.5, 0.0, "orchestrated");
+    scenario.workload.cancel_share = 0.5;
+    scenario.workload.cancel_delay_ms = 5.0;
+    for seed in 1..=3 {
+        let (_, sync, event) = settled(&scenario, seed);
+        for summary in [&sync, &event] {
+            assert_eq!(
+                summary.decline_notice_ms.count, summary.orders_declined,
+                "{summary:?}"
+            );
+            assert_eq!(
+                summary.orders_completed
+                    + summary.orders_declined
+                    + summary.orders_cancelled
+                    + summary.orders_failed,
+                summary.orders_arrived,
+                "{summary:?}"
+            );
+            assert_eq!(summary.pending_compensations, 0, "{summary:?}");
+            assert!(summary.orders_cancelled > 100 && summary.orders_declined > 100);
+        }
+    }
 }
