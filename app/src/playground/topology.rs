@@ -62,11 +62,15 @@ pub fn Topology(design: Design) -> impl IntoView {
     // the widths where the page's layout changes (between them the drawing only scales).
     let breakpoints = [600, 800, 1100, 1300]
         .map(|px| crate::hooks::use_media_query(&format!("(min-width: {px}px)")));
-    let columns = Memo::new(move |_| {
+    // Measured after the panel is laid out (an effect runs once the view is on the page).
+    let width = RwSignal::new(0);
+    Effect::new(move |_| {
         breakpoints.iter().for_each(|b| b.track());
-        let width = panel.get().map_or(0, |element| element.client_width());
-        columns_for(f64::from(width))
+        if let Some(element) = panel.get() {
+            width.set(element.client_width());
+        }
     });
+    let columns = Memo::new(move |_| columns_for(f64::from(width.get())));
     let graph = move || {
         let structure = structure.get();
         let layout = Layout::of(&structure, columns.get());
