@@ -106,6 +106,16 @@ fn lesson_seven_from_double_charge_to_goal() -> Result {
             "{badge}"
         );
         page.screenshot("double-charge").await?;
+        // The drawings keep their text readable in the lesson's narrower column.
+        let (smallest, columns) = page.topology_text().await?;
+        assert!(
+            smallest >= 10.9,
+            "topology text is {smallest:.1} px on screen"
+        );
+        assert!(
+            columns.iter().all(|&c| c >= 4),
+            "four services side by side at this width: {columns:?}"
+        );
 
         // Start over with idempotent consumers: the goal is met.
         page.click("reset").await?;

@@ -256,9 +256,21 @@ fn outage_rewind_export_import() -> Result {
 
         page.screenshot("desktop").await?;
         page.assert_no_sideways_scroll().await?;
+        let (smallest, columns) = page.topology_text().await?;
+        assert!(
+            smallest >= 10.9,
+            "topology text is {smallest:.1} px on screen"
+        );
+        assert!(columns.iter().all(|&c| c >= 4), "{columns:?}");
         page.set_size(390, 844).await?;
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         page.assert_no_sideways_scroll().await?;
+        // A narrow window gets more rows, never smaller text.
+        let (smallest, _) = page.topology_text().await?;
+        assert!(
+            smallest >= 10.9,
+            "topology text is {smallest:.1} px on a phone"
+        );
         page.screenshot("phone").await?;
         Ok(())
     })

@@ -400,6 +400,40 @@ impl Page {
         Ok(())
     }
 
+    /// The smallest text in the topology drawings, in CSS pixels as shown on screen (the font
+    /// size times the drawing's scale), and the most nodes side by side in each topology.
+    pub async fn topology_text(&self) -> Result<(f64, Vec<u64>)> {
+        let found = self
+            .eval(
+                "const graphs = [...document.querySelectorAll('svg.graph')];
+                 let smallest = Infinity;
+                 const columns = [];
+                 for (const svg of graphs) {
+                   const box = svg.viewBox.baseVal;
+                   const scale = svg.getBoundingClientRect().width / box.width;
+                   for (const text of svg.querySelectorAll('text')) {
+                     if (!text.textContent.trim()) continue;
+                     const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+                     smallest = Math.min(smallest, size);
+                   }
+                   const rows = {};
+                   for (const r of svg.querySelectorAll('.node > rect:first-of-type')) {
+                     const y = r.getAttribute('y');
+                     rows[y] = (rows[y] || 0) + 1;
+                   }
+                   columns.push(Math.max(0, ...Object.values(rows)));
+                 }
+                 return [smallest, columns];",
+            )
+            .await?;
+        let smallest = found[0].as_f64().unwrap_or(0.0);
+        let columns = found[1]
+            .as_array()
+            .map(|c| c.iter().filter_map(|v| v.as_u64()).collect())
+            .unwrap_or_default();
+        Ok((smallest, columns))
+    }
+
     pub async fn set_size(&self, width: u32, height: u32) -> Result {
         self.client.set_window_size(width, height).await?;
         Ok(())
