@@ -38,23 +38,11 @@ impl EventModel {
             }
             if core.undo(order, service) && record.kind.is_failure() {
                 // The compensating event, for whoever keeps track of the order.
-                match service {
-                    ServiceId::Payment => self.produce(
-                        core,
-                        service,
-                        TopicId::Payments,
-                        order,
-                        RecordKind::PaymentRefunded,
-                    ),
-                    ServiceId::Inventory => self.produce(
-                        core,
-                        service,
-                        TopicId::Inventory,
-                        order,
-                        RecordKind::StockReleased,
-                    ),
-                    _ => {}
-                }
+                let kind = match service {
+                    ServiceId::Payment => RecordKind::PaymentRefunded,
+                    _ => RecordKind::StockReleased,
+                };
+                self.announce(core, service, order, kind);
             }
             return;
         }
@@ -150,40 +138,37 @@ impl EventModel {
                 order,
                 TraceEntry::new(core.now, Step::Declined).service(service),
             );
-            let (topic, kind) = match service {
-                ServiceId::Payment => (TopicId::Payments, RecordKind::PaymentFailed),
-                _ => (TopicId::Inventory, RecordKind::InventoryUnavailable),
+            let kind = match service {
+                ServiceId::Payment => RecordKind::PaymentFailed,
+                _ => RecordKind::InventoryUnavailable,
             };
-            self.produce(core, service, topic, order, kind);
+            self.announce(core, service, order, kind);
             core.finish(order, Status::Declined, Count::Declined);
             return;
         }
         core.apply_effect(order, service);
-        match service {
-            ServiceId::Payment => self.produce(
-                core,
-                service,
-                TopicId::Payments,
-                order,
-                RecordKind::PaymentCompleted,
-            ),
-            ServiceId::Inventory => self.produce(
-                core,
-                service,
-                TopicId::Inventory,
-                order,
-                RecordKind::InventoryReserved,
-            ),
-            ServiceId::Shipping => self.produce(
-                core,
-                service,
-                TopicId::Shipments,
-                order,
-                RecordKind::OrderShipped,
-            ),
-            _ => {}
+        let done = match service {
+            ServiceId::Payment => Some(RecordKind::PaymentCompleted),
+            ServiceId::Inventory => Some(RecordKind::InventoryReserved),
+            ServiceId::Shipping => Some(RecordKind::OrderShipped),
+            _ => None,
+        };
+        if let Some(kind) = done {
+            self.announce(core, service, order, kind);
         }
         self.maybe_complete(core, order);
+    }
+
+    /// Publishes `kind` about `order` on the topic `service` writes to (Payment, Inventory
+    /// and Shipping each have one; the others publish nothing).
+    fn announce(&mut self, core: &mut Core, service: ServiceId, order: u64, kind: RecordKind) {
+        let topic = match service {
+            ServiceId::Payment => TopicId::Payments,
+            ServiceId::Inventory => TopicId::Inventory,
+            ServiceId::Shipping => TopicId::Shipments,
+            _ => return,
+        };
+        self.produce(core, service, topic, order, kind);
     }
 
     pub(super) fn maybe_complete(&mut self, core: &mut Core, order: u64) {
