@@ -147,6 +147,7 @@ impl Core {
         state.terminal_at = now;
         let arrived = state.arrived;
         let first_effect = state.first_effect_at;
+        let may_decline = state.declines != 0;
         // A failed order with anything done to it is left inconsistent. (A cancelled one is
         // judged by what happens to it after the cancellation: see `apply_effect`.)
         let partial = status == Status::Failed
@@ -171,7 +172,9 @@ impl Core {
             _ => Step::Cancelled,
         };
         self.trace(order, TraceEntry::new(now, step));
-        self.review_compensation(order);
+        if may_decline {
+            self.review_compensation(order);
+        }
         true
     }
 
@@ -275,6 +278,7 @@ impl Core {
             state.first_effect_at = Some(self.now);
         }
         let repeated = state.effects[index] > 1;
+        let may_decline = state.declines != 0;
         // Told the order is off: its cancellation, or (in a saga) another participant's failure.
         let told = state.seen[index] & RecordKind::CALLS_OFF != 0;
         // An effect a called-off order keeps for good: nobody will undo it any more.
@@ -299,7 +303,11 @@ impl Core {
         if on_failed && service != ServiceId::Order {
             self.mark_inconsistent(order);
         }
-        self.review_compensation(order);
+        // Only an order that will be declined needs its compensation reviewed: the rest skip
+        // the second lookup.
+        if may_decline {
+            self.review_compensation(order);
+        }
     }
 
     /// An answer reached the customer.

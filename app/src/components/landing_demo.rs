@@ -15,10 +15,7 @@ const OUTAGE_S: (f64, f64) = (5.0, 13.0);
 
 /// The calm shop for 24 s, with Payment refusing every call from 5 s to 13 s.
 pub fn demo_scenario() -> engine::Scenario {
-    let mut scenario =
-        engine::Scenario::from_json(include_str!("../../../engine/scenarios/shop.json"))
-            .expect("the bundled shop scenario is valid (checked by the engine's scenario tests)");
-    scenario.name = "landing".into();
+    let mut scenario = super::sandbox::shop_scenario("landing");
     scenario.duration_s = 24.0;
     scenario.workload.cancel_share = 0.0;
     scenario.faults = vec![engine::Fault {

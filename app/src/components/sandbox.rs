@@ -2,12 +2,18 @@ use leptos::prelude::*;
 
 use crate::playground::{Playground, PlaygroundOptions, PlaygroundView, Visible};
 
-/// The free sandbox: the whole shop, ten minutes of simulated time, nothing broken yet.
-pub fn sandbox_scenario() -> engine::Scenario {
+/// The bundled calm shop, named `name`: the start of the sandbox and of the landing demo.
+pub fn shop_scenario(name: &str) -> engine::Scenario {
     let mut scenario =
         engine::Scenario::from_json(include_str!("../../../engine/scenarios/shop.json"))
             .expect("the bundled shop scenario is valid (checked by the engine's scenario tests)");
-    scenario.name = "sandbox".into();
+    scenario.name = name.into();
+    scenario
+}
+
+/// The free sandbox: the whole shop, ten minutes of simulated time, nothing broken yet.
+pub fn sandbox_scenario() -> engine::Scenario {
+    let mut scenario = shop_scenario("sandbox");
     scenario.duration_s = 600.0;
     scenario
 }

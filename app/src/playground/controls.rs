@@ -5,6 +5,22 @@ use leptos::prelude::*;
 use super::state::{Notice, SPEEDS};
 use super::{GoalBadge, Playground, Visible};
 
+/// Play or pause; disabled in look while the run is locked (a prediction is due).
+fn play_button(playground: Playground, test_id: &'static str) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="primary"
+            data-testid=test_id
+            aria-disabled=move || playground.locked.with(Option::is_some).to_string()
+            aria-pressed=move || playground.playing.get().to_string()
+            on:click=move |_| playground.toggle()
+        >
+            {move || if playground.playing.get() { "Pause" } else { "Play" }}
+        </button>
+    }
+}
+
 #[component]
 pub fn RunControls() -> impl IntoView {
     let playground = expect_context::<Playground>();
@@ -86,16 +102,7 @@ pub fn RunControls() -> impl IntoView {
     let badge_in_mini = badge.map(|badge| badge("mini-goal-badge"));
     view! {
         <div class="run-controls" role="toolbar" aria-label="Run controls" data-testid="run-controls">
-            <button
-                type="button"
-                class="primary"
-                data-testid="play"
-                aria-disabled=move || playground.locked.with(Option::is_some).to_string()
-                aria-pressed=move || playground.playing.get().to_string()
-                on:click=move |_| playground.toggle()
-            >
-                {move || if playground.playing.get() { "Pause" } else { "Play" }}
-            </button>
+            {play_button(playground, "play")}
             <button type="button" data-testid="step"
                 aria-disabled=move || playground.locked.with(Option::is_some).to_string() on:click=move |_| playground.step() title="Advance one metrics bucket">
                 "Step"
@@ -143,12 +150,7 @@ pub fn RunControls() -> impl IntoView {
         </div>
         // On a phone the full bar above scrolls away with the page; this one stays in view.
         <div class="mini-bar" role="toolbar" aria-label="Play and goal" data-testid="mini-bar">
-            <button type="button" class="primary" data-testid="mini-play"
-                aria-disabled=move || playground.locked.with(Option::is_some).to_string()
-                aria-pressed=move || playground.playing.get().to_string()
-                on:click=move |_| playground.toggle()>
-                {move || if playground.playing.get() { "Pause" } else { "Play" }}
-            </button>
+            {play_button(playground, "mini-play")}
             <output class="mini-clock" aria-live="off">{short_clock}</output>
             {badge_in_mini}
         </div>
