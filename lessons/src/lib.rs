@@ -31,7 +31,7 @@ mod read;
 pub use goal::{Check, CheckStatus, Goal, GoalStatus, Metric, Op};
 #[cfg(feature = "parse")]
 pub use markdown::render_markdown;
-pub use model::{Choice, Lesson, Prediction, Step};
+pub use model::{Cause, Choice, Incident, Lesson, Prediction, Step};
 #[cfg(feature = "parse")]
 pub use parse::parse_lesson;
 #[cfg(feature = "parse")]
@@ -122,7 +122,7 @@ pub struct Outline {
 }
 
 /// The curriculum, in teaching order.
-pub const CURRICULUM: [Outline; 13] = [
+pub const CURRICULUM: [Outline; 14] = [
     Outline {
         id: "the-chain",
         title: "The chain",
@@ -187,6 +187,11 @@ pub const CURRICULUM: [Outline; 13] = [
         id: "undo-by-events",
         title: "Undo by events",
         idea: "A declined card or missing stock is undone step by step: a saga's compensating events, and who runs them.",
+    },
+    Outline {
+        id: "find-the-broken-part",
+        title: "Find the broken part",
+        idea: "An incident drill: from the symptoms alone, find which service broke and how, in both designs.",
     },
 ];
 

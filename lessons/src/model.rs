@@ -1,7 +1,7 @@
 //! The loaded form of a lesson, as the player uses it.
 
 use crate::goal::Goal;
-use engine::{FaultKind, RecordedAction, Scenario, SimTime};
+use engine::{Fault, FaultKind, RecordedAction, Scenario, SimTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +37,53 @@ pub struct Step {
     /// When the goal is judged: by then it must not be met without actions and must be met
     /// with the solution.
     pub check_at: SimTime,
+    /// An incident drill: a fault hidden from the learner, who names its cause.
+    #[serde(default)]
+    pub incident: Option<Incident>,
+}
+
+impl Step {
+    /// The scenario a run with `seed` plays: the step's own, plus, in an incident drill, the
+    /// faults of the cause that seed picks.
+    pub fn scenario_for(&self, seed: u64) -> Scenario {
+        let mut scenario = self.scenario.clone();
+        if let Some(incident) = &self.incident
+            && let Some(cause) = incident.causes.get(incident.cause_for(seed))
+        {
+            scenario.faults.extend(cause.faults.iter().cloned());
+        }
+        scenario
+    }
+}
+
+/// Something broke, and the learner finds what from the symptoms. The run's seed picks one of
+/// `causes` (so another seed can give another incident); its faults are added to the step's
+/// scenario and kept out of sight (no health words or colours in the drawings).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub question: String,
+    pub causes: Vec<Cause>,
+}
+
+impl Incident {
+    /// Which cause a run with `seed` has (the causes are never empty in a loaded lesson).
+    pub fn cause_for(&self, seed: u64) -> usize {
+        (seed % self.causes.len().max(1) as u64) as usize
+    }
+
+    /// Whether `choice` names the cause of a run with `seed`.
+    pub fn is_cause(&self, seed: u64, choice: usize) -> bool {
+        choice == self.cause_for(seed)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Cause {
+    /// The cause as the learner names it.
+    pub text: String,
+    /// The symptoms that point to it; shown once the learner has answered.
+    pub explain: String,
+    pub faults: Vec<Fault>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

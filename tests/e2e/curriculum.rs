@@ -217,6 +217,69 @@ fn lesson_thirteen_refunds_in_time() -> Result {
     })
 }
 
+/// Lesson 14, the incident drill: the broken service is not marked in the drawings; a wrong
+/// diagnosis is refused, the right one (which the run's seed decides) unlocks the repair, and
+/// the shop recovers to meet the goal.
+#[test]
+fn lesson_fourteen_finds_and_repairs_the_incident() -> Result {
+    let lesson = lesson("find-the-broken-part");
+    let (index, step) = lesson
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, s)| s.incident.is_some())
+        .expect("an incident step");
+    let incident = step.incident.as_ref().expect("incident");
+    let cause = incident.cause_for(lesson.seed);
+    let wrong = (cause + 1) % incident.causes.len();
+    run("lesson-14", Mount::Root, async |page| {
+        page.open(&format!("#/lesson/find-the-broken-part/{}", index + 1))
+            .await?;
+        page.find("incident").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        page.wait_for_text("clock", |t| {
+            tests::parse_clock(t).is_some_and(|s| s >= 12.0)
+        })
+        .await?;
+        page.click("play").await?;
+        // Symptoms only: no service is marked down or slow.
+        for node in ["payment", "inventory", "shipping"] {
+            let label = page
+                .eval(&format!(
+                    "return [...document.querySelectorAll('[data-testid=node-{node}]')].map(n => n.getAttribute('class') + ' ' + n.textContent).join('|')"
+                ))
+                .await?;
+            let label = label.as_str().unwrap_or_default().to_string();
+            assert!(
+                !label.contains("health-down")
+                    && !label.contains("health-slow")
+                    && !label.contains("down ·"),
+                "{node}: {label}"
+            );
+        }
+        page.click(&format!("cause-{wrong}")).await?;
+        page.click("diagnose").await?;
+        assert!(
+            page.text("diagnosis-verdict")
+                .await?
+                .starts_with("Not this one")
+        );
+        page.click(&format!("cause-{cause}")).await?;
+        page.click("diagnose").await?;
+        let verdict = page.text("diagnosis-verdict").await?;
+        assert!(
+            verdict.starts_with("Right.") && verdict.contains("Repaired at"),
+            "{verdict}"
+        );
+        page.click("play").await?;
+        page.wait_for_text_within("goal-status", |t| t.contains("Goal met"), 90)
+            .await?;
+        page.screenshot("incident-repaired").await?;
+        Ok(())
+    })
+}
+
 #[test]
 fn lesson_text_cannot_run_scripts_and_bad_files_are_explained() -> Result {
     let dir = std::env::temp_dir().join(format!("sos-lessons-{}", std::process::id()));

@@ -77,13 +77,22 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
     }
     let link = crate::route::fragment_param(&window().location().hash().unwrap_or_default(), "run");
     let playground = Playground::from_link(
-        current.scenario.clone(),
+        current.scenario_for(lesson.seed),
         lesson.seed,
         link,
         PlaygroundOptions { autoplay: false },
     );
-    let visible = Visible::only(current.controls.clone(), current.fault_kinds.clone());
+    let mut visible = Visible::only(current.controls.clone(), current.fault_kinds.clone());
+    visible.hide_health = current.incident.is_some();
     provide_context(GoalBadge(RwSignal::new(None)));
+    // In an incident drill the goal also needs the cause named.
+    let diagnosed = current
+        .incident
+        .is_some()
+        .then(|| Diagnosed(RwSignal::new(false)));
+    if let Some(diagnosed) = diagnosed {
+        provide_context(diagnosed);
+    }
 
     // Arrow keys move between steps unless the learner is typing or choosing.
     let go = {
@@ -134,6 +143,9 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
                 <h1 data-testid="step-title">{current.title.clone()}</h1>
                 <div class="markdown" data-testid="step-text" inner_html=current.html.clone()></div>
                 <PredictionBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
+                {current.incident.clone().zip(diagnosed).map(|(incident, diagnosed)| view! {
+                    <DiagnosisBox incident=incident step=current.clone() playground=playground diagnosed=diagnosed />
+                })}
                 <GoalBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
                 <Hints hints=current.hints.clone() />
                 {(index + 1 == count).then(|| view! { <Finish next=next.clone() /> })}
@@ -328,6 +340,83 @@ fn PredictionBox(
     .into_any()
 }
 
+/// Whether the learner has named an incident's cause correctly (in a drill step).
+#[derive(Clone, Copy)]
+struct Diagnosed(RwSignal<bool>);
+
+/// An incident drill: the learner names what broke; the run's seed decides which cause is
+/// right. Named correctly, the fault is repaired at once (every fault healed) and the shop must
+/// recover; another incident starts the step again with the next seed, which picks another
+/// cause.
+#[component]
+fn DiagnosisBox(
+    incident: lessons::Incident,
+    step: Step,
+    playground: Playground,
+    diagnosed: Diagnosed,
+) -> impl IntoView {
+    let Diagnosed(diagnosed) = diagnosed;
+    let chosen = RwSignal::new(None::<usize>);
+    // The last answer checked and its explanation: right ones start with "Right".
+    let verdict = RwSignal::new(None::<String>);
+    let incident = StoredValue::new(incident);
+    let check = move |_| {
+        let Some(choice) = chosen.get_untracked() else {
+            return;
+        };
+        let seed = playground.with_run(|run| run.seed());
+        let (right, explain) =
+            incident.with_value(|i| (i.is_cause(seed, choice), i.causes[choice].explain.clone()));
+        if right && playground.apply(engine::ControlAction::Heal { target: None }) {
+            let at = playground.with_run(|run| run.now().as_secs_f64());
+            diagnosed.set(true);
+            verdict.set(Some(format!(
+                "Right. {explain} Repaired at {at:.1} s: now watch the shop recover."
+            )));
+        } else if !right {
+            verdict.set(Some(format!(
+                "Not this one: had it been, you would see this. {explain}"
+            )));
+        }
+    };
+    let another = move |_| {
+        let seed = playground.with_run(|run| run.seed()) + 1;
+        playground.load(step.scenario_for(seed), seed);
+        chosen.set(None);
+        verdict.set(None);
+        diagnosed.set(false);
+    };
+    let choices = incident.with_value(|i| {
+        i.causes
+            .iter()
+            .enumerate()
+            .map(|(index, cause)| {
+                view! {
+                    <li><label class="choice">
+                        <input type="radio" name="incident-cause" data-testid=format!("cause-{index}")
+                            prop:checked=move || chosen.get() == Some(index)
+                            on:change=move |_| chosen.set(Some(index)) />
+                        <span>{cause.text.clone()}</span>
+                    </label></li>
+                }
+            })
+            .collect_view()
+    });
+    view! {
+        <section class="prediction" data-testid="incident">
+            <h2>{incident.with_value(|i| i.question.clone())}</h2>
+            <ul class="choices">{choices}</ul>
+            <div class="button-row">
+                <button type="button" class="primary" data-testid="diagnose"
+                    disabled=move || chosen.get().is_none() || diagnosed.get()
+                    on:click=check>"Check my answer"</button>
+                <button type="button" data-testid="another-incident" on:click=another>"Another incident"</button>
+            </div>
+            <p class="explain" data-testid="diagnosis-verdict">{verdict}</p>
+        </section>
+    }
+}
+
 /// The goal in a few words for the bar above the run: met, holding until it is judged, or how
 /// many checks are missing.
 fn badge_text(status: &GoalStatus, judged_at: engine::SimTime) -> String {
@@ -362,6 +451,7 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
     };
     let status = RwSignal::new(None::<GoalStatus>);
     let badge = use_context::<GoalBadge>();
+    let diagnosed = use_context::<Diagnosed>();
     let met_once = RwSignal::new(
         library
             .progress
@@ -375,7 +465,18 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
         let goal = goal.clone();
         move |_: Option<()>| {
             playground.ticker.track();
-            let now = playground.with_run(|run| goal.evaluate(run.comparison(), judged_at));
+            let mut now = playground.with_run(|run| goal.evaluate(run.comparison(), judged_at));
+            // A drill is met only once its cause has been named as well.
+            if let Some(Diagnosed(named)) = diagnosed {
+                let named = named.get();
+                now.met &= named;
+                now.holding &= named;
+                now.checks.push(lessons::CheckStatus {
+                    text: "the cause is named (above)".into(),
+                    met: named,
+                    actual: None,
+                });
+            }
             if let Some(bridge) = bridge
                 && last_sent.get_value() != Some(now.met)
             {

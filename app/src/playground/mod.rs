@@ -49,6 +49,9 @@ pub struct Visible {
     everything: bool,
     controls: Vec<String>,
     fault_kinds: Vec<engine::FaultKind>,
+    /// An incident drill: the drawings show symptoms (queues, waiting workers, lag) but not
+    /// which service is marked slow or down.
+    pub hide_health: bool,
 }
 
 impl Visible {
@@ -57,6 +60,7 @@ impl Visible {
             everything: true,
             controls: Vec::new(),
             fault_kinds: Vec::new(),
+            hide_health: false,
         }
     }
 
@@ -65,6 +69,7 @@ impl Visible {
             everything: false,
             controls,
             fault_kinds,
+            hide_health: false,
         }
     }
 

@@ -436,7 +436,16 @@ fn service_node(
                 })
         })
     };
-    let state = Memo::new(move |_| state());
+    // In an incident drill the learner finds the broken service from its symptoms.
+    let hide_health = use_context::<StoredValue<super::Visible>>()
+        .is_some_and(|visible| visible.with_value(|v| v.hide_health));
+    let state = Memo::new(move |_| {
+        let mut view = state();
+        if hide_health {
+            view.health = HealthState::Up;
+        }
+        view
+    });
     let selected = move || playground.selected.get() == service;
     let gauge_w = NODE_W - 12.0;
     // The queue gauge is on a log scale: 1 record and 10 000 records both stay readable.

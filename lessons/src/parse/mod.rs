@@ -8,6 +8,7 @@ use engine::{FaultKind, Scenario, SimTime};
 use serde_json::Value;
 
 mod goal;
+mod incident;
 mod patch;
 mod solution;
 
@@ -30,6 +31,7 @@ const STEP_FIELDS: &[&str] = &[
     "hints",
     "solution",
     "check_at_s",
+    "incident",
 ];
 
 const FAULT_KINDS: &[&str] = &[
@@ -243,6 +245,9 @@ fn step(
         prediction(report, map, path, scenario.as_ref(), check_at)
     });
     let goal = optional(report, map, path, "goal", goal);
+    let incident = optional(report, map, path, "incident", |report, map, path| {
+        incident::incident(report, map, path, scenario.as_ref())
+    });
     let has_goal = map.contains_key("goal");
     let hints = hints(report, map, path, has_goal);
     let solution = solution(report, map, path, has_goal, scenario.as_ref(), check_at);
@@ -258,6 +263,7 @@ fn step(
         hints: hints?,
         solution: solution?,
         check_at: check_at?,
+        incident: incident?,
     })
 }
 

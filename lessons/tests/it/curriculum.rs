@@ -101,14 +101,20 @@ fn every_goal_is_winnable_and_never_won_by_itself() {
     for (name, lesson) in parsed() {
         for (index, step) in lesson.steps.iter().enumerate() {
             let Some(goal) = &step.goal else { continue };
-            for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+            // An incident drill is tried with every one of its causes.
+            let causes = step.incident.as_ref().map_or(0, |i| i.causes.len() as u64);
+            let seeds = std::iter::once(lesson.seed)
+                .chain(OTHER_SEEDS)
+                .chain(lesson.seed..lesson.seed + causes);
+            for seed in seeds {
                 let place = format!(
                     "{name} step {} (\"{}\"), seed {seed}",
                     index + 1,
                     step.title
                 );
+                let scenario = step.scenario_for(seed);
                 // Idle, looked at after every metrics bucket (as the page does while it plays).
-                let mut idle = Comparison::new(&step.scenario, seed);
+                let mut idle = Comparison::new(&scenario, seed);
                 let width = SimTime::from_millis_f64(step.scenario.metrics.bucket_ms);
                 let mut at = SimTime::ZERO;
                 loop {
@@ -126,8 +132,7 @@ fn every_goal_is_winnable_and_never_won_by_itself() {
                     }
                     at = (at + width).min(step.check_at);
                 }
-                let solved =
-                    Comparison::replay(&step.scenario, seed, &step.solution, step.check_at);
+                let solved = Comparison::replay(&scenario, seed, &step.solution, step.check_at);
                 let status = goal.evaluate(&solved, step.check_at);
                 if !status.met {
                     failures.push(format!(

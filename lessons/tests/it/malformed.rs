@@ -231,6 +231,25 @@ fn malformed_files_name_file_line_path_and_fix() {
             vec!["steps[1].prediction.reveal_at_s: 99 s is after the end of the scenario"],
         ),
         (
+            "an incident with one cause and no fault",
+            edit(
+                "check_at_s = 8.0",
+                "check_at_s = 8.0\nincident = { question = \"What broke?\", causes = [{ text = \"Payment\", explain = \"Its lag\", faults = [] }] }",
+            ),
+            vec![
+                "steps[1].incident.causes: has 1 causes, needs 2 to 6",
+                "steps[1].incident.causes[0].faults: a cause needs at least one fault",
+            ],
+        ),
+        (
+            "an incident cause with a fault the scenario refuses",
+            edit(
+                "check_at_s = 8.0",
+                "check_at_s = 8.0\nincident = { question = \"What broke?\", causes = [{ text = \"a\", explain = \"b\", faults = [{ kind = \"slowdown\", target = \"payment\", factor = -2 }] }, { text = \"c\", explain = \"d\", faults = [{ kind = \"outage\", target = \"payment\" }] }] }",
+            ),
+            vec!["steps[1].incident.causes[0].faults[0].factor"],
+        ),
+        (
             "patch base neither lesson nor previous",
             edit(
                 "patch = { sync = { timeout_ms = 500 } }",
