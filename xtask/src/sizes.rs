@@ -8,8 +8,8 @@ use flate2::{Compression, write::GzEncoder};
 use crate::Result;
 
 /// Budget for the gzipped wasm + JS that a visitor downloads before the page works, as shipped
-/// (shrunk by wasm-opt and esbuild): the bar of 400 KB, which is below what the page came to
-/// plus 5 % (404 KB), so any growth has to be argued for. The author's lesson parser, loaded
+/// (shrunk by wasm-opt and esbuild). The bar was set at 400 KB, below what the page came to
+/// plus 5 % (404 KB), so that any growth has to be argued for. The author's lesson parser, loaded
 /// only when an author opens a lesson file, is reported apart and not counted.
 ///
 /// How the page came down from 624.6 KB (each step measured by `cargo xtask dist`):
@@ -29,12 +29,17 @@ use crate::Result;
 /// decimal (+1.1 KB): 410.1 KB. The ziggurat tables rebuilt at start instead of shipped
 /// (-8.3 KB); the remaining B-trees (services, progress, traces) as sorted vectors
 /// (-16.8 KB): 385.0 KB.
+/// Raised to 410 KB for the fourteenth lesson's incident drill (its cause list read from the
+/// lesson file and the box that checks the learner's answer: +3.5 KB over 399.3 KB), after
+/// measuring the ways down left: the page's own decimals printed without Rust's float printer
+/// came out 0.8 KB larger (plotters and serde keep that printer in the page anyway), and
+/// wasm-opt's `--converge` and `--gufa` passes each added about 0.1 KB.
 /// Measured ways down that were not taken: the engine at opt-level 2 saves 3.9 KB but its
 /// browser speed varied more (1.20-1.72 M orders/s against 1.55-1.64 M at 3); at "s" with its
 /// hot helpers inlined it saves 11 KB but measured 59-74 % of native speed in the browser (the
 /// bar is 70 %); at "z", about 58 %; the whole page at "s" instead of "z" adds 33 KB; `Either`
 /// in place of `into_any` and type-erased form fields both made the page larger.
-pub const GZIP_BUDGET_BYTES: u64 = 400 * 1024;
+pub const GZIP_BUDGET_BYTES: u64 = 410 * 1024;
 
 pub struct FileSize {
     pub name: String,
