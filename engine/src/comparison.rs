@@ -81,6 +81,10 @@ impl Comparison {
         self.sync.apply(&action, live_index);
         self.event.apply(&action, live_index);
         self.actions.push(RecordedAction { at: now, action });
+        // What the action starts at once (a fault from offset 0) takes effect before the run
+        // moves on: a paused page shows it, and a second action at the same instant sees it.
+        self.sync.run_until(now);
+        self.event.run_until(now);
     }
 
     /// Takes a service down now until healed (a recorded `inject_fault`).

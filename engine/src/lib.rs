@@ -29,7 +29,8 @@
 //!   [`event_design`] (choreography over the [`broker`]: topics, partitions, groups).
 //! - [`metrics`]: counters and hdrhistogram latencies per bucket and cumulative;
 //!   [`summary`]: the headline numbers; [`snapshot`]: what to draw; [`trace`]: causal traces
-//!   and the trace hash; [`comparison`]: both designs in step, actions recorded and replayed.
+//!   and the trace hash; [`examples`]: the last few orders each mishap happened to;
+//!   [`comparison`]: both designs in step, actions recorded and replayed.
 //! - [`run`]: a `Comparison` with its timeline of actions and rewind checkpoints, advanced in
 //!   bounded slices. [`work`]: what a run will cost before it runs, and the budget that
 //!   refuses what a browser tab cannot do. [`windows`]: when each fault is active.
@@ -47,6 +48,7 @@ pub mod broker;
 pub mod chunked;
 pub mod comparison;
 pub mod event_design;
+pub mod examples;
 pub mod fault;
 pub mod json;
 pub mod metrics;

@@ -55,6 +55,18 @@ impl ServiceId {
             ServiceId::Analytics => "analytics",
         }
     }
+    /// The service's name as a heading or a sentence shows it.
+    pub const fn title(self) -> &'static str {
+        match self {
+            ServiceId::Order => "Order",
+            ServiceId::Fraud => "Fraud",
+            ServiceId::Payment => "Payment",
+            ServiceId::Inventory => "Inventory",
+            ServiceId::Shipping => "Shipping",
+            ServiceId::Notification => "Notification",
+            ServiceId::Analytics => "Analytics",
+        }
+    }
 }
 
 impl fmt::Display for ServiceId {

@@ -3,6 +3,7 @@
 
 use crate::broker::Record;
 use crate::event_design::{EventModel, StreamEv};
+use crate::examples::{Example, Examples};
 use crate::fault::{ControlAction, Fault, FaultKind, Health};
 use crate::metrics::{Count, Metrics, ServiceCounters};
 use crate::orders::{OrderBook, OrderState, Status};
@@ -77,6 +78,7 @@ pub(crate) struct Core {
     pub orders: OrderBook,
     pub metrics: Metrics,
     pub tracer: Tracer,
+    pub examples: Examples,
     pub arrivals: Arrivals,
     pub faults: Vec<FaultSlot>,
     pub health: [Health; ServiceId::COUNT],
@@ -156,6 +158,16 @@ impl Core {
                 .any(|&s| s != ServiceId::Order && state.standing_effects(s) > 0);
         self.metrics.in_flight -= 1;
         self.metrics.count(count);
+        let example = match count {
+            Count::Failed => Some(Example::Failed),
+            Count::Rejected => Some(Example::Rejected),
+            Count::Declined => Some(Example::Declined),
+            Count::Cancelled => Some(Example::Cancelled),
+            _ => None,
+        };
+        if let Some(example) = example {
+            self.examples.note(example, order);
+        }
         if status == Status::Completed {
             self.metrics.record_completion(now - arrived);
             if let Some(first) = first_effect {
@@ -250,6 +262,7 @@ impl Core {
         {
             state.inconsistent = true;
             self.metrics.count(Count::InconsistentOrders);
+            self.examples.note(Example::Inconsistent, order);
         }
     }
 
@@ -259,6 +272,7 @@ impl Core {
         {
             state.lost = true;
             self.metrics.count(Count::LostOrders);
+            self.examples.note(Example::Lost, order);
         }
     }
 
@@ -291,14 +305,17 @@ impl Core {
         let cancelled_known = state.seen[index] & RecordKind::OrderCancelled.bit() != 0;
         if service != ServiceId::Order && (cancelled_known || told && contradicts_cancel(service)) {
             self.metrics.count(Count::OrderingAnomalies);
+            self.examples.note(Example::ActedAfterCancel, order);
         }
-        if repeated {
-            match service {
-                ServiceId::Payment => self.metrics.count(Count::DoubleCharges),
-                ServiceId::Shipping => self.metrics.count(Count::DoubleShipments),
-                ServiceId::Notification => self.metrics.count(Count::DoubleEmails),
-                _ => {}
-            }
+        let double = match service {
+            ServiceId::Payment => Some((Count::DoubleCharges, Example::DoubleCharge)),
+            ServiceId::Shipping => Some((Count::DoubleShipments, Example::DoubleShipment)),
+            ServiceId::Notification => Some((Count::DoubleEmails, Example::DoubleEmail)),
+            _ => None,
+        };
+        if repeated && let Some((count, example)) = double {
+            self.metrics.count(count);
+            self.examples.note(example, order);
         }
         if on_failed && service != ServiceId::Order {
             self.mark_inconsistent(order);
@@ -489,6 +506,7 @@ impl Simulation {
                 scenario.trace.max_traces,
                 &scenario.trace.pinned,
             ),
+            examples: Examples::default(),
             arrivals: Arrivals::new(seed, &scenario.workload),
             faults: Vec::new(),
             health: [Health::default(); ServiceId::COUNT],
@@ -793,6 +811,11 @@ impl Simulation {
 
     pub fn trace(&self, order: u64) -> Option<&Trace> {
         self.core.tracer.get(order)
+    }
+
+    /// The last few orders each mishap happened to.
+    pub fn examples(&self) -> &Examples {
+        &self.core.examples
     }
 
     /// Orders with a trace, ascending.

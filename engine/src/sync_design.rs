@@ -499,6 +499,12 @@ impl SyncModel {
             && self.config.breaker.is_some()
             && !self.breakers[callee.index()].allow(now)
         {
+            core.trace(
+                order,
+                TraceEntry::new(now, Step::CircuitOpen)
+                    .service(callee)
+                    .attempt(u32::from(attempt)),
+            );
             return self.outcome(core, call, Answer::Open);
         }
         if from_service
@@ -510,6 +516,12 @@ impl SyncModel {
             // If the breaker let this call through as its half-open trial, the trial is not
             // made: without this the breaker would wait for its answer for ever.
             self.breakers[callee.index()].cancel_trial();
+            core.trace(
+                order,
+                TraceEntry::new(now, Step::BulkheadFull)
+                    .service(callee)
+                    .attempt(u32::from(attempt)),
+            );
             return self.outcome(core, call, Answer::Rejected);
         }
         let frame = Frame {
@@ -584,6 +596,11 @@ impl SyncModel {
             // A refused call is a failed attempt like any other: counted where errors are.
             core.metrics.service(callee, ServiceCount::Errors);
             core.count(Count::Errors);
+            let order = self.frames[index as usize].call.order;
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Refused).service(callee),
+            );
             return self.respond(core, index, Answer::Error);
         }
         if core.duplicate_draw(callee) {
@@ -608,6 +625,11 @@ impl SyncModel {
         if station.try_start() {
             self.start(core, index);
         } else if !station.enqueue(index) {
+            let order = self.frames[index as usize].call.order;
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Rejected).service(callee),
+            );
             self.respond(core, index, Answer::Rejected);
         }
     }

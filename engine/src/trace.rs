@@ -27,7 +27,14 @@ pub enum Step {
     Answered,
     TimedOut,
     RetryScheduled,
+    /// The service was down (refusing requests, or restarting after a crash).
+    Refused,
+    /// The callee's queue was full: the call was turned away at once.
     Rejected,
+    /// The caller's circuit breaker for the callee was open: the call was not made.
+    CircuitOpen,
+    /// The caller's bulkhead for the callee was full: the call was not made.
+    BulkheadFull,
     Produced,
     Consumed,
     Skipped,
@@ -147,6 +154,55 @@ pub struct Trace {
     pub order: u64,
     pub entries: Vec<TraceEntry>,
     pub truncated: bool,
+}
+
+impl Trace {
+    /// Why the order failed, in words, from its trace: the last thing that went wrong on its
+    /// way, and where it began when that was elsewhere ("the wait for Order timed out; it began
+    /// when the wait for Payment timed out (attempt 3)"). None when the trace shows nothing going wrong.
+    pub fn failure_cause(&self) -> Option<String> {
+        let end = self
+            .entries
+            .iter()
+            .rposition(|e| e.step == Step::Failed)
+            .unwrap_or(self.entries.len());
+        let troubles: Vec<&TraceEntry> = self.entries[..end]
+            .iter()
+            .filter(|e| trouble(e).is_some())
+            .collect();
+        let last = troubles.last()?;
+        let mut text = trouble(last)?;
+        if let Some(first) = troubles.first()
+            && first.service != last.service
+        {
+            text += "; it began when ";
+            text += &trouble(first)?;
+        }
+        Some(text)
+    }
+}
+
+/// What went wrong at one step, or None for a step that is no trouble.
+fn trouble(entry: &TraceEntry) -> Option<String> {
+    let service = entry.service.map_or("a service", ServiceId::title);
+    let mut text = match entry.step {
+        Step::TimedOut => format!("the wait for {service} timed out"),
+        Step::Rejected => format!("{service} turned it away at once: its queue was full"),
+        Step::CircuitOpen => {
+            format!("the call to {service} was not made: the circuit breaker was open")
+        }
+        Step::BulkheadFull => {
+            format!("the call to {service} was not made: the bulkhead was full")
+        }
+        Step::Refused => format!("{service} was down and refused it"),
+        Step::WorkFailed => format!("{service} failed while handling it"),
+        Step::DeadLettered => format!("{service} gave up on its record (dead-lettered)"),
+        _ => return None,
+    };
+    if entry.attempt > 1 {
+        text += &format!(" (attempt {})", entry.attempt);
+    }
+    Some(text)
 }
 
 /// Chooses which orders are traced and keeps their traces.

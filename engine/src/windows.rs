@@ -4,7 +4,7 @@
 //! chart shading agree with what the simulation does.
 
 use crate::fault::{ControlAction, Fault, RecordedAction};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ServiceId};
 use crate::time::SimTime;
 
 /// A fault's time in a run.
@@ -22,6 +22,13 @@ impl FaultWindow {
     /// Active at `at`: started, and not ended.
     pub fn active_at(&self, at: SimTime) -> bool {
         self.start <= at && self.end.is_none_or(|end| end > at)
+    }
+
+    /// Whether healing `target` (every service when `None`) at `at` ends this window: only a
+    /// fault that has started and not yet ended, on that target. One that has not started
+    /// keeps its schedule.
+    pub fn healed_by(&self, target: Option<ServiceId>, at: SimTime) -> bool {
+        (target.is_none() || self.fault.target == target) && self.active_at(at)
     }
 
     /// Starts later than `at`.
@@ -46,8 +53,7 @@ pub fn fault_windows(scenario: &Scenario, actions: &[RecordedAction]) -> Vec<Fau
             }
             ControlAction::Heal { target } => {
                 for window in windows.iter_mut() {
-                    let matches = target.is_none() || window.fault.target == *target;
-                    if matches && window.active_at(recorded.at) {
+                    if window.healed_by(*target, recorded.at) {
                         window.end = Some(recorded.at);
                     }
                 }
@@ -78,7 +84,6 @@ fn window(fault: Fault, origin: SimTime, live: bool) -> FaultWindow {
 mod tests {
     use super::*;
     use crate::fault::FaultKind;
-    use crate::scenario::ServiceId;
 
     fn outage(start_s: f64, end_s: Option<f64>) -> Fault {
         Fault::new(FaultKind::Outage)

@@ -1,8 +1,8 @@
 //! The sandbox as a learner uses it: play, take Payment down, watch the designs diverge, heal,
 //! rewind and replay, export and import.
 
-use serde_json::json;
-use tests::{Mount, Page, Result, parse_clock, run};
+use serde_json::{Value, json};
+use tests::{Mount, Page, Result, link_payload, parse_clock, run};
 
 async fn wait_for_clock(page: &Page, at_least: f64) -> Result<f64> {
     let text = page
@@ -447,6 +447,93 @@ fn inspector_follows_one_order_through_both_designs() -> Result {
         page.click("pin-order").await?;
         let error = page.text("notice-error").await?;
         assert!(error.contains("has not been placed"), "{error}");
+        Ok(())
+    })
+}
+
+/// The class and text of a service in the synchronous topology.
+async fn node(page: &Page, service: &str) -> Result<String> {
+    let value: Value = page
+        .eval(&format!(
+            "const n = document.querySelector('[data-testid=node-{service}]'); return n.getAttribute('class') + ' ' + n.textContent"
+        ))
+        .await?;
+    Ok(value.as_str().unwrap_or_default().to_string())
+}
+
+/// Faults still to come are listed with their start; healing a service whose fault has not
+/// started changes nothing and says when it starts; a heal names what it ended; a fault
+/// applied while paused shows at once; and the inspector finds a failed order and says why
+/// it failed, from the engine's trace.
+#[test]
+fn coming_faults_heals_and_an_example_of_failure() -> Result {
+    run("faults-ahead", Mount::Root, async |page| {
+        let mut scenario: Value =
+            serde_json::from_str(include_str!("../../engine/scenarios/shop.json"))?;
+        scenario["duration_s"] = json!(60);
+        scenario["faults"] = json!([{"kind": "outage", "target": "payment", "mode": "hang",
+            "start_s": 2, "end_s": 40}]);
+        let payload = link_payload(&json!({"v": 1, "s": 1, "t": 0, "c": scenario}));
+        page.open(&format!("#/sandbox?run={payload}")).await?;
+        let coming = page.text("coming-faults").await?;
+        assert!(
+            coming.contains("Payment outage (hang) from 2.0 s, until 40.0 s"),
+            "{coming}"
+        );
+        page.click("node-payment").await?;
+        page.click("heal-target").await?;
+        let notice = page.text("notice").await?;
+        assert!(
+            notice.contains("Nothing to heal on Payment")
+                && notice.contains("outage (hang) starts at 2.0 s"),
+            "{notice}"
+        );
+        assert!(page.text("coming-faults").await?.contains("Payment outage"));
+
+        // Applied while paused, a fault shows in the drawing before the run moves on.
+        page.click("node-inventory").await?;
+        page.set_value("fault-kind", "0").await?;
+        page.set_value("fault-mode", "refuse").await?;
+        page.click("fault-apply").await?;
+        let inventory = node(page, "inventory").await?;
+        assert!(inventory.contains("health-down"), "{inventory}");
+        page.click("heal-target").await?;
+        let notice = page.text("notice").await?;
+        assert!(
+            notice.contains("Healed: Inventory outage (refuse)."),
+            "{notice}"
+        );
+        let inventory = node(page, "inventory").await?;
+        assert!(inventory.contains("health-up"), "{inventory}");
+
+        // Payment hangs from 2 s; Order waits 1 s per call and tries three times.
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 9.0).await?;
+        page.click("play").await?;
+        let active = page.text("active-faults").await?;
+        assert!(
+            active.contains("Payment outage (hang) since 2.0 s"),
+            "{active}"
+        );
+        page.set_value("example-kind", "8").await?;
+        page.click("find-example").await?;
+        let found = page.text("example-result").await?;
+        assert!(found.contains("failed in the synchronous shop"), "{found}");
+        let why = page.text("trace-sync-why").await?;
+        assert!(
+            why.contains("Why: the wait for Payment timed out (attempt 3)."),
+            "{why}"
+        );
+        page.screenshot("example-failed").await?;
+        // An example nobody has: said so, nothing pinned anew.
+        page.set_value("example-kind", "6").await?;
+        page.click("find-example").await?;
+        let none = page.text("example-result").await?;
+        assert!(
+            none.contains("So far no order was stored but never announced in either shop."),
+            "{none}"
+        );
         Ok(())
     })
 }

@@ -133,15 +133,47 @@ pub fn FaultPanel() -> impl IntoView {
             details: problems,
         })),
     };
-    let heal_target = move |_| {
-        let target = playground.selected.get_untracked();
-        playground.apply(ControlAction::Heal {
-            target: Some(target),
+    // A heal ends what has started on its target and says what it ended; one with nothing
+    // to end changes nothing and says when the next fault there starts.
+    let heal = move |target: Option<ServiceId>| {
+        let (healed, next) = playground.with_run(|run| {
+            let now = run.now();
+            let windows = run.faults();
+            let healed: Vec<String> = windows
+                .iter()
+                .filter(|w| w.healed_by(target, now))
+                .map(|w| describe(&w.fault))
+                .collect();
+            let next = windows
+                .iter()
+                .filter(|w| w.start > now && (target.is_none() || w.fault.target == target))
+                .min_by_key(|w| w.start)
+                .map(|w| (describe(&w.fault), w.start));
+            (healed, next)
         });
+        let place = target.map_or_else(
+            || "anywhere".to_string(),
+            |t| format!("on {}", service_title(t)),
+        );
+        if healed.is_empty() {
+            let later = next.map_or_else(String::new, |(fault, at)| {
+                format!(
+                    " The {fault} starts at {:.1} s; heal it once it has.",
+                    at.as_secs_f64()
+                )
+            });
+            playground.notice.set(Some(Notice::Info(format!(
+                "Nothing to heal {place}: no fault is active there now.{later}"
+            ))));
+        } else if playground.apply(ControlAction::Heal { target }) {
+            playground.notice.set(Some(Notice::Info(format!(
+                "Healed: {}.",
+                healed.join(", ")
+            ))));
+        }
     };
-    let heal_all = move |_| {
-        playground.apply(ControlAction::Heal { target: None });
-    };
+    let heal_target = move |_| heal(Some(playground.selected.get_untracked()));
+    let heal_all = move |_| heal(None);
 
     let field = move |label: &'static str,
                       id: &'static str,
@@ -188,16 +220,19 @@ pub fn FaultPanel() -> impl IntoView {
                 .collect::<Vec<ServiceId>>()
         })
     };
-    let active = move || {
+    // Active faults, and those still to come (scheduled, or injected with a delay).
+    let schedule = Memo::new(move |_| {
         playground.ticker.track();
         playground.with_run(|run| {
             let now = run.now();
-            run.faults()
+            let (active, coming): (Vec<_>, Vec<_>) = run
+                .faults()
                 .into_iter()
-                .filter(|w| w.active_at(now))
-                .collect::<Vec<_>>()
+                .filter(|w| w.end.is_none_or(|end| end > now))
+                .partition(|w| w.start <= now);
+            (active, coming)
         })
-    };
+    });
 
     view! {
         <section class="panel faults" data-testid="fault-panel">
@@ -243,19 +278,39 @@ pub fn FaultPanel() -> impl IntoView {
             <h3>"Active faults"</h3>
             <ul class="active-faults" data-testid="active-faults">
                 {move || {
-                    let list = active();
+                    let list = schedule.with(|(active, _)| active.clone());
                     if list.is_empty() {
                         view! { <li class="muted">"None: everything is healthy."</li> }.into_any()
                     } else {
                         list.into_iter().map(|w| {
-                            let until = w.end.map_or_else(|| "until healed".to_string(), |end| format!("until {:.1} s", end.as_secs_f64()));
-                            view! { <li>{format!("{} since {:.1} s, {until}", describe(&w.fault), w.start.as_secs_f64())}</li> }
+                            view! { <li>{format!("{} since {:.1} s, {}", describe(&w.fault), w.start.as_secs_f64(), until(&w))}</li> }
+                        }).collect_view().into_any()
+                    }
+                }}
+            </ul>
+            <h3>"Coming"</h3>
+            <ul class="coming-faults" data-testid="coming-faults">
+                {move || {
+                    let list = schedule.with(|(_, coming)| coming.clone());
+                    if list.is_empty() {
+                        view! { <li class="muted">"Nothing else is scheduled."</li> }.into_any()
+                    } else {
+                        list.into_iter().map(|w| {
+                            view! { <li>{format!("{} from {:.1} s, {}", describe(&w.fault), w.start.as_secs_f64(), until(&w))}</li> }
                         }).collect_view().into_any()
                     }
                 }}
             </ul>
         </section>
     }
+}
+
+/// "until 12.0 s", or "until healed".
+fn until(window: &engine::windows::FaultWindow) -> String {
+    window.end.map_or_else(
+        || "until healed".to_string(),
+        |end| format!("until {:.1} s", end.as_secs_f64()),
+    )
 }
 
 /// "Payment outage (hang)", "Traffic spike ×5".

@@ -1,6 +1,7 @@
 //! The order inspector: pin an order (type its id, or click one of the moving dots) and follow
 //! it through both designs: every call, event, partition and offset, attempt and wait.
 
+use engine::examples::Example;
 use engine::trace::{RecordKind, Step, TraceEntry};
 use engine::{Design, SimTime};
 use leptos::prelude::*;
@@ -44,6 +45,7 @@ pub fn Inspector() -> impl IntoView {
                 <button type="submit" data-testid="pin-order">"Inspect"</button>
                 <span class="muted">"Or click a moving dot in either shop."</span>
             </form>
+            <ExampleFinder />
             {move || playground.pinned.get().map(|order| view! {
                 <div class="traces">
                     <TraceView order=order design=Design::Sync />
@@ -51,6 +53,73 @@ pub fn Inspector() -> impl IntoView {
                 </div>
             })}
         </section>
+    }
+}
+
+/// "Show me an order that was charged twice": the engine remembers the last few orders each
+/// mishap happened to, in each shop; each press pins the next of them.
+#[component]
+fn ExampleFinder() -> impl IntoView {
+    let playground = expect_context::<Playground>();
+    let kind = RwSignal::new(0usize);
+    // How many examples of this kind were shown, to go on to the next one.
+    let shown = RwSignal::new(0usize);
+    let result = RwSignal::new(String::new());
+    let find = move |_| {
+        let example = Example::ALL[kind.get_untracked()];
+        let found: Vec<(Design, u64)> = playground.with_run(|run| {
+            [Design::Sync, Design::Event]
+                .into_iter()
+                .flat_map(|design| {
+                    let examples = run.comparison().design(design).examples();
+                    examples
+                        .recent(example)
+                        .map(move |order| (design, order))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        });
+        if found.is_empty() {
+            result.set(format!(
+                "So far no order {} in either shop.",
+                example.label()
+            ));
+            return;
+        }
+        let (design, order) = found[shown.get_untracked() % found.len()];
+        shown.update(|n| *n += 1);
+        let shop = match design {
+            Design::Sync => "synchronous",
+            Design::Event => "event-driven",
+        };
+        result.set(format!(
+            "Order {order} {} in the {shop} shop ({} of {} found).",
+            example.label(),
+            (shown.get_untracked() - 1) % found.len() + 1,
+            found.len()
+        ));
+        playground.pin(order);
+    };
+    let options = Example::ALL
+        .iter()
+        .enumerate()
+        .map(
+            |(index, example)| view! { <option value=index.to_string()>{example.label()}</option> },
+        )
+        .collect_view();
+    view! {
+        <div class="inline-form example-finder">
+            <label for="example-kind">"Show me an order that"</label>
+            <select id="example-kind" data-testid="example-kind"
+                on:change=move |e| {
+                    kind.set(event_target_value(&e).parse().unwrap_or(0));
+                    shown.set(0);
+                }>
+                {options}
+            </select>
+            <button type="button" data-testid="find-example" on:click=find>"Find one"</button>
+            <span class="muted" aria-live="polite" data-testid="example-result">{result}</span>
+        </div>
     }
 }
 
@@ -70,20 +139,28 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
                 .order(order)
                 .map(|o| format!("{:?}", o.status).to_ascii_lowercase())
                 .unwrap_or_else(|| "not placed yet".into());
+            let failed = sim
+                .order(order)
+                .is_some_and(|o| o.status == engine::Status::Failed);
+            let why = sim
+                .trace(order)
+                .filter(|_| failed)
+                .and_then(|t| t.failure_cause());
             let entries = sim
                 .trace(order)
                 .map(|t| t.entries.clone())
                 .unwrap_or_default();
-            (status, placed, entries)
+            (status, placed, entries, why)
         })
     };
     view! {
         <div class=format!("trace {}", if design == Design::Sync { "sync" } else { "event" }) data-testid=id>
             {move || {
-                let (status, placed, entries) = rows();
+                let (status, placed, entries, why) = rows();
                 let start = placed.unwrap_or(SimTime::ZERO);
                 view! {
                     <h3>{format!("{title}: order {order} is {status}")}</h3>
+                    {why.map(|why| view! { <p class="why" data-testid=format!("{id}-why")>"Why: "{why}"."</p> })}
                     <ol class="timeline">
                         {entries.iter().enumerate().map(|(index, entry)| view! {
                             <li>
@@ -171,7 +248,10 @@ fn step_label(step: Step) -> &'static str {
         Step::Answered => "customer answered",
         Step::TimedOut => "caller timed out",
         Step::RetryScheduled => "retry scheduled",
-        Step::Rejected => "rejected",
+        Step::Rejected => "turned away: queue full",
+        Step::CircuitOpen => "not called: circuit breaker open",
+        Step::BulkheadFull => "not called: bulkhead full",
+        Step::Refused => "refused: service down",
         Step::Produced => "event produced",
         Step::Consumed => "event consumed",
         Step::Skipped => "skipped (already seen or cancelled)",

@@ -438,7 +438,8 @@ fn service_node(
     };
     // In an incident drill the learner finds the broken service from its symptoms.
     let hide_health = use_context::<StoredValue<super::Visible>>()
-        .is_some_and(|visible| visible.with_value(|v| v.hide_health));
+        .and_then(|visible| visible.try_with_value(|v| v.hide_health))
+        .unwrap_or(false);
     let state = Memo::new(move |_| {
         let mut view = state();
         if hide_health {
@@ -547,15 +548,7 @@ fn short_count(n: u64) -> String {
 }
 
 pub fn service_title(service: ServiceId) -> &'static str {
-    match service {
-        ServiceId::Order => "Order",
-        ServiceId::Fraud => "Fraud",
-        ServiceId::Payment => "Payment",
-        ServiceId::Inventory => "Inventory",
-        ServiceId::Shipping => "Shipping",
-        ServiceId::Notification => "Notification",
-        ServiceId::Analytics => "Analytics",
-    }
+    service.title()
 }
 
 pub fn topic_name(topic: TopicId) -> &'static str {

@@ -264,6 +264,7 @@ impl EventModel {
 
     pub(super) fn dead_letter(&mut self, core: &mut Core, service: ServiceId, record: Record) {
         core.count(Count::DeadLettered);
+        core.examples.note(Example::DeadLettered, record.order);
         core.trace(
             record.order,
             TraceEntry::new(core.now, Step::DeadLettered)

@@ -5,6 +5,7 @@
 //! loses what was processed but not committed, which is then delivered again.
 
 use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
+use crate::examples::Example;
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::orders::Status;
 use crate::rng;

@@ -35,11 +35,19 @@ impl EventModel {
             // A refused request is a failed attempt, as in the chain.
             core.metrics.service(ServiceId::Order, ServiceCount::Errors);
             core.count(Count::Errors);
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Refused).service(ServiceId::Order),
+            );
             return self.reply(core, order, Reply::Error);
         }
         if self.order_station.try_start() {
             self.order_start(core, order);
         } else if !self.order_station.enqueue(order) {
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Rejected).service(ServiceId::Order),
+            );
             self.reply(core, order, Reply::Rejected);
         }
     }
@@ -108,6 +116,7 @@ impl EventModel {
     /// until it has restarted.
     fn crash_between_writes(&mut self, core: &mut Core, order: u64) {
         core.count(Count::StuckOrders);
+        core.examples.note(Example::Stuck, order);
         let restart_after = core.health[ServiceId::Order.index()].restart_after;
         self.order_down_until = core.now + restart_after.max(SimTime(1));
         let queued: Vec<u64> = self.order_station.queue.drain(..).collect();

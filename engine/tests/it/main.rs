@@ -10,6 +10,7 @@ mod checkers;
 mod cli;
 mod counters;
 mod determinism;
+mod examples;
 mod formats;
 mod invariants;
 mod outbox;

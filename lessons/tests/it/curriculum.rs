@@ -365,6 +365,54 @@ fn consumers_absorb_producer_repeats_but_the_log_keeps_them() {
     }
 }
 
+/// Lesson 9's first step sends the learner to the inspector's "acted on after its
+/// cancellation": the event-driven shop has such orders (the chain has none), and the trace of
+/// each one shown has a service consuming `OrderCancelled` before `OrderCreated` and acting on
+/// the order after that, as the text says.
+#[test]
+fn the_inspector_finds_a_cancellation_that_overtook_its_order() {
+    use engine::examples::Example;
+    use engine::trace::{RecordKind, Step as At};
+    let (lesson, step) = lesson_step("09-", "The cancellation that came first");
+    for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
+        let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
+        let shown = |run: &Comparison, design: engine::Design| -> Vec<u64> {
+            run.design(design)
+                .examples()
+                .recent(Example::ActedAfterCancel)
+                .collect()
+        };
+        assert!(shown(&idle, engine::Design::Sync).is_empty(), "seed {seed}");
+        let orders = shown(&idle, engine::Design::Event);
+        assert!(!orders.is_empty(), "seed {seed}");
+        let mut pinned = step.scenario.clone();
+        pinned.trace.pinned = orders.clone();
+        let replayed = Comparison::replay(&pinned, seed, &[], step.check_at);
+        for order in orders {
+            let trace = replayed
+                .event()
+                .trace(order)
+                .expect("a pinned order's trace");
+            // Some service reads the cancellation first and the order after it.
+            let consumed = |service, kind: RecordKind| {
+                trace.entries.iter().position(|e| {
+                    e.step == At::Consumed && e.service == Some(service) && e.record == Some(kind)
+                })
+            };
+            let overtaken = engine::ServiceId::ALL.iter().any(|&service| {
+                matches!(
+                    (
+                        consumed(service, RecordKind::OrderCancelled),
+                        consumed(service, RecordKind::OrderCreated)
+                    ),
+                    (Some(cancel), Some(create)) if cancel < create
+                )
+            });
+            assert!(overtaken, "seed {seed} order {order}: {trace:?}");
+        }
+    }
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()

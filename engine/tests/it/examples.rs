@@ -1,0 +1,206 @@
+//! "Show me one": the engine remembers the last few orders each mishap happened to, and an
+//! order's trace says in words why it failed.
+
+use crate::support::{run_checked, shop};
+use engine::examples::{Example, KEEP};
+use engine::fault::{Fault, FaultKind, OutageMode};
+use engine::scenario::CommitPolicy;
+use engine::{Comparison, Design, Scenario, ServiceId, SimTime, Status};
+
+/// Runs `scenario` to `until`, then again with `orders` pinned, and returns the second run.
+fn replay_pinned(scenario: &Scenario, seed: u64, until: SimTime, orders: &[u64]) -> Comparison {
+    let mut pinned = scenario.clone();
+    pinned.trace.pinned = orders.to_vec();
+    let mut comparison = Comparison::new(&pinned, seed);
+    comparison.run_until(until);
+    comparison
+}
+
+/// Payment hangs and nobody set a timeout: Order's workers all wait, its queue fills, and
+/// every order after the first 4 + 10 is turned away at once at the front. The orders shown
+/// are exactly the last ones placed that have had their answer (the newest is still on its
+/// way back to the customer), and each one's trace names the full queue.
+#[test]
+fn the_last_orders_turned_away_are_the_last_placed_and_their_trace_says_why() {
+    let mut scenario = shop(100.0, 10.0);
+    let order = scenario.services.get_mut(&ServiceId::Order).unwrap();
+    order.workers = 4;
+    order.queue_capacity = 10;
+    scenario.faults = vec![Fault {
+        mode: Some(OutageMode::Hang),
+        ..Fault::new(FaultKind::Outage)
+            .on(ServiceId::Payment)
+            .window(0.0, None)
+    }];
+    scenario.workload.cancel_share = 0.0;
+    let until = SimTime::from_secs(3);
+    let mut comparison = Comparison::new(&scenario, 5);
+    run_checked(&mut comparison, until, 5);
+    let sync = comparison.sync();
+    let placed = sync.summary().orders_arrived;
+    let rejected: Vec<u64> = sync.examples().recent(Example::Rejected).collect();
+    assert_eq!(
+        sync.summary().orders_in_flight,
+        4 + 10 + 1,
+        "{:?}",
+        sync.summary()
+    );
+    let expected: Vec<u64> = (placed - 1 - KEEP as u64..placed - 1).rev().collect();
+    assert_eq!(rejected, expected, "{:?}", sync.summary());
+    // Nobody failed any other way, and the log turned nobody away.
+    assert_eq!(sync.examples().recent(Example::Failed).count(), 0);
+    assert_eq!(
+        comparison
+            .event()
+            .examples()
+            .recent(Example::Rejected)
+            .count(),
+        0
+    );
+
+    let replayed = replay_pinned(&scenario, 5, until, &rejected);
+    for &order in &rejected {
+        let state = replayed.sync().order(order).expect("a recent order");
+        assert_eq!(state.status, Status::Failed);
+        let trace = replayed
+            .sync()
+            .trace(order)
+            .expect("a pinned order's trace");
+        assert_eq!(
+            trace.failure_cause().as_deref(),
+            Some("Order turned it away at once: its queue was full"),
+            "order {order}: {trace:?}"
+        );
+    }
+}
+
+/// Payment hangs; Order waits 40 ms per call and tries three times. Every failed order's
+/// trace ends with the third wait for Payment running out, and nothing else went wrong.
+#[test]
+fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
+    let mut scenario = shop(10.0, 10.0);
+    scenario.sync.timeout_ms = Some(40.0);
+    scenario.sync.retries.attempts = 2;
+    scenario.workload.cancel_share = 0.0;
+    scenario.faults = vec![Fault {
+        mode: Some(OutageMode::Hang),
+        ..Fault::new(FaultKind::Outage)
+            .on(ServiceId::Payment)
+            .window(1.0, None)
+    }];
+    let until = SimTime::from_secs(4);
+    let mut comparison = Comparison::new(&scenario, 3);
+    run_checked(&mut comparison, until, 3);
+    let failed: Vec<u64> = comparison
+        .sync()
+        .examples()
+        .recent(Example::Failed)
+        .collect();
+    assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
+    let replayed = replay_pinned(&scenario, 3, until, &failed);
+    for &order in &failed {
+        let trace = replayed
+            .sync()
+            .trace(order)
+            .expect("a pinned order's trace");
+        assert_eq!(
+            trace.failure_cause().as_deref(),
+            Some("the wait for Payment timed out (attempt 3)"),
+            "order {order}: {trace:?}"
+        );
+    }
+    // An order that completed before the outage has nothing to explain.
+    let early = replay_pinned(&scenario, 3, until, &[0]);
+    assert_eq!(
+        early.sync().order(0).map(|o| o.status),
+        Some(Status::Completed)
+    );
+    assert_eq!(early.sync().trace(0).and_then(|t| t.failure_cause()), None);
+}
+
+/// A breaker that opens on the failing callee: the orders it turns away say so.
+#[test]
+fn an_open_breaker_is_named_as_the_reason() {
+    let mut scenario = shop(50.0, 10.0);
+    scenario.workload.cancel_share = 0.0;
+    scenario.sync.timeout_ms = Some(40.0);
+    scenario.sync.circuit_breaker = Some(Default::default());
+    scenario.faults = vec![
+        Fault::new(FaultKind::Outage)
+            .on(ServiceId::Payment)
+            .window(1.0, None),
+    ];
+    let until = SimTime::from_secs(5);
+    let mut comparison = Comparison::new(&scenario, 2);
+    comparison.run_until(until);
+    let rejected: Vec<u64> = comparison
+        .sync()
+        .examples()
+        .recent(Example::Rejected)
+        .collect();
+    assert_eq!(rejected.len(), KEEP, "{:?}", comparison.sync().summary());
+    let replayed = replay_pinned(&scenario, 2, until, &rejected);
+    for &order in &rejected {
+        let trace = replayed
+            .sync()
+            .trace(order)
+            .expect("a pinned order's trace");
+        assert_eq!(
+            trace.failure_cause().as_deref(),
+            Some("the call to Payment was not made: the circuit breaker was open"),
+            "order {order}: {trace:?}"
+        );
+    }
+}
+
+/// Consumer crashes between charging and committing: every remembered double charge is an
+/// order Payment charged at least twice, and there are as many as the shop has (up to the
+/// few kept). A shop with idempotent consumers has none to show.
+#[test]
+fn double_charges_shown_are_orders_charged_twice() {
+    let mut scenario = shop(200.0, 12.0);
+    scenario.event.commit = CommitPolicy::AfterProcessing;
+    scenario.event.batch_size = 20;
+    scenario.faults = (0..3)
+        .map(|i| {
+            let start = 2.0 + 3.0 * f64::from(i);
+            Fault {
+                restart_after_ms: Some(1000.0),
+                ..Fault::new(FaultKind::ConsumerCrash)
+                    .on(ServiceId::Payment)
+                    .window(start, Some(start + 0.5))
+            }
+        })
+        .collect();
+    let until = SimTime::from_secs(12);
+    let mut comparison = Comparison::new(&scenario, 7);
+    run_checked(&mut comparison, until, 7);
+    let event = comparison.design(Design::Event);
+    let charged_twice: Vec<u64> = (0..event.summary().orders_arrived)
+        .filter(|&order| {
+            event
+                .order(order)
+                .is_some_and(|o| o.effects[ServiceId::Payment.index()] >= 2)
+        })
+        .collect();
+    let shown: Vec<u64> = event.examples().recent(Example::DoubleCharge).collect();
+    assert!(!charged_twice.is_empty(), "{:?}", event.summary());
+    assert_eq!(shown.len(), charged_twice.len().min(KEEP));
+    assert!(
+        shown.iter().all(|order| charged_twice.contains(order)),
+        "{shown:?} not all in {charged_twice:?}"
+    );
+
+    let mut idempotent = scenario.clone();
+    idempotent.event.idempotent_consumers = true;
+    let mut comparison = Comparison::new(&idempotent, 7);
+    comparison.run_until(until);
+    assert_eq!(
+        comparison
+            .event()
+            .examples()
+            .recent(Example::DoubleCharge)
+            .count(),
+        0
+    );
+}
