@@ -413,6 +413,39 @@ fn the_inspector_finds_a_cancellation_that_overtook_its_order() {
     }
 }
 
+/// Predict, watch, explain: the explanation of every prediction's right answer says where the
+/// run shows it (a chart, the topology, the broker table, the inspector or the totals), so the
+/// reveal points the learner back at what they just watched.
+#[test]
+fn every_right_answer_says_where_the_run_shows_it() {
+    const PLACES: [&str; 11] = [
+        "customer latency",
+        "customer outcomes",
+        "outcomes chart",
+        "orders fully processed",
+        "consumer lag",
+        "correctness problems",
+        "topology",
+        "broker",
+        "order inspector",
+        "totals so far",
+        "not on a chart",
+    ];
+    let mut missing = Vec::new();
+    for (name, lesson) in parsed() {
+        for (index, step) in lesson.steps.iter().enumerate() {
+            let Some(prediction) = &step.prediction else {
+                continue;
+            };
+            let right = prediction.choices[prediction.answer].explain.to_lowercase();
+            if !PLACES.iter().any(|place| right.contains(place)) {
+                missing.push(format!("{name} step {}", index + 1));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no place to look in: {missing:?}");
+}
+
 /// The lesson whose file name starts with `prefix`, and its step titled `title`.
 fn lesson_step(prefix: &str, title: &str) -> (Lesson, Step) {
     let (_, lesson) = parsed()
