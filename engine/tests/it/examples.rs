@@ -7,13 +7,26 @@ use engine::fault::{Fault, FaultKind, OutageMode};
 use engine::scenario::CommitPolicy;
 use engine::{Comparison, Design, Scenario, ServiceId, SimTime, Status};
 
-/// Runs `scenario` to `until`, then again with `orders` pinned, and returns the second run.
-fn replay_pinned(scenario: &Scenario, seed: u64, until: SimTime, orders: &[u64]) -> Comparison {
+/// Runs the synchronous shop of `scenario` again with `orders` pinned, so that each has its
+/// whole trace, and checks that each failed and that its trace gives `cause`.
+fn assert_sync_causes(scenario: &Scenario, seed: u64, until: SimTime, orders: &[u64], cause: &str) {
     let mut pinned = scenario.clone();
     pinned.trace.pinned = orders.to_vec();
-    let mut comparison = Comparison::new(&pinned, seed);
-    comparison.run_until(until);
-    comparison
+    let mut replayed = Comparison::new(&pinned, seed);
+    replayed.run_until(until);
+    for &order in orders {
+        let state = replayed.sync().order(order).expect("a recent order");
+        assert_eq!(state.status, Status::Failed, "order {order}");
+        let trace = replayed
+            .sync()
+            .trace(order)
+            .expect("a pinned order's trace");
+        assert_eq!(
+            trace.failure_cause().as_deref(),
+            Some(cause),
+            "order {order}: {trace:?}"
+        );
+    }
 }
 
 /// Payment hangs and nobody set a timeout: Order's workers all wait, its queue fills, and
@@ -58,20 +71,13 @@ fn the_last_orders_turned_away_are_the_last_placed_and_their_trace_says_why() {
         0
     );
 
-    let replayed = replay_pinned(&scenario, 5, until, &rejected);
-    for &order in &rejected {
-        let state = replayed.sync().order(order).expect("a recent order");
-        assert_eq!(state.status, Status::Failed);
-        let trace = replayed
-            .sync()
-            .trace(order)
-            .expect("a pinned order's trace");
-        assert_eq!(
-            trace.failure_cause().as_deref(),
-            Some("Order turned it away at once: its queue was full"),
-            "order {order}: {trace:?}"
-        );
-    }
+    assert_sync_causes(
+        &scenario,
+        5,
+        until,
+        &rejected,
+        "Order turned it away at once: its queue was full",
+    );
 }
 
 /// Payment hangs; Order waits 40 ms per call and tries three times. Every failed order's
@@ -97,20 +103,18 @@ fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
         .recent(Example::Failed)
         .collect();
     assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
-    let replayed = replay_pinned(&scenario, 3, until, &failed);
-    for &order in &failed {
-        let trace = replayed
-            .sync()
-            .trace(order)
-            .expect("a pinned order's trace");
-        assert_eq!(
-            trace.failure_cause().as_deref(),
-            Some("the wait for Payment timed out (attempt 3)"),
-            "order {order}: {trace:?}"
-        );
-    }
+    assert_sync_causes(
+        &scenario,
+        3,
+        until,
+        &failed,
+        "the wait for Payment timed out (attempt 3)",
+    );
     // An order that completed before the outage has nothing to explain.
-    let early = replay_pinned(&scenario, 3, until, &[0]);
+    let mut pinned = scenario.clone();
+    pinned.trace.pinned = vec![0];
+    let mut early = Comparison::new(&pinned, 3);
+    early.run_until(until);
     assert_eq!(
         early.sync().order(0).map(|o| o.status),
         Some(Status::Completed)
@@ -139,18 +143,13 @@ fn an_open_breaker_is_named_as_the_reason() {
         .recent(Example::Rejected)
         .collect();
     assert_eq!(rejected.len(), KEEP, "{:?}", comparison.sync().summary());
-    let replayed = replay_pinned(&scenario, 2, until, &rejected);
-    for &order in &rejected {
-        let trace = replayed
-            .sync()
-            .trace(order)
-            .expect("a pinned order's trace");
-        assert_eq!(
-            trace.failure_cause().as_deref(),
-            Some("the call to Payment was not made: the circuit breaker was open"),
-            "order {order}: {trace:?}"
-        );
-    }
+    assert_sync_causes(
+        &scenario,
+        2,
+        until,
+        &rejected,
+        "the call to Payment was not made: the circuit breaker was open",
+    );
 }
 
 /// Consumer crashes between charging and committing: every remembered double charge is an
