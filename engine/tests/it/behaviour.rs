@@ -1,6 +1,6 @@
 //! The features a learner sees, one named scenario each, with asserted outcomes.
 
-use crate::support::{run_sim_checked, secs, shop};
+use crate::support::{crash_scenario, run_sim_checked, secs, shop};
 use engine::scenario::{
     CircuitBreaker, CommitPolicy, PartitionKey, ServiceConfig, ServiceTime, SyncStyle,
 };
@@ -151,25 +151,6 @@ fn a_spike_is_rejected_by_the_chain_and_buffered_by_the_log() {
         "seed=6: {event:?}"
     );
     assert!(event.max_consumer_lag > 100, "seed=6: {event:?}");
-}
-
-fn crash_scenario(commit: CommitPolicy, idempotent: bool) -> Scenario {
-    let mut scenario = shop(200.0, 20.0);
-    scenario.event.commit = commit;
-    scenario.event.idempotent_consumers = idempotent;
-    scenario.event.batch_size = 20;
-    scenario.faults = (0..5)
-        .map(|i| {
-            let start = 2.0 + 3.0 * f64::from(i);
-            Fault {
-                restart_after_ms: Some(1000.0),
-                ..Fault::new(FaultKind::ConsumerCrash)
-                    .on(ServiceId::Payment)
-                    .window(start, Some(start + 0.5))
-            }
-        })
-        .collect();
-    scenario
 }
 
 #[test]

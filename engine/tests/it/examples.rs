@@ -1,11 +1,16 @@
 //! "Show me one": the engine remembers the last few orders each mishap happened to, and an
 //! order's trace says in words why it failed.
 
-use crate::support::{run_checked, shop};
+use crate::support::{crash_scenario, run_checked, shop};
 use engine::examples::{Example, KEEP};
 use engine::fault::{Fault, FaultKind, OutageMode};
 use engine::scenario::CommitPolicy;
 use engine::{Comparison, Design, Scenario, ServiceId, SimTime, Status};
+
+/// The orders `design`'s shop remembers `kind` happening to, newest first.
+fn shown(comparison: &Comparison, design: Design, kind: Example) -> Vec<u64> {
+    comparison.design(design).examples().recent(kind).collect()
+}
 
 /// Runs the synchronous shop of `scenario` again with `orders` pinned, so that each has its
 /// whole trace, and checks that each failed and that its trace gives `cause`.
@@ -51,7 +56,7 @@ fn the_last_orders_turned_away_are_the_last_placed_and_their_trace_says_why() {
     run_checked(&mut comparison, until, 5);
     let sync = comparison.sync();
     let placed = sync.summary().orders_arrived;
-    let rejected: Vec<u64> = sync.examples().recent(Example::Rejected).collect();
+    let rejected = shown(&comparison, Design::Sync, Example::Rejected);
     assert_eq!(
         sync.summary().orders_in_flight,
         4 + 10 + 1,
@@ -61,14 +66,13 @@ fn the_last_orders_turned_away_are_the_last_placed_and_their_trace_says_why() {
     let expected: Vec<u64> = (placed - 1 - KEEP as u64..placed - 1).rev().collect();
     assert_eq!(rejected, expected, "{:?}", sync.summary());
     // Nobody failed any other way, and the log turned nobody away.
-    assert_eq!(sync.examples().recent(Example::Failed).count(), 0);
     assert_eq!(
-        comparison
-            .event()
-            .examples()
-            .recent(Example::Rejected)
-            .count(),
-        0
+        shown(&comparison, Design::Sync, Example::Failed),
+        Vec::<u64>::new()
+    );
+    assert_eq!(
+        shown(&comparison, Design::Event, Example::Rejected),
+        Vec::<u64>::new()
     );
 
     assert_sync_causes(
@@ -97,11 +101,7 @@ fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
     let until = SimTime::from_secs(4);
     let mut comparison = Comparison::new(&scenario, 3);
     run_checked(&mut comparison, until, 3);
-    let failed: Vec<u64> = comparison
-        .sync()
-        .examples()
-        .recent(Example::Failed)
-        .collect();
+    let failed = shown(&comparison, Design::Sync, Example::Failed);
     assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
     assert_sync_causes(
         &scenario,
@@ -137,11 +137,7 @@ fn an_open_breaker_is_named_as_the_reason() {
     let until = SimTime::from_secs(5);
     let mut comparison = Comparison::new(&scenario, 2);
     comparison.run_until(until);
-    let rejected: Vec<u64> = comparison
-        .sync()
-        .examples()
-        .recent(Example::Rejected)
-        .collect();
+    let rejected = shown(&comparison, Design::Sync, Example::Rejected);
     assert_eq!(rejected.len(), KEEP, "{:?}", comparison.sync().summary());
     assert_sync_causes(
         &scenario,
@@ -157,20 +153,7 @@ fn an_open_breaker_is_named_as_the_reason() {
 /// few kept). A shop with idempotent consumers has none to show.
 #[test]
 fn double_charges_shown_are_orders_charged_twice() {
-    let mut scenario = shop(200.0, 12.0);
-    scenario.event.commit = CommitPolicy::AfterProcessing;
-    scenario.event.batch_size = 20;
-    scenario.faults = (0..3)
-        .map(|i| {
-            let start = 2.0 + 3.0 * f64::from(i);
-            Fault {
-                restart_after_ms: Some(1000.0),
-                ..Fault::new(FaultKind::ConsumerCrash)
-                    .on(ServiceId::Payment)
-                    .window(start, Some(start + 0.5))
-            }
-        })
-        .collect();
+    let scenario = crash_scenario(CommitPolicy::AfterProcessing, false);
     let until = SimTime::from_secs(12);
     let mut comparison = Comparison::new(&scenario, 7);
     run_checked(&mut comparison, until, 7);
@@ -182,24 +165,19 @@ fn double_charges_shown_are_orders_charged_twice() {
                 .is_some_and(|o| o.effects[ServiceId::Payment.index()] >= 2)
         })
         .collect();
-    let shown: Vec<u64> = event.examples().recent(Example::DoubleCharge).collect();
+    let doubles = shown(&comparison, Design::Event, Example::DoubleCharge);
     assert!(!charged_twice.is_empty(), "{:?}", event.summary());
-    assert_eq!(shown.len(), charged_twice.len().min(KEEP));
+    assert_eq!(doubles.len(), charged_twice.len().min(KEEP));
     assert!(
-        shown.iter().all(|order| charged_twice.contains(order)),
-        "{shown:?} not all in {charged_twice:?}"
+        doubles.iter().all(|order| charged_twice.contains(order)),
+        "{doubles:?} not all in {charged_twice:?}"
     );
 
-    let mut idempotent = scenario.clone();
-    idempotent.event.idempotent_consumers = true;
+    let idempotent = crash_scenario(CommitPolicy::AfterProcessing, true);
     let mut comparison = Comparison::new(&idempotent, 7);
     comparison.run_until(until);
     assert_eq!(
-        comparison
-            .event()
-            .examples()
-            .recent(Example::DoubleCharge)
-            .count(),
-        0
+        shown(&comparison, Design::Event, Example::DoubleCharge),
+        Vec::<u64>::new()
     );
 }

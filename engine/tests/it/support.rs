@@ -1,7 +1,8 @@
 //! Shared helpers: scenario builders and a driver that runs a simulation under the checkers.
 
 use crate::checkers::Checker;
-use engine::scenario::{ServiceConfig, ServiceTime};
+use engine::fault::{Fault, FaultKind};
+use engine::scenario::{CommitPolicy, ServiceConfig, ServiceTime};
 use engine::{Comparison, Scenario, ServiceId, SimTime, Simulation};
 use proptest::prelude::ProptestConfig;
 
@@ -30,6 +31,27 @@ pub fn shop(rate_per_s: f64, duration_s: f64) -> Scenario {
         };
         scenario.services.insert(id, config);
     }
+    scenario
+}
+
+/// The small shop for 20 s, its Payment consumers crashing five times (every 3 s from 2 s,
+/// back after 1 s), reading batches of 20 and committing by `commit`.
+pub fn crash_scenario(commit: CommitPolicy, idempotent: bool) -> Scenario {
+    let mut scenario = shop(200.0, 20.0);
+    scenario.event.commit = commit;
+    scenario.event.idempotent_consumers = idempotent;
+    scenario.event.batch_size = 20;
+    scenario.faults = (0..5)
+        .map(|i| {
+            let start = 2.0 + 3.0 * f64::from(i);
+            Fault {
+                restart_after_ms: Some(1000.0),
+                ..Fault::new(FaultKind::ConsumerCrash)
+                    .on(ServiceId::Payment)
+                    .window(start, Some(start + 0.5))
+            }
+        })
+        .collect();
     scenario
 }
 
