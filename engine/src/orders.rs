@@ -20,6 +20,19 @@ pub enum Status {
     Declined,
 }
 
+impl Status {
+    /// The status in words, as a sentence shows it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Status::InFlight => "in flight",
+            Status::Completed => "completed",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+            Status::Declined => "declined",
+        }
+    }
+}
+
 /// Everything the engine tracks about one order.
 #[derive(Clone, Copy, Debug)]
 pub struct OrderState {

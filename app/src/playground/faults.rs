@@ -220,19 +220,49 @@ pub fn FaultPanel() -> impl IntoView {
                 .collect::<Vec<ServiceId>>()
         })
     };
-    // Active faults, and those still to come (scheduled, or injected with a delay).
+    // The active faults and those still to come, as lines; the lists redraw only when a line
+    // changes, not on every tick.
     let schedule = Memo::new(move |_| {
         playground.ticker.track();
         playground.with_run(|run| {
             let now = run.now();
-            let (active, coming): (Vec<_>, Vec<_>) = run
-                .faults()
-                .into_iter()
-                .filter(|w| w.end.is_none_or(|end| end > now))
-                .partition(|w| w.start <= now);
-            (active, coming)
+            let (mut active, mut coming) = (Vec::new(), Vec::new());
+            for w in run.faults() {
+                if w.end.is_some_and(|end| end <= now) {
+                    continue;
+                }
+                let (list, verb) = if w.start <= now {
+                    (&mut active, "since")
+                } else {
+                    (&mut coming, "from")
+                };
+                let until = w.end.map_or_else(
+                    || "until healed".to_string(),
+                    |end| format!("until {:.1} s", end.as_secs_f64()),
+                );
+                list.push(format!(
+                    "{} {verb} {:.1} s, {until}",
+                    describe(&w.fault),
+                    w.start.as_secs_f64()
+                ));
+            }
+            [active, coming]
         })
     });
+    let fault_list = move |which: usize, empty: &'static str| {
+        move || {
+            let lines = schedule.with(|lists| lists[which].clone());
+            if lines.is_empty() {
+                view! { <li class="muted">{empty}</li> }.into_any()
+            } else {
+                lines
+                    .into_iter()
+                    .map(|line| view! { <li>{line}</li> })
+                    .collect_view()
+                    .into_any()
+            }
+        }
+    };
 
     view! {
         <section class="panel faults" data-testid="fault-panel">
@@ -277,40 +307,14 @@ pub fn FaultPanel() -> impl IntoView {
             </div>
             <h3>"Active faults"</h3>
             <ul class="active-faults" data-testid="active-faults">
-                {move || {
-                    let list = schedule.with(|(active, _)| active.clone());
-                    if list.is_empty() {
-                        view! { <li class="muted">"None: everything is healthy."</li> }.into_any()
-                    } else {
-                        list.into_iter().map(|w| {
-                            view! { <li>{format!("{} since {:.1} s, {}", describe(&w.fault), w.start.as_secs_f64(), until(&w))}</li> }
-                        }).collect_view().into_any()
-                    }
-                }}
+                {fault_list(0, "None: everything is healthy.")}
             </ul>
             <h3>"Coming"</h3>
             <ul class="coming-faults" data-testid="coming-faults">
-                {move || {
-                    let list = schedule.with(|(_, coming)| coming.clone());
-                    if list.is_empty() {
-                        view! { <li class="muted">"Nothing else is scheduled."</li> }.into_any()
-                    } else {
-                        list.into_iter().map(|w| {
-                            view! { <li>{format!("{} from {:.1} s, {}", describe(&w.fault), w.start.as_secs_f64(), until(&w))}</li> }
-                        }).collect_view().into_any()
-                    }
-                }}
+                {fault_list(1, "Nothing else is scheduled.")}
             </ul>
         </section>
     }
-}
-
-/// "until 12.0 s", or "until healed".
-fn until(window: &engine::windows::FaultWindow) -> String {
-    window.end.map_or_else(
-        || "until healed".to_string(),
-        |end| format!("until {:.1} s", end.as_secs_f64()),
-    )
 }
 
 /// "Payment outage (hang)", "Traffic spike ×5".
@@ -336,8 +340,10 @@ pub fn describe(fault: &Fault) -> String {
             .map(|p| format!(" (p = {p})"))
             .unwrap_or_default(),
     };
-    format!(
-        "{target}{}{detail}",
-        kind_label(fault.kind).to_ascii_lowercase()
-    )
+    let kind = kind_label(fault.kind);
+    if target.is_empty() {
+        format!("{kind}{detail}")
+    } else {
+        format!("{target}{}{detail}", kind.to_ascii_lowercase())
+    }
 }

@@ -137,7 +137,7 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
             let placed = sim.order(order).map(|o| o.arrived);
             let status = sim
                 .order(order)
-                .map(|o| format!("{:?}", o.status).to_ascii_lowercase())
+                .map(|o| o.status.label().to_string())
                 .unwrap_or_else(|| "not placed yet".into());
             let failed = sim
                 .order(order)
@@ -159,7 +159,7 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
                 let (status, placed, entries, why) = rows();
                 let start = placed.unwrap_or(SimTime::ZERO);
                 view! {
-                    <h3>{format!("{title}: order {order} is {status}")}</h3>
+                    <h3>{format!("{title}: order {order}, {status}")}</h3>
                     {why.map(|why| view! { <p class="why" data-testid=format!("{id}-why")>"Why: "{why}"."</p> })}
                     <ol class="timeline">
                         {entries.iter().enumerate().map(|(index, entry)| view! {

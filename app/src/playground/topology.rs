@@ -447,7 +447,8 @@ fn service_node(
         }
         view
     });
-    let selected = move || playground.selected.get() == service;
+    // In a drill the fault target's outline would point at a suspect: nothing is marked.
+    let selected = move || !hide_health && playground.selected.get() == service;
     let gauge_w = NODE_W - 12.0;
     // The queue gauge is on a log scale: 1 record and 10 000 records both stay readable.
     let description = move || {
