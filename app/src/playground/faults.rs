@@ -340,10 +340,10 @@ pub fn describe(fault: &Fault) -> String {
             .map(|p| format!(" (p = {p})"))
             .unwrap_or_default(),
     };
-    let kind = kind_label(fault.kind);
-    if target.is_empty() {
-        format!("{kind}{detail}")
-    } else {
-        format!("{target}{}{detail}", kind.to_ascii_lowercase())
+    // "Traffic spike ×5", but "Payment outage (hang)".
+    let mut kind = kind_label(fault.kind).to_string();
+    if !target.is_empty() {
+        kind.make_ascii_lowercase();
     }
+    format!("{target}{kind}{detail}")
 }

@@ -230,6 +230,10 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
             }
             Some(text)
         }
+        None if entry.record == Some(RecordKind::OrderCancelled) => Some(format!(
+            "← because the customer asked {} to cancel",
+            service_title(service)
+        )),
         None => Some(format!(
             "← because the customer placed the order with {}",
             service_title(service)
