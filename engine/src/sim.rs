@@ -327,16 +327,24 @@ impl Core {
         }
     }
 
-    /// An answer reached the customer.
+    /// An answer reached the customer; `refused` when it is a refusal (the order will count
+    /// as rejected). Customer latency leaves out the customers turned away at the front door,
+    /// before Order did anything for them: in an overload they come back within milliseconds
+    /// and would pull the latency line down, as if the shop got faster. A refusal that comes
+    /// back after Order worked on the order (a breaker further down, say) is a wait the
+    /// customer lived through, and counts.
     #[inline]
-    pub fn answer(&mut self, order: u64) {
+    pub fn answer(&mut self, order: u64, refused: bool) {
         let now = self.now;
         if let Some(state) = self.orders.get_mut(order)
             && !state.answered
         {
             state.answered = true;
-            let arrived = state.arrived;
-            self.metrics.record_latency(now - arrived);
+            let at_the_door = refused && state.effects[ServiceId::Order.index()] == 0;
+            if !at_the_door {
+                let arrived = state.arrived;
+                self.metrics.record_latency(now - arrived);
+            }
         }
     }
 

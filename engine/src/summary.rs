@@ -17,7 +17,8 @@ pub struct Summary {
     #[serde(default)]
     pub orders_declined: u64,
     pub orders_in_flight: u64,
-    /// Customer-facing: time until the customer got an answer.
+    /// Customer-facing: time until the customer got an answer, leaving out those turned away
+    /// at the front door before Order did anything (they are in `orders_rejected`).
     pub latency_ms: LatencyMs,
     /// Time until the order was fully processed.
     pub completion_latency_ms: LatencyMs,

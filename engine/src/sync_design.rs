@@ -889,8 +889,9 @@ impl SyncModel {
             return self.compensate(core, order, parent, step as usize);
         }
         if parent == GATEWAY {
-            core.answer(order);
-            let count = if matches!(answer, Answer::Rejected | Answer::Open) {
+            let refused = matches!(answer, Answer::Rejected | Answer::Open);
+            core.answer(order, refused);
+            let count = if refused {
                 Count::Rejected
             } else {
                 Count::Failed
@@ -920,7 +921,7 @@ impl SyncModel {
 
     fn succeeded(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8) {
         if parent == GATEWAY {
-            core.answer(order);
+            core.answer(order, false);
             if core
                 .orders
                 .get(order)
@@ -950,7 +951,7 @@ impl SyncModel {
     /// service on the way back undoes its own work before it passes the answer on.
     fn declined(&mut self, core: &mut Core, order: u64, parent: Parent, step: u8) {
         if parent == GATEWAY {
-            core.answer(order);
+            core.answer(order, false);
             core.finish(order, Status::Declined, Count::Declined);
             return core.notify_declined(order, ServiceId::Order);
         }

@@ -223,7 +223,7 @@ impl EventModel {
         if core.orders.get(order).is_none_or(|s| s.answered) {
             return;
         }
-        core.answer(order);
+        core.answer(order, reply == Reply::Rejected);
         core.trace(
             order,
             TraceEntry::new(core.now, Step::Answered).service(ServiceId::Order),
@@ -239,7 +239,7 @@ impl EventModel {
         if core.orders.get(order).is_none_or(|s| s.answered) {
             return;
         }
-        core.answer(order);
+        core.answer(order, false);
         core.metrics
             .service(ServiceId::Order, ServiceCount::Timeouts);
         core.count(Count::Timeouts);

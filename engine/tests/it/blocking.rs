@@ -151,3 +151,47 @@ fn changing_the_style_mid_run_runs_each_step_once() {
         );
     }
 }
+
+/// A spike thirty times the usual rate overruns Order's four workers and queue of ten in both
+/// shops. Those turned away at the front door, before Order did anything, are counted as
+/// rejected and left out of customer latency (they come back in milliseconds and would read as
+/// a faster shop); everyone else's wait is in it. Once drained, every order is in exactly one
+/// of the two.
+#[test]
+fn customer_latency_leaves_out_those_turned_away_at_the_door() {
+    for style in STYLES {
+        let scenario = scenario(
+            style,
+            r#"{"kind": "traffic_spike", "multiplier": 30, "start_s": 1, "end_s": 2}"#,
+        );
+        let mut comparison = Comparison::new(&scenario, 8);
+        comparison.run_until(SimTime::from_secs(3));
+        comparison.apply(ControlAction::SetArrivalRate { per_s: 0.0 });
+        comparison.run_until(SimTime::from_secs(10));
+        let (sync, event) = comparison.summaries();
+        for summary in [&sync, &event] {
+            assert_eq!(summary.orders_in_flight, 0, "{style:?} {summary:?}");
+            assert!(summary.orders_rejected > 100, "{style:?} {summary:?}");
+            assert_eq!(
+                summary.latency_ms.count + summary.orders_rejected,
+                summary.orders_arrived,
+                "{style:?} {summary:?}"
+            );
+        }
+    }
+}
+
+/// With Payment hanging and no timeout, nobody who got past the door has an answer yet, so
+/// there is no customer latency at all, however many were turned away.
+#[test]
+fn a_shop_that_only_refuses_has_no_latency_to_show() {
+    let scenario = scenario(
+        SyncStyle::Orchestrated,
+        r#"{"kind": "outage", "target": "payment", "mode": "hang", "start_s": 0}"#,
+    );
+    let mut comparison = Comparison::new(&scenario, 5);
+    comparison.run_until(SimTime::from_secs(5));
+    let sync = comparison.sync().summary();
+    assert!(sync.orders_rejected > 400, "{sync:?}");
+    assert_eq!(sync.latency_ms.count, 0, "{sync:?}");
+}
