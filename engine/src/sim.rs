@@ -307,15 +307,17 @@ impl Core {
             self.metrics.count(Count::OrderingAnomalies);
             self.examples.note(Example::ActedAfterCancel, order);
         }
-        let double = match service {
-            ServiceId::Payment => Some((Count::DoubleCharges, Example::DoubleCharge)),
-            ServiceId::Shipping => Some((Count::DoubleShipments, Example::DoubleShipment)),
-            ServiceId::Notification => Some((Count::DoubleEmails, Example::DoubleEmail)),
-            _ => None,
-        };
-        if repeated && let Some((count, example)) = double {
-            self.metrics.count(count);
-            self.examples.note(example, order);
+        if repeated {
+            let double = match service {
+                ServiceId::Payment => Some((Count::DoubleCharges, Example::DoubleCharge)),
+                ServiceId::Shipping => Some((Count::DoubleShipments, Example::DoubleShipment)),
+                ServiceId::Notification => Some((Count::DoubleEmails, Example::DoubleEmail)),
+                _ => None,
+            };
+            if let Some((count, example)) = double {
+                self.metrics.count(count);
+                self.examples.note(example, order);
+            }
         }
         if on_failed && service != ServiceId::Order {
             self.mark_inconsistent(order);

@@ -625,11 +625,16 @@ impl SyncModel {
         if station.try_start() {
             self.start(core, index);
         } else if !station.enqueue(index) {
-            let order = self.frames[index as usize].call.order;
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::Rejected).service(callee),
-            );
+            // A network duplicate's copy has nobody waiting for it: its rejection is no trouble
+            // of the order's.
+            let frame = &self.frames[index as usize];
+            if frame.caller_waiting {
+                let order = frame.call.order;
+                core.trace(
+                    order,
+                    TraceEntry::new(core.now, Step::Rejected).service(callee),
+                );
+            }
             self.respond(core, index, Answer::Rejected);
         }
     }
@@ -748,6 +753,11 @@ impl SyncModel {
         for index in held {
             core.metrics.service(service, ServiceCount::Errors);
             core.count(Count::Errors);
+            let order = self.frames[index as usize].call.order;
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::Crashed).service(service),
+            );
             self.respond(core, index, Answer::Error);
         }
     }

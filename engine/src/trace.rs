@@ -29,6 +29,8 @@ pub enum Step {
     RetryScheduled,
     /// The service was down (refusing requests, or restarting after a crash).
     Refused,
+    /// The service crashed while it held the order (working on it, or with it in its queue).
+    Crashed,
     /// The callee's queue was full: the call was turned away at once.
     Rejected,
     /// The caller's circuit breaker for the callee was open: the call was not made.
@@ -71,6 +73,21 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
+    /// The record type's name, as the log and the lessons write it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            RecordKind::OrderCreated => "OrderCreated",
+            RecordKind::OrderCancelled => "OrderCancelled",
+            RecordKind::PaymentCompleted => "PaymentCompleted",
+            RecordKind::PaymentFailed => "PaymentFailed",
+            RecordKind::InventoryReserved => "InventoryReserved",
+            RecordKind::OrderShipped => "OrderShipped",
+            RecordKind::InventoryUnavailable => "InventoryUnavailable",
+            RecordKind::PaymentRefunded => "PaymentRefunded",
+            RecordKind::StockReleased => "StockReleased",
+        }
+    }
+
     pub const fn bit(self) -> u16 {
         1 << (self as u8)
     }
@@ -158,51 +175,74 @@ pub struct Trace {
 
 impl Trace {
     /// Why the order failed, in words, from its trace: the last thing that went wrong on its
-    /// way, and where it began when that was elsewhere ("the wait for Order timed out; it began
-    /// when the wait for Payment timed out (attempt 3)"). None when the trace shows nothing going wrong.
+    /// way, and the one that led to it when that was at another service ("the wait for Order
+    /// timed out; before that, the wait for Payment timed out (attempt 3)"). None when the
+    /// trace shows nothing going wrong.
     pub fn failure_cause(&self) -> Option<String> {
         let end = self
             .entries
             .iter()
             .rposition(|e| e.step == Step::Failed)
             .unwrap_or(self.entries.len());
-        let troubles: Vec<&TraceEntry> = self.entries[..end]
+        let entries = &self.entries[..end];
+        let last_at = entries.iter().rposition(|e| is_trouble(e.step))?;
+        let last = &entries[last_at];
+        let mut text = trouble(last);
+        if let Some(before) = entries[..last_at]
             .iter()
-            .filter(|e| trouble(e).is_some())
-            .collect();
-        let last = troubles.last()?;
-        let mut text = trouble(last)?;
-        if let Some(first) = troubles.first()
-            && first.service != last.service
+            .rev()
+            .find(|e| is_trouble(e.step) && e.service != last.service)
         {
-            text += "; it began when ";
-            text += &trouble(first)?;
+            text += "; before that, ";
+            text += &trouble(before);
         }
         Some(text)
     }
 }
 
-/// What went wrong at one step, or None for a step that is no trouble.
-fn trouble(entry: &TraceEntry) -> Option<String> {
+/// Steps where something went wrong for the order.
+fn is_trouble(step: Step) -> bool {
+    matches!(
+        step,
+        Step::TimedOut
+            | Step::Rejected
+            | Step::CircuitOpen
+            | Step::BulkheadFull
+            | Step::Refused
+            | Step::Crashed
+            | Step::WorkFailed
+            | Step::DeadLettered
+    )
+}
+
+/// What went wrong at one step of trouble, in words.
+fn trouble(entry: &TraceEntry) -> String {
     let service = entry.service.map_or("a service", ServiceId::title);
-    let mut text = match entry.step {
-        Step::TimedOut => format!("the wait for {service} timed out"),
-        Step::Rejected => format!("{service} turned it away at once: its queue was full"),
-        Step::CircuitOpen => {
+    let mut text = match (entry.step, entry.record) {
+        // Order waited for the broker to acknowledge its event.
+        (Step::TimedOut, Some(record)) => {
+            format!(
+                "the broker did not acknowledge {service}'s {} in time",
+                record.name()
+            )
+        }
+        (Step::TimedOut, None) => format!("the wait for {service} timed out"),
+        (Step::Rejected, _) => format!("{service} turned it away at once: its queue was full"),
+        (Step::CircuitOpen, _) => {
             format!("the call to {service} was not made: the circuit breaker was open")
         }
-        Step::BulkheadFull => {
+        (Step::BulkheadFull, _) => {
             format!("the call to {service} was not made: the bulkhead was full")
         }
-        Step::Refused => format!("{service} was down and refused it"),
-        Step::WorkFailed => format!("{service} failed while handling it"),
-        Step::DeadLettered => format!("{service} gave up on its record (dead-lettered)"),
-        _ => return None,
+        (Step::Refused, _) => format!("{service} was down and refused it"),
+        (Step::Crashed, _) => format!("{service} crashed while it held the order"),
+        (Step::DeadLettered, _) => format!("{service} gave up on its record (dead-lettered)"),
+        _ => format!("{service} failed while handling it"),
     };
     if entry.attempt > 1 {
         text += &format!(" (attempt {})", entry.attempt);
     }
-    Some(text)
+    text
 }
 
 /// Chooses which orders are traced and keeps their traces.

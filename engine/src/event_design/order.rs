@@ -73,6 +73,10 @@ impl EventModel {
         if poisoned || core.error_draw(ServiceId::Order) {
             core.metrics.service(ServiceId::Order, ServiceCount::Errors);
             core.count(Count::Errors);
+            core.trace(
+                order,
+                TraceEntry::new(core.now, Step::WorkFailed).service(ServiceId::Order),
+            );
             self.release_order_worker(core);
             return self.reply(core, order, Reply::Error);
         }
@@ -124,6 +128,10 @@ impl EventModel {
         for failed in std::iter::once(order).chain(queued) {
             core.metrics.service(ServiceId::Order, ServiceCount::Errors);
             core.count(Count::Errors);
+            core.trace(
+                failed,
+                TraceEntry::new(core.now, Step::Crashed).service(ServiceId::Order),
+            );
             self.reply(core, failed, Reply::Error);
         }
     }
@@ -194,7 +202,9 @@ impl EventModel {
             core.count(Count::Timeouts);
             core.trace(
                 order,
-                TraceEntry::new(core.now, Step::TimedOut).service(ServiceId::Order),
+                TraceEntry::new(core.now, Step::TimedOut)
+                    .service(ServiceId::Order)
+                    .record(RecordKind::OrderCreated),
             );
             return self.reply(core, order, Reply::Error);
         }

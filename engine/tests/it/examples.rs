@@ -181,3 +181,33 @@ fn double_charges_shown_are_orders_charged_twice() {
         Vec::<u64>::new()
     );
 }
+
+/// The customer gives up first: the gateway waits 100 ms for Order, Order waits 40 ms for a
+/// hanging Payment and would retry after 100 ms. The cause names the customer's wait and,
+/// before it, the wait at the service that held things up.
+#[test]
+fn a_gateway_timeout_names_what_held_it_up() {
+    let mut scenario = shop(10.0, 10.0);
+    scenario.sync.timeout_ms = Some(40.0);
+    scenario.sync.gateway_timeout_ms = Some(100.0);
+    scenario.sync.retries.attempts = 2;
+    scenario.workload.cancel_share = 0.0;
+    scenario.faults = vec![Fault {
+        mode: Some(OutageMode::Hang),
+        ..Fault::new(FaultKind::Outage)
+            .on(ServiceId::Payment)
+            .window(1.0, None)
+    }];
+    let until = SimTime::from_secs(4);
+    let mut comparison = Comparison::new(&scenario, 3);
+    run_checked(&mut comparison, until, 3);
+    let failed = shown(&comparison, Design::Sync, Example::Failed);
+    assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
+    assert_sync_causes(
+        &scenario,
+        3,
+        until,
+        &failed,
+        "the wait for Order timed out; before that, the wait for Payment timed out",
+    );
+}

@@ -132,3 +132,36 @@ fn the_outbox_switched_on_live_protects_later_orders() {
     assert_eq!(event.ordering_anomalies, 0, "{event:?}");
     assert_eq!(event.orders_in_flight, 0, "{event:?}");
 }
+
+/// The inspector's story of that crash: the stuck order's trace says Order crashed while it
+/// held it, and the last customers failed were refused while Order restarted.
+#[test]
+fn the_stuck_order_and_those_refused_after_say_why() {
+    use engine::examples::Example;
+    let scenario = shop(false, false);
+    let (comparison, _) = settled(&scenario);
+    let event = comparison.event();
+    let stuck: Vec<u64> = event.examples().recent(Example::Stuck).collect();
+    let refused: Vec<u64> = event.examples().recent(Example::Failed).collect();
+    assert_eq!((stuck.len(), refused.len()), (1, 4));
+    let mut pinned = scenario.clone();
+    pinned.trace.pinned = stuck.iter().chain(&refused).copied().collect();
+    let (replayed, _) = settled(&pinned);
+    let cause = |order: u64| {
+        replayed
+            .event()
+            .trace(order)
+            .and_then(|t| t.failure_cause())
+    };
+    assert_eq!(
+        cause(stuck[0]).as_deref(),
+        Some("Order crashed while it held the order")
+    );
+    for order in refused {
+        assert_eq!(
+            cause(order).as_deref(),
+            Some("Order was down and refused it"),
+            "order {order}"
+        );
+    }
+}
