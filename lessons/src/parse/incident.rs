@@ -1,5 +1,7 @@
 //! An incident drill: the hidden causes a run's seed picks from.
 
+use super::fault_fits;
+use crate::locate;
 use crate::model::{Cause, Incident};
 use crate::problem::{Report, field, index};
 use crate::read::{Table, array, known_fields, required, table, text};
@@ -76,10 +78,16 @@ fn cause(
         "faults",
         "the faults this cause adds to the run",
     )?;
-    let faults: Vec<Fault> = match serde_json::from_value(value.clone()) {
+    let faults: Vec<Fault> = match locate::deserialize(value) {
         Ok(faults) => faults,
-        Err(error) => {
-            report.add(&faults_path, error.to_string(), Some(HINT.to_string()));
+        Err(errors) => {
+            for (segments, message) in errors {
+                report.add(
+                    &locate::render(&faults_path, &segments),
+                    message,
+                    Some(HINT.to_string()),
+                );
+            }
             return None;
         }
     };
@@ -89,30 +97,12 @@ fn cause(
     }
     // The faults must be ones the step's scenario would accept in its schedule.
     if let Some(scenario) = scenario {
-        let mut trial = scenario.clone();
-        let first = trial.faults.len();
-        trial.faults.extend(faults.iter().cloned());
-        if let Err(problems) = trial.validate() {
-            let mut valid = true;
-            for problem in problems {
-                let Some(rest) = problem.path.strip_prefix("faults[") else {
-                    continue;
-                };
-                let Some((number, rest)) = rest.split_once(']') else {
-                    continue;
-                };
-                if let Some(at) = number.parse::<usize>().ok().filter(|n| *n >= first) {
-                    report.add(
-                        &format!("{faults_path}[{}]{rest}", at - first),
-                        problem.message,
-                        None,
-                    );
-                    valid = false;
-                }
-            }
-            if !valid {
-                return None;
-            }
+        let mut valid = true;
+        for (position, fault) in faults.iter().enumerate() {
+            valid &= fault_fits(report, fault, &index(&faults_path, position), scenario);
+        }
+        if !valid {
+            return None;
         }
     }
     Some(Cause {

@@ -48,6 +48,30 @@ const FAULT_KINDS: &[&str] = &[
 pub(super) const SCENARIO_HINT: &str =
     "engine/SCENARIOS.md lists every scenario field and its range";
 
+/// Reports at `path` what the engine finds wrong with `fault` in `scenario` (the check a fault
+/// of the scenario's own schedule gets); true when nothing is.
+pub(super) fn fault_fits(
+    report: &mut Report<'_>,
+    fault: &engine::Fault,
+    path: &str,
+    scenario: &engine::Scenario,
+) -> bool {
+    let problems = engine::fault_problems(fault, scenario);
+    for problem in &problems {
+        let at = if problem.path.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}.{}", problem.path)
+        };
+        report.add(
+            &at,
+            problem.message.clone(),
+            Some(SCENARIO_HINT.to_string()),
+        );
+    }
+    problems.is_empty()
+}
+
 /// Parses and checks one lesson file. `file_name` is only used in the problems.
 pub fn parse_lesson(file_name: &str, text: &str) -> Result<Lesson, Vec<Problem>> {
     let mut report = Report::new(file_name, text);

@@ -1,6 +1,6 @@
 //! The reference solution of a step and the moment its goal is judged.
 
-use super::{SCENARIO_HINT, within_run};
+use super::{fault_fits, within_run};
 use crate::locate::{self, Seg};
 use crate::problem::{Report, field, index};
 use crate::read::{Table, array, known_fields, number, required, table};
@@ -133,21 +133,5 @@ fn fault_is_valid(
     let (ControlAction::InjectFault { fault }, Some(scenario)) = (action, scenario) else {
         return true;
     };
-    let mut trial = scenario.clone();
-    trial.faults = vec![fault.clone()];
-    let Err(problems) = trial.validate() else {
-        return true;
-    };
-    let mut valid = true;
-    for problem in problems {
-        if let Some(rest) = problem.path.strip_prefix("faults[0]") {
-            report.add(
-                &format!("{path}.fault{rest}"),
-                problem.message,
-                Some(SCENARIO_HINT.to_string()),
-            );
-            valid = false;
-        }
-    }
-    valid
+    fault_fits(report, fault, &field(path, "fault"), scenario)
 }
