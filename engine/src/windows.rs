@@ -28,7 +28,12 @@ impl FaultWindow {
     /// fault that has started and not yet ended, on that target. One that has not started
     /// keeps its schedule.
     pub fn healed_by(&self, target: Option<ServiceId>, at: SimTime) -> bool {
-        (target.is_none() || self.fault.target == target) && self.active_at(at)
+        self.on(target) && self.active_at(at)
+    }
+
+    /// Whether the fault is one a heal of `target` concerns (every fault when `None`).
+    pub fn on(&self, target: Option<ServiceId>) -> bool {
+        target.is_none() || self.fault.target == target
     }
 
     /// Starts later than `at`.

@@ -89,7 +89,7 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
     let diagnosed = current
         .incident
         .is_some()
-        .then(|| Diagnosed(RwSignal::new(false)));
+        .then(|| Diagnosed::of(playground));
     if let Some(diagnosed) = diagnosed {
         provide_context(diagnosed);
     }
@@ -340,9 +340,24 @@ fn PredictionBox(
     .into_any()
 }
 
-/// Whether the learner has named an incident's cause correctly (in a drill step).
+/// Whether the learner has named an incident's cause correctly (in a drill step): read from
+/// the run, whose timeline then holds the repair (healing everything; a drill offers no other
+/// heal). Rewinding before the repair or resetting the run undoes it, as it undoes the repair.
 #[derive(Clone, Copy)]
-struct Diagnosed(RwSignal<bool>);
+struct Diagnosed(Memo<bool>);
+
+impl Diagnosed {
+    fn of(playground: Playground) -> Diagnosed {
+        Diagnosed(Memo::new(move |_| {
+            playground.ticker.track();
+            playground.with_run(|run| {
+                run.applied()
+                    .iter()
+                    .any(|a| matches!(a.action, engine::ControlAction::Heal { target: None }))
+            })
+        }))
+    }
+}
 
 /// An incident drill: the learner names what broke; the run's seed decides which cause is
 /// right. Named correctly, the fault is repaired at once (every fault healed) and the shop must
@@ -357,25 +372,40 @@ fn DiagnosisBox(
 ) -> impl IntoView {
     let Diagnosed(diagnosed) = diagnosed;
     let chosen = RwSignal::new(None::<usize>);
-    // The last answer checked and its explanation: right ones start with "Right".
+    // The last answer checked and what to say of it; a right one is shown only while its
+    // repair stands (not after a reset or a rewind before it).
     let verdict = RwSignal::new(None::<String>);
+    let verdict_right = StoredValue::new(false);
     let incident = StoredValue::new(incident);
     let check = move |_| {
         let Some(choice) = chosen.get_untracked() else {
             return;
         };
-        let seed = playground.with_run(|run| run.seed());
+        let (seed, at, broken) = playground.with_run(|run| {
+            let now = run.now();
+            let broken = run.faults().iter().any(|w| w.healed_by(None, now));
+            (run.seed(), now.as_secs_f64(), broken)
+        });
+        if !broken {
+            // Said whatever the choice, so that it gives nothing away.
+            verdict_right.set_value(false);
+            verdict.set(Some(
+                "Nothing has broken yet: play until the shop shows a symptom, then name its cause."
+                    .into(),
+            ));
+            return;
+        }
         let (right, explain) =
             incident.with_value(|i| (i.is_cause(seed, choice), i.causes[choice].explain.clone()));
-        if right && playground.apply(engine::ControlAction::Heal { target: None }) {
-            let at = playground.with_run(|run| run.now().as_secs_f64());
-            diagnosed.set(true);
-            verdict.set(Some(format!(
-                "Right. {explain} Repaired at {at:.1} s: now watch the shop recover."
-            )));
-        } else if !right {
+        if !right {
+            verdict_right.set_value(false);
             verdict.set(Some(format!(
                 "Not this one: had it been, you would see this. {explain}"
+            )));
+        } else if playground.apply(engine::ControlAction::Heal { target: None }) {
+            verdict_right.set_value(true);
+            verdict.set(Some(format!(
+                "Right. {explain} Repaired at {at:.1} s: now watch the shop recover."
             )));
         }
     };
@@ -384,7 +414,6 @@ fn DiagnosisBox(
         playground.load(step.scenario_for(seed), seed);
         chosen.set(None);
         verdict.set(None);
-        diagnosed.set(false);
     };
     let choices = incident.with_value(|i| {
         i.causes
@@ -412,7 +441,9 @@ fn DiagnosisBox(
                     on:click=check>"Check my answer"</button>
                 <button type="button" data-testid="another-incident" on:click=another>"Another incident"</button>
             </div>
-            <p class="explain" data-testid="diagnosis-verdict">{verdict}</p>
+            <p class="explain" data-testid="diagnosis-verdict">
+                {move || verdict.get().filter(|_| !verdict_right.get_value() || diagnosed.get())}
+            </p>
         </section>
     }
 }

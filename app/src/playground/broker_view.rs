@@ -10,7 +10,7 @@ use engine::{ServiceId, TopicId};
 use leptos::prelude::*;
 
 use super::Playground;
-use super::topology::{service_title, topic_name};
+use super::topology::topic_name;
 
 /// Which rows and columns the table has.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,7 +94,7 @@ fn group_line(group: &GroupView) -> String {
     };
     format!(
         "{}: {}/{} members up, lag {}{}",
-        service_title(group.group),
+        group.group.title(),
         group.alive,
         group.members,
         group.lag,
@@ -163,7 +163,7 @@ fn partition_row(
                     " (lag "
                     <span class=lag_class>{lag}</span>
                     ")"
-                    <span class="sr-only">{format!(" for {}", service_title(group))}</span>
+                    <span class="sr-only">{format!(" for {}", group.title())}</span>
                 </td>
             }
         })

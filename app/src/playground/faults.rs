@@ -6,7 +6,6 @@ use engine::{ControlAction, Fault, FaultKind, OutageMode, ServiceId};
 use leptos::prelude::*;
 
 use super::state::Notice;
-use super::topology::service_title;
 use super::{Playground, Visible};
 
 const KINDS: [(FaultKind, &str); 9] = [
@@ -146,15 +145,12 @@ pub fn FaultPanel() -> impl IntoView {
                 .collect();
             let next = windows
                 .iter()
-                .filter(|w| w.start > now && (target.is_none() || w.fault.target == target))
+                .filter(|w| w.start > now && w.on(target))
                 .min_by_key(|w| w.start)
                 .map(|w| (describe(&w.fault), w.start));
             (healed, next)
         });
-        let place = target.map_or_else(
-            || "anywhere".to_string(),
-            |t| format!("on {}", service_title(t)),
-        );
+        let place = target.map_or_else(|| "anywhere".to_string(), |t| format!("on {}", t.title()));
         if healed.is_empty() {
             let later = next.map_or_else(String::new, |(fault, at)| {
                 format!(
@@ -289,7 +285,7 @@ pub fn FaultPanel() -> impl IntoView {
                             }
                         >
                             {move || services().into_iter().map(|service| view! {
-                                <option value=service.index().to_string() selected=move || playground.selected.get() == service>{service_title(service)}</option>
+                                <option value=service.index().to_string() selected=move || playground.selected.get() == service>{service.title()}</option>
                             }).collect_view()}
                         </select>
                         <small>"or click a service"</small>
@@ -301,7 +297,7 @@ pub fn FaultPanel() -> impl IntoView {
             <div class="button-row">
                 <button type="button" class="primary" data-testid="fault-apply" on:click=apply>"Apply now"</button>
                 <button type="button" data-testid="heal-target" on:click=heal_target>
-                    {move || format!("Heal {}", service_title(playground.selected.get()))}
+                    {move || format!("Heal {}", playground.selected.get().title())}
                 </button>
                 <button type="button" data-testid="heal-all" on:click=heal_all>"Heal all"</button>
             </div>
@@ -321,7 +317,7 @@ pub fn FaultPanel() -> impl IntoView {
 pub fn describe(fault: &Fault) -> String {
     let target = fault
         .target
-        .map(|t| format!("{} ", service_title(t)))
+        .map(|t| format!("{} ", t.title()))
         .unwrap_or_default();
     let detail = match fault.kind {
         FaultKind::Outage => format!(

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::Playground;
 use super::state::Notice;
-use super::topology::{service_title, topic_name};
+use super::topology::topic_name;
 
 #[component]
 pub fn Inspector() -> impl IntoView {
@@ -62,41 +62,50 @@ pub fn Inspector() -> impl IntoView {
 fn ExampleFinder() -> impl IntoView {
     let playground = expect_context::<Playground>();
     let kind = RwSignal::new(0usize);
-    // How many examples of this kind were shown, to go on to the next one.
-    let shown = RwSignal::new(0usize);
+    // The orders to show, taken when the learner first asks and gone through one press at a
+    // time; taken afresh once all were shown or when the kind changes.
+    let queue = StoredValue::new(Vec::<(Design, u64)>::new());
+    let shown = StoredValue::new(0usize);
     let result = RwSignal::new(String::new());
     let find = move |_| {
+        if playground.busy() {
+            result.set("The run is still on its way: try again once it is there.".into());
+            return;
+        }
         let example = Example::ALL[kind.get_untracked()];
-        let found: Vec<(Design, u64)> = playground.with_run(|run| {
-            [Design::Sync, Design::Event]
-                .into_iter()
-                .flat_map(|design| {
+        if shown.get_value() >= queue.with_value(Vec::len) {
+            let mut found: Vec<(Design, u64)> = Vec::new();
+            playground.with_run(|run| {
+                for design in [Design::Sync, Design::Event] {
                     let examples = run.comparison().design(design).examples();
-                    examples
-                        .recent(example)
-                        .map(move |order| (design, order))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        });
-        if found.is_empty() {
+                    for order in examples.recent(example) {
+                        // An order that went wrong in both shops is shown once.
+                        if !found.iter().any(|&(_, seen)| seen == order) {
+                            found.push((design, order));
+                        }
+                    }
+                }
+            });
+            queue.set_value(found);
+            shown.set_value(0);
+        }
+        let count = queue.with_value(Vec::len);
+        let Some((design, order)) = queue.with_value(|q| q.get(shown.get_value()).copied()) else {
             result.set(format!(
                 "So far no order {} in either shop.",
                 example.label()
             ));
             return;
-        }
-        let (design, order) = found[shown.get_untracked() % found.len()];
-        shown.update(|n| *n += 1);
+        };
+        shown.update_value(|n| *n += 1);
         let shop = match design {
             Design::Sync => "synchronous",
             Design::Event => "event-driven",
         };
         result.set(format!(
-            "Order {order} {} in the {shop} shop ({} of {} found).",
+            "Order {order} {} in the {shop} shop ({} of the last {count} found).",
             example.label(),
-            (shown.get_untracked() - 1) % found.len() + 1,
-            found.len()
+            shown.get_value(),
         ));
         playground.pin(order);
     };
@@ -113,7 +122,8 @@ fn ExampleFinder() -> impl IntoView {
             <select id="example-kind" data-testid="example-kind"
                 on:change=move |e| {
                     kind.set(event_target_value(&e).parse().unwrap_or(0));
-                    shown.set(0);
+                    queue.set_value(Vec::new());
+                    shown.set_value(0);
                 }>
                 {options}
             </select>
@@ -134,23 +144,14 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
         playground.ticker.track();
         playground.with_run(|run| {
             let sim = run.comparison().design(design);
-            let placed = sim.order(order).map(|o| o.arrived);
-            let status = sim
-                .order(order)
-                .map(|o| o.status.label().to_string())
-                .unwrap_or_else(|| "not placed yet".into());
-            let failed = sim
-                .order(order)
-                .is_some_and(|o| o.status == engine::Status::Failed);
-            let why = sim
-                .trace(order)
-                .filter(|_| failed)
+            let state = sim.order(order);
+            let trace = sim.trace(order);
+            let status = state.map_or("not placed yet", |o| o.status.label());
+            let why = trace
+                .filter(|_| state.is_some_and(|o| o.status == engine::Status::Failed))
                 .and_then(|t| t.failure_cause());
-            let entries = sim
-                .trace(order)
-                .map(|t| t.entries.clone())
-                .unwrap_or_default();
-            (status, placed, entries, why)
+            let entries = trace.map(|t| t.entries.clone()).unwrap_or_default();
+            (status, state.map(|o| o.arrived), entries, why)
         })
     };
     view! {
@@ -180,10 +181,10 @@ fn TraceView(order: u64, design: Design) -> impl IntoView {
 fn describe(entry: &TraceEntry) -> String {
     let mut text = step_label(entry.step).to_string();
     if let Some(service) = entry.service {
-        text += &format!(" · {}", service_title(service));
+        text += &format!(" · {}", service.title());
     }
     if let Some(record) = entry.record {
-        text += &format!(" · {}", record_label(record));
+        text += &format!(" · {}", record.name());
     }
     if let (Some(topic), Some(partition), Some(offset)) =
         (entry.topic, entry.partition, entry.offset)
@@ -217,8 +218,8 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
         Some(consumed) => {
             let mut text = format!(
                 "← because {} consumed {}",
-                service_title(service),
-                consumed.record.map_or("a record", record_label)
+                service.title(),
+                consumed.record.map_or("a record", RecordKind::name)
             );
             if let (Some(topic), Some(partition), Some(offset)) =
                 (consumed.topic, consumed.partition, consumed.offset)
@@ -232,11 +233,11 @@ fn cause(entries: &[TraceEntry], index: usize) -> Option<String> {
         }
         None if entry.record == Some(RecordKind::OrderCancelled) => Some(format!(
             "← because the customer asked {} to cancel",
-            service_title(service)
+            service.title()
         )),
         None => Some(format!(
             "← because the customer placed the order with {}",
-            service_title(service)
+            service.title()
         )),
     }
 }
@@ -256,6 +257,7 @@ fn step_label(step: Step) -> &'static str {
         Step::CircuitOpen => "not called: circuit breaker open",
         Step::BulkheadFull => "not called: bulkhead full",
         Step::Refused => "refused: service down",
+        Step::Crashed => "crashed while holding it",
         Step::Produced => "event produced",
         Step::Consumed => "event consumed",
         Step::Skipped => "skipped (already seen or cancelled)",
@@ -267,19 +269,5 @@ fn step_label(step: Step) -> &'static str {
         Step::Cancelled => "cancelled",
         Step::Declined => "declined (card refused or out of stock)",
         Step::Notified => "customer told it was declined",
-    }
-}
-
-fn record_label(record: RecordKind) -> &'static str {
-    match record {
-        RecordKind::OrderCreated => "OrderCreated",
-        RecordKind::OrderCancelled => "OrderCancelled",
-        RecordKind::PaymentCompleted => "PaymentCompleted",
-        RecordKind::PaymentFailed => "PaymentFailed",
-        RecordKind::InventoryReserved => "InventoryReserved",
-        RecordKind::OrderShipped => "OrderShipped",
-        RecordKind::InventoryUnavailable => "InventoryUnavailable",
-        RecordKind::PaymentRefunded => "PaymentRefunded",
-        RecordKind::StockReleased => "StockReleased",
     }
 }

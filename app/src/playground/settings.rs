@@ -9,7 +9,6 @@ use leptos::prelude::*;
 use lessons::{EVENT_CONTROLS, SHOP_CONTROLS, SYNC_CONTROLS};
 
 use super::state::Notice;
-use super::topology::service_title;
 use super::{Playground, Visible};
 
 /// Reads a setting from the effective scenario of a design, tracking the current frame so
@@ -98,7 +97,7 @@ pub fn SettingsPanel() -> impl IntoView {
             <button type="button" data-testid=format!("add-{}", service.name())
                 disabled=move || running(service)
                 on:click=move |_| act(Ok(ControlAction::AddService { service }))>
-                {move || if running(service) { format!("{} is running", service_title(service)) } else { format!("Add {}", service_title(service)) }}
+                {move || if running(service) { format!("{} is running", service.title()) } else { format!("Add {}", service.title()) }}
             </button>
         }
     };
@@ -139,7 +138,7 @@ pub fn SettingsPanel() -> impl IntoView {
                         let p = p as u32;
                         if p < partitions() { Err(format!("partitions: a topic can only grow, as in Kafka (it has {})", partitions())) } else { Ok(ControlAction::SetPartitionCount { partitions: p }) }
                     }))))}
-                {vis("consumers").then(|| field(playground, Box::new(move || format!("Consumers of {}", service_title(playground.selected.get()))), "consumers",
+                {vis("consumers").then(|| field(playground, Box::new(move || format!("Consumers of {}", playground.selected.get().title())), "consumers",
                     Box::new(move || consumers().map(|c| c.to_string()).unwrap_or_default()),
                     Box::new(move |text| number_in(&text, "consumers", 1.0, 256.0).map(|c| ControlAction::SetConsumerCount { service: playground.selected.get_untracked(), consumers: c as u32 }))))}
                 {vis("commit-policy").then(|| select(playground, "Commit offsets", "commit-policy",

@@ -465,7 +465,7 @@ fn service_node(
         };
         format!(
             "{}: {}; {} of {} workers busy{waiting}; {} queued{consumers}",
-            service_title(service),
+            service.title(),
             health_label(s.health),
             s.busy,
             s.workers,
@@ -491,7 +491,7 @@ fn service_node(
         >
             <title>{description}</title>
             <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
-            <text x=x + 6.0 y=y + 16.0 class="node-name">{service_title(service)}</text>
+            <text x=x + 6.0 y=y + 16.0 class="node-name">{service.title()}</text>
             <rect class="gauge-track" x=x + 6.0 y=y + 23.0 width=gauge_w height="6" />
             <rect class="gauge busy" x=x + 6.0 y=y + 23.0 height="6" width=move || {
                 let s = state.get();
@@ -546,10 +546,6 @@ fn short_count(n: u64) -> String {
         10_000..1_000_000 => format!("{}k", n / 1_000),
         _ => format!("{:.1}M", n as f64 / 1e6),
     }
-}
-
-pub fn service_title(service: ServiceId) -> &'static str {
-    service.title()
 }
 
 pub fn topic_name(topic: TopicId) -> &'static str {
