@@ -84,12 +84,12 @@ fn the_last_orders_turned_away_are_the_last_placed_and_their_trace_says_why() {
     );
 }
 
-/// Payment hangs; Order waits 40 ms per call and tries three times. Every failed order's
-/// trace ends with the third wait for Payment running out, and nothing else went wrong.
-#[test]
-fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
+/// The small shop at 10 orders/s, Payment hanging from 1 s; Order waits 40 ms per call and
+/// tries three times, and the gateway waits `gateway_timeout_ms` for Order.
+fn hanging_payment(gateway_timeout_ms: Option<f64>) -> Scenario {
     let mut scenario = shop(10.0, 10.0);
     scenario.sync.timeout_ms = Some(40.0);
+    scenario.sync.gateway_timeout_ms = gateway_timeout_ms;
     scenario.sync.retries.attempts = 2;
     scenario.workload.cancel_share = 0.0;
     scenario.faults = vec![Fault {
@@ -98,11 +98,26 @@ fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
             .on(ServiceId::Payment)
             .window(1.0, None)
     }];
-    let until = SimTime::from_secs(4);
-    let mut comparison = Comparison::new(&scenario, 3);
+    scenario
+}
+
+/// The last few orders that failed in the synchronous shop by `until` (seed 3), checking
+/// that as many as are kept did.
+fn failed_by(scenario: &Scenario, until: SimTime) -> Vec<u64> {
+    let mut comparison = Comparison::new(scenario, 3);
     run_checked(&mut comparison, until, 3);
     let failed = shown(&comparison, Design::Sync, Example::Failed);
     assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
+    failed
+}
+
+/// Payment hangs; Order waits 40 ms per call and tries three times. Every failed order's
+/// trace ends with the third wait for Payment running out, and nothing else went wrong.
+#[test]
+fn a_failed_order_names_the_callee_it_waited_for_and_the_attempt() {
+    let scenario = hanging_payment(None);
+    let until = SimTime::from_secs(4);
+    let failed = failed_by(&scenario, until);
     assert_sync_causes(
         &scenario,
         3,
@@ -187,22 +202,9 @@ fn double_charges_shown_are_orders_charged_twice() {
 /// before it, the wait at the service that held things up.
 #[test]
 fn a_gateway_timeout_names_what_held_it_up() {
-    let mut scenario = shop(10.0, 10.0);
-    scenario.sync.timeout_ms = Some(40.0);
-    scenario.sync.gateway_timeout_ms = Some(100.0);
-    scenario.sync.retries.attempts = 2;
-    scenario.workload.cancel_share = 0.0;
-    scenario.faults = vec![Fault {
-        mode: Some(OutageMode::Hang),
-        ..Fault::new(FaultKind::Outage)
-            .on(ServiceId::Payment)
-            .window(1.0, None)
-    }];
+    let scenario = hanging_payment(Some(100.0));
     let until = SimTime::from_secs(4);
-    let mut comparison = Comparison::new(&scenario, 3);
-    run_checked(&mut comparison, until, 3);
-    let failed = shown(&comparison, Design::Sync, Example::Failed);
-    assert_eq!(failed.len(), KEEP, "{:?}", comparison.sync().summary());
+    let failed = failed_by(&scenario, until);
     assert_sync_causes(
         &scenario,
         3,
