@@ -90,4 +90,17 @@ pub struct GroupView {
     pub lag: u64,
     /// Age of the oldest record the group has not committed, in seconds.
     pub lag_s: f64,
+    /// Each member in turn (member `m` is `owner: Some(m)` in `PartitionView::groups`).
+    #[serde(default)]
+    pub member_states: Vec<MemberView>,
+}
+
+/// One consumer of a group: a member alive but owning no partition is idle, whatever the load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub alive: bool,
+    /// Working on a batch it polled.
+    pub busy: bool,
+    /// How many partitions (of every topic the group reads) it is assigned.
+    pub partitions: u32,
 }

@@ -537,3 +537,65 @@ fn coming_faults_heals_and_an_example_of_failure() -> Result {
         Ok(())
     })
 }
+
+/// The event-driven shop reads left to right at desktop width: producers, the log with one
+/// strip per partition, then the consumer groups, and no line reaches past the log into the
+/// groups' column. Ten Payment consumers on eight partitions show two idle members; three
+/// show members owning 3, 3 and 2 partitions.
+#[test]
+fn the_event_shop_is_drawn_as_producers_the_log_and_groups() -> Result {
+    run("event-map", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.find("playground").await?;
+        let picture = "const svg = document.querySelector('[data-testid=topology-event] svg');
+            const log = svg.querySelector('rect.log').getBBox();
+            const edges = [...svg.querySelectorAll('path.edge')].filter(p => !p.classList.contains('rail')).map(p => p.getBBox());
+            const groups = [...svg.querySelectorAll('.node.service:not([data-testid=node-order]) > rect:first-of-type')].map(r => r.getBBox());
+            const members = [...svg.querySelectorAll('[data-testid=node-payment] rect.member')];
+            return {
+              lanes: [...svg.querySelectorAll('[data-testid^=lane-]')].map(l => l.dataset.testid),
+              strips: svg.querySelector('[data-testid=lane-orders] path.strip').getAttribute('d').split('M').length - 1,
+              edgesLeftOfLog: edges.every(e => e.x + e.width <= log.x + 1),
+              groupsRightOfLog: groups.length >= 4 && groups.every(g => g.x >= log.x + log.width),
+              idle: members.filter(m => m.classList.contains('idle')).length,
+              owned: members.map(m => m.nextElementSibling.textContent).join(','),
+            };";
+        page.click("node-payment").await?;
+        page.set_value("consumers", "10").await?;
+        page.set_value("speed", "10").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 2.0).await?;
+        page.click("play").await?;
+        let drawn = page.eval(picture).await?;
+        assert_eq!(
+            drawn["lanes"],
+            json!([
+                "lane-orders",
+                "lane-payments",
+                "lane-inventory",
+                "lane-shipments"
+            ]),
+            "{drawn}"
+        );
+        assert_eq!(
+            drawn["strips"],
+            json!(8),
+            "one strip per partition: {drawn}"
+        );
+        assert_eq!(drawn["edgesLeftOfLog"], json!(true), "{drawn}");
+        assert_eq!(drawn["groupsRightOfLog"], json!(true), "{drawn}");
+        assert_eq!(
+            drawn["idle"],
+            json!(2),
+            "10 members on 8 partitions: {drawn}"
+        );
+        page.set_value("consumers", "3").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 6.0).await?;
+        page.click("play").await?;
+        let drawn = page.eval(picture).await?;
+        assert_eq!(drawn["owned"], json!("3,3,2"), "{drawn}");
+        page.screenshot("event-map").await?;
+        Ok(())
+    })
+}

@@ -401,7 +401,8 @@ impl Page {
     }
 
     /// The smallest text in the topology drawings, in CSS pixels as shown on screen (the font
-    /// size times the drawing's scale), and the most nodes side by side in each topology.
+    /// size times the drawing's scale), and the most services side by side in the synchronous
+    /// topology (the event-driven one is laid out in columns).
     pub async fn topology_text(&self) -> Result<(f64, Vec<u64>)> {
         let found = self
             .eval(
@@ -416,6 +417,7 @@ impl Page {
                      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
                      smallest = Math.min(smallest, size);
                    }
+                   if (!svg.closest('[data-testid=topology-sync]')) continue;
                    const rows = {};
                    for (const r of svg.querySelectorAll('.node > rect:first-of-type')) {
                      const y = r.getAttribute('y');

@@ -1,182 +1,103 @@
-//! The event-driven shop's log: per topic and partition, the end offset and, for each consumer
-//! group, its committed offset and lag.
+//! The event-driven shop's log in full: per topic and partition, the end offset and, for each
+//! consumer group, its committed offset, its lag and the member that owns the partition.
 //!
-//! The table's shape (which partitions, which groups) changes rarely and is built only then;
-//! the numbers in it follow a snapshot refreshed a few times a second, each cell writing to the
-//! page only when its own value changed.
+//! The table follows a snapshot taken a few times a second. It is written as markup, and to
+//! the page only when it changed; its scrolling box stays, so a reader keeps their place.
 
-use engine::snapshot::{GroupView, PartitionView};
-use engine::{ServiceId, TopicId};
+use engine::Snapshot;
 use leptos::prelude::*;
+use std::fmt::Write;
 
 use super::Playground;
 use super::topology::topic_name;
 
-/// Which rows and columns the table has.
-#[derive(Clone, Debug, PartialEq)]
-struct Shape {
-    groups: Vec<ServiceId>,
-    rows: Vec<(TopicId, u32, Vec<ServiceId>)>,
-}
-
-fn shown(partition: &PartitionView) -> bool {
-    partition.end_offset > 0 || !partition.groups.is_empty()
-}
-
 #[component]
 pub fn BrokerView() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let snapshot = Memo::new(move |_| {
+    let markup = Memo::new(move |_| {
         playground.ticker.track();
-        playground
-            .view
-            .with_untracked(|view| (view.event.partitions.clone(), view.event.groups.clone()))
+        playground.view.with_untracked(|view| markup(&view.event))
     });
-    let shape = Memo::new(move |_| {
-        snapshot.with(|(partitions, groups)| Shape {
-            groups: groups.iter().map(|g| g.group).collect(),
-            rows: partitions
-                .iter()
-                .filter(|p| shown(p))
-                .map(|p| {
-                    (
-                        p.topic,
-                        p.partition,
-                        p.groups.iter().map(|g| g.group).collect(),
-                    )
-                })
-                .collect(),
-        })
-    });
-    let table = move || {
-        let shape = shape.get();
-        let summary = (0..shape.groups.len())
-            .map(|index| {
-                let line = move || {
-                    snapshot
-                        .with(|(_, groups)| groups.get(index).map(group_line).unwrap_or_default())
-                };
-                view! { <li>{line}</li> }
-            })
-            .collect_view();
-        let rows = shape
-            .rows
-            .iter()
-            .map(|(topic, number, groups)| partition_row(snapshot, *topic, *number, groups))
-            .collect_view();
-        view! {
-            <ul class="groups-summary" data-testid="groups">{summary}</ul>
-            <div class="table-scroll">
-                <table class="broker-table">
-                    <thead>
-                        <tr><th scope="col">"Partition"</th><th scope="col">"End offset"</th><th scope="col">"Committed by each group (lag)"</th></tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-    };
     view! {
         <details class="broker" data-testid="broker" open>
             <summary>"The log: partitions, offsets and consumer lag"</summary>
-            {table}
+            <ul class="groups-summary" data-testid="groups" inner_html=move || markup.with(|m| m.0.clone())></ul>
+            <div class="table-scroll">
+                <table class="broker-table" inner_html=move || markup.with(|m| m.1.clone())></table>
+            </div>
         </details>
     }
 }
 
-type Numbers = Memo<(Vec<PartitionView>, Vec<GroupView>)>;
-
-fn group_line(group: &GroupView) -> String {
-    let state = if group.rebalancing {
-        " · rebalancing"
-    } else {
-        ""
-    };
-    format!(
-        "{}: {}/{} members up, lag {}{}",
-        group.group.title(),
-        group.alive,
-        group.members,
-        group.lag,
-        state
-    )
-}
-
-fn partition_row(
-    snapshot: Numbers,
-    topic: TopicId,
-    number: u32,
-    groups: &[ServiceId],
-) -> impl IntoView + use<> {
-    // Reads this partition's numbers from the latest snapshot.
-    let read = move |f: &dyn Fn(&PartitionView) -> String| {
-        snapshot.with(|(partitions, _)| {
-            partitions
-                .iter()
-                .find(|p| p.topic == topic && p.partition == number)
-                .map(f)
-                .unwrap_or_default()
-        })
-    };
-    let unavailable = move || read(&|p| if p.unavailable { "unavailable" } else { "" }.into());
-    let cells = groups
-        .iter()
-        .enumerate()
-        .map(|(column, &group)| {
-            let field = move |f: fn(&PartitionView, u64, u64) -> String| {
-                read(&move |p| {
-                    p.groups
-                        .get(column)
-                        .map(|g| f(p, g.committed, g.lag))
-                        .unwrap_or_default()
-                })
-            };
-            let owner = move || {
-                read(&move |p| {
-                    p.groups
-                        .get(column)
-                        .map(|g| {
-                            g.owner
-                                .map_or_else(|| "no owner".into(), |m| format!("member {m}"))
-                        })
-                        .unwrap_or_default()
-                })
-            };
-            let done = move || {
-                field(|p, committed, _| {
-                    let share = if p.end_offset > 0 {
-                        committed as f64 / p.end_offset as f64
-                    } else {
-                        1.0
-                    };
-                    format!("--done: {:.0}%", share * 100.0)
-                })
-            };
-            let committed = move || field(|_, committed, _| committed.to_string());
-            let lag = move || field(|_, _, lag| lag.to_string());
-            let lag_class =
-                move || field(|_, _, lag| if lag > 0 { "lag behind" } else { "lag" }.into());
-            view! {
-                <td title=owner>
-                    <span class="lag-bar" style=done></span>
-                    {committed}
-                    " (lag "
-                    <span class=lag_class>{lag}</span>
-                    ")"
-                    <span class="sr-only">{format!(" for {}", group.title())}</span>
-                </td>
+/// The list of groups and the table's rows, as markup. Every word in it is the page's own
+/// (service and topic names, numbers), so nothing needs escaping.
+fn markup(snapshot: &Snapshot) -> (String, String) {
+    let mut list = String::new();
+    let mut table =
+        String::from(r#"<thead><tr><th scope="col">Partition</th><th scope="col">End offset</th>"#);
+    for group in &snapshot.groups {
+        let _ = write!(
+            list,
+            "<li>{}: {}/{} members up, lag {}{}</li>",
+            group.group.title(),
+            group.alive,
+            group.members,
+            group.lag,
+            if group.rebalancing {
+                " · rebalancing"
+            } else {
+                ""
             }
-        })
-        .collect_view();
-    let end_offset = move || read(&|p| p.end_offset.to_string());
-    let note = move || read(&|p| if p.unavailable { " (unavailable)" } else { "" }.into());
-    view! {
-        <tr class=unavailable>
-            <th scope="row">{format!("{} {number}", topic_name(topic))}{note}</th>
-            <td>{end_offset}</td>
-            <td colspan="1" class="groups">
-                <table class="inner"><tbody><tr>{cells}</tr></tbody></table>
-            </td>
-        </tr>
+        );
+        let _ = write!(
+            table,
+            r#"<th scope="col">{}: committed (lag) · owner</th>"#,
+            group.group.title()
+        );
     }
+    table.push_str("</tr></thead><tbody>");
+    // A partition nobody writes or reads is left out.
+    for p in snapshot
+        .partitions
+        .iter()
+        .filter(|p| p.end_offset > 0 || !p.groups.is_empty())
+    {
+        let (class, note) = if p.unavailable {
+            (" class=\"unavailable\"", " (unavailable)")
+        } else {
+            ("", "")
+        };
+        let _ = write!(
+            table,
+            r#"<tr{class}><th scope="row">{} {}{note}</th><td>{}</td>"#,
+            topic_name(p.topic),
+            p.partition,
+            p.end_offset
+        );
+        for group in &snapshot.groups {
+            let Some(g) = p.groups.iter().find(|g| g.group == group.group) else {
+                table.push_str("<td></td>");
+                continue;
+            };
+            let done = if p.end_offset > 0 {
+                g.committed as f64 / p.end_offset as f64
+            } else {
+                1.0
+            };
+            let owner = g
+                .owner
+                .map_or_else(|| "none".to_string(), |m| format!("member {m}"));
+            let _ = write!(
+                table,
+                r#"<td><span class="lag-bar" style="--done: {:.0}%"></span>{} (lag <span class="lag{}">{}</span>) · {owner}</td>"#,
+                done * 100.0,
+                g.committed,
+                if g.lag > 0 { " behind" } else { "" },
+                g.lag
+            );
+        }
+        table.push_str("</tr>");
+    }
+    table.push_str("</tbody>");
+    (list, table)
 }

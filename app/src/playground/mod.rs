@@ -4,6 +4,7 @@
 mod broker_view;
 mod chart_panel;
 mod controls;
+mod event_map;
 mod export;
 mod faults;
 mod inspector;

@@ -1,8 +1,9 @@
-//! One design drawn as a graph: services as boxes with health, worker and queue gauges; topics
-//! as log boxes; messages as dots moving along the edges (a bounded sample from the engine).
+//! One design drawn as a graph: services as boxes with health, worker and queue gauges;
+//! messages as dots moving along the edges (a bounded sample from the engine). The synchronous
+//! shop is laid out here; the event-driven one in `event_map`, from the same pieces.
 //! Clicking (or Enter/Space on) a service selects it as the target for faults.
 
-use engine::snapshot::{EdgeView, Node, ServiceView};
+use engine::snapshot::{EdgeView, Node, ServiceView, Snapshot};
 use std::fmt::Write;
 
 use engine::{Design, HealthState, ServiceId, TopicId};
@@ -15,10 +16,10 @@ use super::Playground;
 // keeps the size the style sheet gives it (at least 11 px) at every width: a narrow panel gets
 // more rows, never smaller text.
 const NODE_W: f64 = 128.0;
-const NODE_H: f64 = 58.0;
+pub(super) const NODE_H: f64 = 58.0;
 const COLUMN_GAP: f64 = 8.0;
 const ROW_GAP: f64 = 40.0;
-const MARGIN: f64 = 8.0;
+pub(super) const MARGIN: f64 = 8.0;
 /// Up to this many nodes side by side, however wide the panel.
 const MAX_COLUMNS: usize = 6;
 /// Dots approach the end of their edge with this time constant (simulated ms): a message that
@@ -54,6 +55,7 @@ pub fn Topology(design: Design) -> impl IntoView {
             Structure {
                 services: snapshot.services.iter().map(|s| s.service).collect(),
                 edges: snapshot.edges.iter().map(|e| (e.from, e.to)).collect(),
+                event: (design == Design::Event).then(|| super::event_map::Shape::of(snapshot)),
             }
         })
     });
@@ -73,20 +75,28 @@ pub fn Topology(design: Design) -> impl IntoView {
     let columns = Memo::new(move |_| columns_for(f64::from(width.get())));
     let graph = move || {
         let structure = structure.get();
-        let layout = Layout::of(&structure, columns.get());
-        let (width, height) = (layout.width, layout.height);
-        let edges = structure
-            .edges
-            .iter()
-            .enumerate()
-            .filter_map(|(index, &(from, to))| {
-                draw_edge(playground, design, marker, &layout, index, from, to)
-            })
-            .collect_view();
-        let nodes = layout
-            .nodes
-            .iter()
-            .map(|placed| draw_node(playground, design, placed))
+        let picture = match &structure.event {
+            // Inside the panel's padding (0.75rem each side); a phone's width until measured.
+            Some(shape) => super::event_map::picture(
+                playground,
+                shape,
+                match width.get() {
+                    0 => 296.0,
+                    w => f64::from(w) - 24.0,
+                },
+            ),
+            None => Layout::of(&structure, columns.get()).picture(playground, &structure.edges),
+        };
+        let Picture {
+            width,
+            height,
+            fixed,
+            edges,
+            nodes,
+        } = picture;
+        let edges = edges
+            .into_iter()
+            .map(|(index, ends, route)| draw_edge(playground, design, marker, index, ends, route))
             .collect_view();
         view! {
             <svg class="graph" viewBox=format!("0 0 {width:.0} {height:.0}") width=format!("{width:.0}") height=format!("{height:.0}") role="group" aria-label=title>
@@ -95,6 +105,7 @@ pub fn Topology(design: Design) -> impl IntoView {
                         <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
                     </marker>
                 </defs>
+                <g inner_html=fixed></g>
                 {edges}
                 {nodes}
             </svg>
@@ -108,10 +119,22 @@ pub fn Topology(design: Design) -> impl IntoView {
     }
 }
 
+/// One shop's drawing, laid out: its size, what never changes (as markup), the edges to draw
+/// (index in the snapshot, ends, route) and the nodes, which draw themselves.
+pub(super) struct Picture {
+    pub width: f64,
+    pub height: f64,
+    pub fixed: String,
+    pub edges: Vec<(usize, (Node, Node), Route)>,
+    pub nodes: Vec<AnyView>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct Structure {
     services: Vec<ServiceId>,
     edges: Vec<(Node, Node)>,
+    /// What the event-driven picture holds (it has a layout of its own).
+    event: Option<super::event_map::Shape>,
 }
 
 fn pick(view: &super::FrameView, design: Design) -> &engine::Snapshot {
@@ -156,18 +179,13 @@ impl Layout {
                 nodes.insert(at, node);
             }
         }
-        let event = nodes.iter().any(|n| matches!(n, Node::Topic(_)));
         // Orchestrated, Order calls every other service; nested, the others call on too.
         let nested = edges.iter().any(
             |e| matches!(e, (Node::Service(from), Node::Service(_)) if *from != ServiceId::Order),
         );
-        let row_of = |node: &Node| match (event, nested, node) {
-            (_, _, Node::Gateway) | (true, _, Node::Service(ServiceId::Order)) => 0,
-            (true, _, Node::Topic(_)) => 1,
-            (true, _, Node::Service(_)) => 2,
-            (false, true, _) => 0,
-            (false, false, Node::Service(ServiceId::Order)) => 0,
-            (false, false, _) => 1,
+        let row_of = |node: &Node| match (nested, node) {
+            (true, _) | (_, Node::Gateway | Node::Service(ServiceId::Order)) => 0,
+            _ => 1,
         };
         let roles = nodes.iter().map(row_of).max().unwrap_or(0) + 1;
         let mut placed = Vec::with_capacity(nodes.len());
@@ -208,6 +226,59 @@ impl Layout {
     fn position(&self, node: Node) -> Option<&Placed> {
         self.nodes.iter().find(|p| p.node == node)
     }
+
+    fn picture(&self, playground: Playground, edges: &[(Node, Node)]) -> Picture {
+        let mut fixed = String::new();
+        if let Some(&Placed { x, y, .. }) = self.position(Node::Gateway) {
+            fixed.push_str(r#"<g class="node gateway">"#);
+            rect(&mut fixed, "", x, y, NODE_W, NODE_H, 6.0);
+            let middle = x + NODE_W / 2.0;
+            text(
+                &mut fixed,
+                "node-name",
+                middle,
+                y + 25.0,
+                "middle",
+                "Customers",
+            );
+            text(
+                &mut fixed,
+                "node-detail",
+                middle,
+                y + 43.0,
+                "middle",
+                "place orders",
+            );
+            fixed.push_str("</g>");
+        }
+        Picture {
+            width: self.width,
+            height: self.height,
+            fixed,
+            edges: edges
+                .iter()
+                .enumerate()
+                .filter_map(|(index, &ends)| {
+                    let route = route(self.position(ends.0)?, self.position(ends.1)?);
+                    Some((index, ends, route))
+                })
+                .collect(),
+            nodes: self
+                .nodes
+                .iter()
+                .filter_map(|placed| match placed.node {
+                    Node::Service(service) => {
+                        let at = (placed.x, placed.y, NODE_W);
+                        Some(
+                            service_box(playground, Design::Sync, service, at, service_markup)
+                                .into_any(),
+                        )
+                    }
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// How many nodes fit side by side in a panel `width` CSS pixels wide (inside its padding).
@@ -229,7 +300,7 @@ fn node_rank(node: &Node) -> (u8, usize) {
 
 /// Endpoints and control point of an edge: side to side within a row, bottom to top (or top
 /// to bottom) between rows.
-fn route(from: &Placed, to: &Placed) -> ((f64, f64), (f64, f64), (f64, f64)) {
+fn route(from: &Placed, to: &Placed) -> Route {
     if (from.y - to.y).abs() < 1.0 {
         let forward = to.x > from.x;
         let (x1, x2) = if forward {
@@ -259,16 +330,19 @@ fn route(from: &Placed, to: &Placed) -> ((f64, f64), (f64, f64), (f64, f64)) {
     }
 }
 
-fn draw_edge(
+/// An edge's start, control point and end (a quadratic curve).
+pub(super) type Route = ((f64, f64), (f64, f64), (f64, f64));
+
+/// Edge `index` of `design`'s snapshot, joining `ends`, drawn along `route` with the messages
+/// on their way as dots that can be clicked to follow an order.
+pub(super) fn draw_edge(
     playground: Playground,
     design: Design,
     marker: &'static str,
-    layout: &Layout,
     index: usize,
-    from: Node,
-    to: Node,
-) -> Option<impl IntoView + use<>> {
-    let ((x1, y1), (cx, cy), (x2, y2)) = route(layout.position(from)?, layout.position(to)?);
+    ends: (Node, Node),
+    ((x1, y1), (cx, cy), (x2, y2)): Route,
+) -> impl IntoView + use<> {
     let point = move |t: f64| {
         let u = 1.0 - t;
         (
@@ -276,12 +350,6 @@ fn draw_edge(
             u * u * y1 + 2.0 * u * t * cy + t * t * y2,
         )
     };
-    let ends = (from, to);
-    let busy = Memo::new(move |_| {
-        playground
-            .view
-            .with(|view| edge_in(view, design, index, ends).map_or(0, |e| e.in_flight + e.waiting))
-    });
     let (lx, ly) = point(0.5);
     // Calls `each(order, x, y)` for every sampled message, where it is now in drawing units.
     let for_each_dot = move |view: &super::FrameView, each: &mut dyn FnMut(u64, f64, f64)| {
@@ -294,24 +362,33 @@ fn draw_edge(
             each(dot.order, x, y);
         }
     };
-    // All of an edge's dots are one path, so a frame changes one attribute per edge however
-    // many messages are moving.
-    let dots = move || {
-        if playground.reduced_motion.get() {
-            return String::new();
-        }
+    // The line, how many messages are on it, and all its dots as one path: written to the
+    // page only when it changed.
+    let markup = move || {
+        let moving = !playground.reduced_motion.get();
         playground.view.with(|view| {
-            let mut d = String::new();
-            for_each_dot(view, &mut |_, x, y| {
-                let _ = write!(
-                    d,
-                    "M{:.1} {y:.1}a{DOT_R} {DOT_R} 0 1 0 {} 0a{DOT_R} {DOT_R} 0 1 0 -{} 0",
-                    x - DOT_R,
-                    2.0 * DOT_R,
-                    2.0 * DOT_R
-                );
-            });
-            d
+            let busy = edge_in(view, design, index, ends).map_or(0, |e| e.in_flight + e.waiting);
+            let mut m = format!(
+                r#"<path class="edge{}" d="M {x1:.1} {y1:.1} Q {cx:.1} {cy:.1} {x2:.1} {y2:.1}" marker-end="url(#{marker})"/>"#,
+                if busy > 0 { " active" } else { "" }
+            );
+            if busy > 0 {
+                text(&mut m, "edge-count", lx + 4.0, ly - 3.0, "start", &busy.to_string());
+            }
+            m.push_str(r#"<path class="dots" d=""#);
+            if moving {
+                for_each_dot(view, &mut |_, x, y| {
+                    let _ = write!(
+                        m,
+                        "M{:.1} {y:.1}a{DOT_R} {DOT_R} 0 1 0 {} 0a{DOT_R} {DOT_R} 0 1 0 -{} 0",
+                        x - DOT_R,
+                        2.0 * DOT_R,
+                        2.0 * DOT_R
+                    );
+                });
+            }
+            m.push_str(r#""><title>Messages on their way: click one to follow its order</title></path>"#);
+            m
         })
     };
     let follow = move |event: web_sys::MouseEvent| {
@@ -331,19 +408,7 @@ fn draw_edge(
             playground.pin(order);
         }
     };
-    Some(view! {
-        <g>
-            <path
-                class=move || { if busy.get() > 0 { "edge active" } else { "edge" } }
-                d=format!("M {x1:.1} {y1:.1} Q {cx:.1} {cy:.1} {x2:.1} {y2:.1}")
-                marker-end=format!("url(#{marker})")
-            />
-            <text class="edge-count" x=lx + 4.0 y=ly - 3.0>{move || match busy.get() { 0 => String::new(), n => n.to_string() }}</text>
-            <path class="dots" d=dots on:click=follow>
-                <title>"Messages on their way: click one to follow its order"</title>
-            </path>
-        </g>
-    })
+    view! { <g on:click=follow inner_html=markup></g> }
 }
 
 /// The engine's view of edge `index` of `design`, if it still joins `ends`.
@@ -387,99 +452,43 @@ fn drawing_point(event: &web_sys::MouseEvent) -> Option<(f64, f64)> {
     ))
 }
 
-fn draw_node(playground: Playground, design: Design, placed: &Placed) -> impl IntoView + use<> {
-    let (x, y) = (placed.x, placed.y);
-    match placed.node {
-        Node::Gateway => view! {
-            <g class="node gateway">
-                <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
-                <text x=x + NODE_W / 2.0 y=y + 25.0 text-anchor="middle" class="node-name">"Customers"</text>
-                <text x=x + NODE_W / 2.0 y=y + 43.0 text-anchor="middle" class="node-detail">"place orders"</text>
-            </g>
-        }
-        .into_any(),
-        Node::Topic(topic) => view! {
-            <g class="node topic">
-                <rect x=x y=y width=NODE_W height=NODE_H rx="2" />
-                <text x=x + NODE_W / 2.0 y=y + 25.0 text-anchor="middle" class="node-name">{topic_name(topic)}</text>
-                <text x=x + NODE_W / 2.0 y=y + 43.0 text-anchor="middle" class="node-detail">"topic"</text>
-            </g>
-        }
-        .into_any(),
-        Node::Service(service) => service_node(playground, design, service, x, y).into_any(),
-    }
-}
+/// Writes a service's box as markup: from the snapshot, the service, its health as shown (a
+/// drill hides it) and where the box goes (x, y, width).
+pub(super) type DrawService = fn(&Snapshot, ServiceId, HealthState, (f64, f64, f64)) -> String;
 
-fn service_node(
+/// A service in `design`'s picture, drawn by `draw`: selecting it (click, Enter or Space)
+/// makes it the target for faults. Its accessible name is the `<title>` the markup ends with,
+/// which describes it in full. The box is rewritten only when its markup changed, and the
+/// element that holds keyboard focus stays.
+pub(super) fn service_box(
     playground: Playground,
     design: Design,
     service: ServiceId,
-    x: f64,
-    y: f64,
-) -> impl IntoView {
-    let state = move || {
-        playground.view.with(|view| {
-            pick(view, design)
-                .services
-                .iter()
-                .find(|s| s.service == service)
-                .cloned()
-                .unwrap_or(ServiceView {
-                    service,
-                    health: HealthState::Up,
-                    workers: 0,
-                    busy: 0,
-                    waiting: 0,
-                    queue: 0,
-                    consumers: 0,
-                    consumers_alive: 0,
-                })
-        })
-    };
+    at: (f64, f64, f64),
+    draw: DrawService,
+) -> impl IntoView + use<> {
     // In an incident drill the learner finds the broken service from its symptoms.
     let hide_health = use_context::<StoredValue<super::Visible>>()
         .and_then(|visible| visible.try_with_value(|v| v.hide_health))
         .unwrap_or(false);
-    let state = Memo::new(move |_| {
-        let mut view = state();
-        if hide_health {
-            view.health = HealthState::Up;
-        }
-        view
-    });
+    let health = move |snapshot: &Snapshot| {
+        snapshot
+            .services
+            .iter()
+            .find(|s| s.service == service)
+            .map(|s| s.health)
+            .filter(|_| !hide_health)
+            .unwrap_or(HealthState::Up)
+    };
     // In a drill the fault target's outline would point at a suspect: nothing is marked.
     let selected = move || !hide_health && playground.selected.get() == service;
-    let gauge_w = NODE_W - 12.0;
-    // The queue gauge is on a log scale: 1 record and 10 000 records both stay readable.
-    let description = move || {
-        let s = state.get();
-        let consumers = if s.consumers > 0 {
-            format!("; {} of {} consumers up", s.consumers_alive, s.consumers)
-        } else {
-            String::new()
-        };
-        let waiting = if s.waiting > 0 {
-            format!(", {} of them waiting for a service they called", s.waiting)
-        } else {
-            String::new()
-        };
-        format!(
-            "{}: {}; {} of {} workers busy{waiting}; {} queued{consumers}",
-            service.title(),
-            health_label(s.health),
-            s.busy,
-            s.workers,
-            s.queue
-        )
-    };
     let select = move || playground.selected.set(service);
     view! {
         <g
-            class=move || format!("node service health-{}{}", health_class(state.get().health), if selected() { " selected" } else { "" })
+            class=move || format!("node service health-{}{}", playground.view.with(|v| health_class(health(pick(v, design)))), if selected() { " selected" } else { "" })
             role="button"
             tabindex="0"
             aria-pressed=move || selected().to_string()
-            aria-label=description
             data-testid=format!("node-{}", service.name())
             on:click=move |_| select()
             on:keydown=move |event| {
@@ -488,42 +497,131 @@ fn service_node(
                     select();
                 }
             }
-        >
-            <title>{description}</title>
-            <rect x=x y=y width=NODE_W height=NODE_H rx="6" />
-            <text x=x + 6.0 y=y + 16.0 class="node-name">{service.title()}</text>
-            <rect class="gauge-track" x=x + 6.0 y=y + 23.0 width=gauge_w height="6" />
-            <rect class="gauge busy" x=x + 6.0 y=y + 23.0 height="6" width=move || {
-                let s = state.get();
-                if s.workers > 0 { gauge_w * f64::from(s.busy.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
-            } />
-            // The busy workers that are only waiting for a callee, at the bar's right end.
-            <rect class="gauge waiting" y=y + 23.0 height="6"
-                x=move || {
-                    let s = state.get();
-                    if s.workers > 0 { x + 6.0 + gauge_w * f64::from(s.busy.saturating_sub(s.waiting).min(s.workers)) / f64::from(s.workers) } else { x + 6.0 }
-                }
-                width=move || {
-                    let s = state.get();
-                    if s.workers > 0 { gauge_w * f64::from(s.waiting.min(s.workers)) / f64::from(s.workers) } else { 0.0 }
-                } />
-            <rect class="gauge-track" x=x + 6.0 y=y + 32.0 width=gauge_w height="6" />
-
-            <rect class="gauge queue" x=x + 6.0 y=y + 32.0 height="6" width=move || gauge_w * ((state.get().queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0) />
-            // Health in words as well as colour: "up" needs no mention.
-            <text x=x + 6.0 y=y + NODE_H - 6.0 class=move || if state.get().health == HealthState::Up { "node-detail" } else { "node-detail node-health" }>
-                {move || {
-                    let s = state.get();
-                    match s.health {
-                        // Waiting workers are the story when there are any: the bar shows the rest.
-                        HealthState::Up if s.waiting > 0 => fit(format!("{}/{} wait", s.waiting, s.workers), s.queue),
-                        HealthState::Up => fit(format!("{}/{} busy", s.busy, s.workers), s.queue),
-                        health => fit(health_label(health).to_string(), s.queue),
-                    }
-                }}
-            </text>
-        </g>
+            inner_html=move || playground.view.with(|v| {
+                let snapshot = pick(v, design);
+                draw(snapshot, service, health(snapshot), at)
+            })
+        ></g>
     }
+}
+
+/// A service box: its name, a gauge of busy workers (those only waiting for a callee at the
+/// bar's right end), a gauge of its queue (log scale: 1 and 10 000 both readable), and its
+/// state in words.
+pub(super) fn service_markup(
+    snapshot: &Snapshot,
+    service: ServiceId,
+    health: HealthState,
+    (x, y, w): (f64, f64, f64),
+) -> String {
+    let s = snapshot
+        .services
+        .iter()
+        .find(|s| s.service == service)
+        .cloned()
+        .unwrap_or(ServiceView {
+            service,
+            health,
+            workers: 0,
+            busy: 0,
+            waiting: 0,
+            queue: 0,
+            consumers: 0,
+            consumers_alive: 0,
+        });
+    let gauge_w = w - 12.0;
+    let share = |n: u32| {
+        if s.workers > 0 {
+            gauge_w * f64::from(n.min(s.workers)) / f64::from(s.workers)
+        } else {
+            0.0
+        }
+    };
+    let mut m = String::new();
+    rect(&mut m, "", x, y, w, NODE_H, 6.0);
+    text(
+        &mut m,
+        "node-name",
+        x + 6.0,
+        y + 16.0,
+        "start",
+        service.title(),
+    );
+    rect(&mut m, "gauge-track", x + 6.0, y + 23.0, gauge_w, 6.0, 0.0);
+    rect(
+        &mut m,
+        "gauge busy",
+        x + 6.0,
+        y + 23.0,
+        share(s.busy),
+        6.0,
+        0.0,
+    );
+    let working = x + 6.0 + share(s.busy.saturating_sub(s.waiting));
+    rect(
+        &mut m,
+        "gauge waiting",
+        working,
+        y + 23.0,
+        share(s.waiting),
+        6.0,
+        0.0,
+    );
+    rect(&mut m, "gauge-track", x + 6.0, y + 32.0, gauge_w, 6.0, 0.0);
+    let queue = gauge_w * ((s.queue as f64 + 1.0).log10() / 4.0).clamp(0.0, 1.0);
+    rect(&mut m, "gauge queue", x + 6.0, y + 32.0, queue, 6.0, 0.0);
+    // Health in words as well as colour: "up" needs no mention. Waiting workers are the story
+    // when there are any: the bar shows the rest.
+    let (class, state) = match health {
+        HealthState::Up if s.waiting > 0 => {
+            ("node-detail", format!("{}/{} wait", s.waiting, s.workers))
+        }
+        HealthState::Up => ("node-detail", format!("{}/{} busy", s.busy, s.workers)),
+        health => ("node-detail node-health", health_label(health).to_string()),
+    };
+    text(
+        &mut m,
+        class,
+        x + 6.0,
+        y + NODE_H - 6.0,
+        "start",
+        &fit(state, s.queue),
+    );
+    let consumers = if s.consumers > 0 {
+        format!("; {} of {} consumers up", s.consumers_alive, s.consumers)
+    } else {
+        String::new()
+    };
+    let waiting = if s.waiting > 0 {
+        format!(", {} of them waiting for a service they called", s.waiting)
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        m,
+        "<title>{}: {}; {} of {} workers busy{waiting}; {} queued{consumers}</title>",
+        service.title(),
+        health_label(health),
+        s.busy,
+        s.workers,
+        s.queue
+    );
+    m
+}
+
+pub(super) fn rect(markup: &mut String, class: &str, x: f64, y: f64, w: f64, h: f64, rx: f64) {
+    let _ = write!(
+        markup,
+        r#"<rect class="{class}" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="{rx}"/>"#
+    );
+}
+
+/// `content` must be plain text: it is written into markup as it is.
+pub(super) fn text(markup: &mut String, class: &str, x: f64, y: f64, anchor: &str, content: &str) {
+    let _ = write!(
+        markup,
+        r#"<text class="{class}" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}">{content}</text>"#
+    );
 }
 
 /// A node's bottom label: its state and queue ("0/8 busy · 0 queued"), with "q" for "queued"
@@ -539,7 +637,7 @@ fn fit(state: String, queue: u64) -> String {
 
 /// A count short enough for a node's label: 999, 1.3k, 12k, 1.2M (the exact figure is in the
 /// node's description and the tables).
-fn short_count(n: u64) -> String {
+pub(super) fn short_count(n: u64) -> String {
     match n {
         0..1_000 => n.to_string(),
         1_000..10_000 => format!("{:.1}k", n as f64 / 1e3),
@@ -568,7 +666,7 @@ pub fn health_label(health: HealthState) -> &'static str {
     }
 }
 
-fn health_class(health: HealthState) -> &'static str {
+pub(super) fn health_class(health: HealthState) -> &'static str {
     match health {
         HealthState::Up => "up",
         HealthState::Slow => "slow",

@@ -14,7 +14,8 @@ use crate::scenario::{
 };
 use crate::sim::{Core, Ev};
 use crate::snapshot::{
-    EdgeView, GroupOffset, GroupView, MessageDot, Node, PartitionView, ServiceView, Snapshot,
+    EdgeView, GroupOffset, GroupView, MemberView, MessageDot, Node, PartitionView, ServiceView,
+    Snapshot,
 };
 use crate::station::{Distribution, Station};
 use crate::time::SimTime;

@@ -139,6 +139,15 @@ impl EventModel {
                 rebalancing: group.rebalance_pending || core.now < group.paused_until,
                 lag: self.broker.lag(group),
                 lag_s: self.broker.lag_age(group, core.now).as_secs_f64(),
+                member_states: group
+                    .members
+                    .iter()
+                    .map(|m| MemberView {
+                        alive: m.alive,
+                        busy: m.busy,
+                        partitions: m.slots.len() as u32,
+                    })
+                    .collect(),
             });
         }
         Snapshot {

@@ -95,3 +95,64 @@ fn scaling_a_group_reads_nothing_twice_and_loses_nothing() {
         }
     }
 }
+
+/// The snapshot shows each member and how many partitions it owns, as the assignor spread
+/// them: 8 partitions over 3 members are 3, 3 and 2; over 10, two members own nothing (idle,
+/// the partition cap). A crashed member keeps its partitions until its session times out
+/// (3 s), and nobody reads them meanwhile; then the 8 are spread over the 2 left, 4 each;
+/// once it is back, 3, 3 and 2 again.
+#[test]
+fn the_snapshot_shows_which_members_own_how_many_partitions() {
+    let members = |comparison: &Comparison| {
+        let snapshot = comparison.event().snapshot();
+        let group = snapshot
+            .groups
+            .iter()
+            .find(|g| g.group == ServiceId::Payment)
+            .expect("payment's group")
+            .clone();
+        let owned = |m: u32| {
+            snapshot
+                .partitions
+                .iter()
+                .flat_map(|p| &p.groups)
+                .filter(|g| g.group == ServiceId::Payment && g.owner == Some(m))
+                .count() as u32
+        };
+        for (index, member) in group.member_states.iter().enumerate() {
+            assert_eq!(member.partitions, owned(index as u32), "{group:?}");
+        }
+        group
+            .member_states
+            .iter()
+            .map(|m| (m.alive, m.partitions))
+            .collect::<Vec<_>>()
+    };
+    let mut three = Comparison::new(&busy_payment(3, "after_processing", ""), 1);
+    three.run_until(SimTime::from_secs(1));
+    assert_eq!(members(&three), [(true, 3), (true, 3), (true, 2)]);
+    let mut ten = Comparison::new(&busy_payment(10, "after_processing", ""), 1);
+    ten.run_until(SimTime::from_secs(1));
+    let ten = members(&ten);
+    assert_eq!(ten.len(), 10);
+    assert_eq!(ten.iter().filter(|&&(_, n)| n == 1).count(), 8);
+    assert_eq!(ten.iter().filter(|&&(alive, n)| alive && n == 0).count(), 2);
+
+    let crash = r#"{"kind": "consumer_crash", "target": "payment", "start_s": 2, "restart_after_ms": 8000}"#;
+    let mut crashed = Comparison::new(&busy_payment(3, "after_processing", crash), 1);
+    crashed.run_until(SimTime::from_secs(4));
+    let mut held = members(&crashed);
+    held.sort();
+    assert!(
+        held == [(false, 2), (true, 3), (true, 3)] || held == [(false, 3), (true, 2), (true, 3)],
+        "{held:?}"
+    );
+    crashed.run_until(SimTime::from_secs(6));
+    let mut after_session = members(&crashed);
+    after_session.sort();
+    assert_eq!(after_session, [(false, 0), (true, 4), (true, 4)]);
+    crashed.run_until(SimTime::from_secs(12));
+    let mut after = members(&crashed);
+    after.sort();
+    assert_eq!(after, [(true, 2), (true, 3), (true, 3)]);
+}
