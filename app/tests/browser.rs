@@ -195,6 +195,56 @@ mod playground {
         )
     }
 
+    /// Rate lines are read over the last second: with orders arriving as a Poisson process
+    /// at λ = 200/s, a 250-ms bucket's rate has a standard deviation of √(λ/0.25 s) ≈ 28.3/s
+    /// and a 1-s window's √(λ/1 s) ≈ 14.1/s, half as much. And the last point is exactly the
+    /// orders placed in the last second.
+    #[wasm_bindgen_test]
+    fn rates_are_read_over_the_last_second() {
+        use app::charts::{ChartKind, build_chart};
+        let mut scenario = shop();
+        scenario.workload.arrival_rate_per_s = 200.0;
+        // 360 buckets: under the most points a line draws, so every bucket is a point.
+        scenario.duration_s = 90.0;
+        let mut run = Run::new(scenario, 3);
+        run.advance_to(secs(90));
+        let (sync, event) = (
+            run.comparison().sync().metrics(),
+            run.comparison().event().metrics(),
+        );
+        let chart = build_chart(ChartKind::Throughput, sync, event, (0.0, 90.0), Vec::new());
+        let placed = &chart
+            .series
+            .iter()
+            .find(|s| s.label == "Placed")
+            .expect("placed")
+            .points;
+        // Past the first second, when the window is full.
+        let values: Vec<f64> = placed.iter().filter(|p| p.0 > 1.0).map(|p| p.1).collect();
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let sd =
+            (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64).sqrt();
+        assert!((mean - 200.0).abs() < 6.0, "mean {mean}");
+        assert!((11.0..17.5).contains(&sd), "sd {sd}, expected about 14.1");
+        let buckets = sync.buckets();
+        let last: u64 = buckets
+            .iter()
+            .rev()
+            .take(4)
+            .map(|b| b.counts.requests)
+            .sum();
+        assert_eq!(
+            buckets
+                .iter()
+                .rev()
+                .take(4)
+                .map(|b| b.width.as_secs_f64())
+                .sum::<f64>(),
+            1.0
+        );
+        assert_eq!(placed.last().map(|p| p.1), Some(last as f64));
+    }
+
     #[wasm_bindgen_test]
     fn rewinding_and_playing_on_gives_the_identical_run() {
         let straight = played();

@@ -1,4 +1,4 @@
-use engine::{Bucket, Metrics};
+use engine::{Bucket, Metrics, SimTime};
 
 use super::palette::{EVENT, SYNC};
 use super::{Chart, Dash, Series};
@@ -85,88 +85,39 @@ pub fn build_chart(
         ),
         ChartKind::Outcomes => (
             "Customer outcomes",
-            "orders per second",
+            "orders per second, last 1 s",
             None,
             vec![
-                line(
-                    "Sync succeeded",
-                    SYNC,
-                    Dash::Solid,
-                    sync,
-                    |b| per_s(b, b.counts.accepted),
-                    always,
-                ),
-                line(
-                    "Sync failed",
-                    SYNC,
-                    Dash::Dashed,
-                    sync,
-                    |b| per_s(b, b.counts.failed),
-                    always,
-                ),
-                line(
-                    "Sync rejected",
-                    SYNC,
-                    Dash::Dotted,
-                    sync,
-                    |b| per_s(b, b.counts.rejected),
-                    always,
-                ),
-                line(
-                    "Event accepted",
-                    EVENT,
-                    Dash::Solid,
-                    event,
-                    |b| per_s(b, b.counts.accepted),
-                    always,
-                ),
-                line(
-                    "Event failed",
-                    EVENT,
-                    Dash::Dashed,
-                    event,
-                    |b| per_s(b, b.counts.failed),
-                    always,
-                ),
-                line(
-                    "Event rejected",
-                    EVENT,
-                    Dash::Dotted,
-                    event,
-                    |b| per_s(b, b.counts.rejected),
-                    always,
-                ),
+                rate("Sync succeeded", SYNC, Dash::Solid, sync, |b| {
+                    b.counts.accepted
+                }),
+                rate("Sync failed", SYNC, Dash::Dashed, sync, |b| b.counts.failed),
+                rate("Sync rejected", SYNC, Dash::Dotted, sync, |b| {
+                    b.counts.rejected
+                }),
+                rate("Event accepted", EVENT, Dash::Solid, event, |b| {
+                    b.counts.accepted
+                }),
+                rate("Event failed", EVENT, Dash::Dashed, event, |b| {
+                    b.counts.failed
+                }),
+                rate("Event rejected", EVENT, Dash::Dotted, event, |b| {
+                    b.counts.rejected
+                }),
             ],
         ),
         ChartKind::Throughput => (
             "Orders fully processed",
-            "orders per second",
+            "orders per second, last 1 s",
             None,
             vec![
-                line(
-                    "Placed",
-                    GREY,
-                    Dash::Dotted,
-                    sync,
-                    |b| per_s(b, b.counts.requests),
-                    always,
-                ),
-                line(
-                    "Sync completed",
-                    SYNC,
-                    Dash::Solid,
-                    sync,
-                    |b| per_s(b, b.counts.completed),
-                    always,
-                ),
-                line(
-                    "Event completed",
-                    EVENT,
-                    Dash::Solid,
-                    event,
-                    |b| per_s(b, b.counts.completed),
-                    always,
-                ),
+                rate("Placed", GREY, Dash::Dotted, sync, |b| b.counts.requests),
+                rate("Sync completed", SYNC, Dash::Solid, sync, |b| {
+                    b.counts.completed
+                }),
+                rate("Event completed", EVENT, Dash::Solid, event, |b| {
+                    b.counts.completed
+                }),
             ],
         ),
         ChartKind::Lag => (
@@ -258,15 +209,6 @@ fn has_latency(bucket: &Bucket) -> bool {
     bucket.latency_ms.count > 0
 }
 
-fn per_s(bucket: &Bucket, count: u64) -> f64 {
-    let width = bucket.width.as_secs_f64();
-    if width > 0.0 {
-        count as f64 / width
-    } else {
-        0.0
-    }
-}
-
 /// Most points drawn per series: about one per two CSS pixels of a wide chart. Longer histories
 /// are reduced to the largest value of each group, which keeps spikes visible.
 const MAX_POINTS: usize = 400;
@@ -308,6 +250,54 @@ fn line(
         dash,
         secondary: false,
         points,
+    }
+}
+
+/// Rates are read over the last second up to each bucket's end (four buckets at the
+/// default width): a bucket alone is too short, and its line flickers faster than anyone can
+/// read it. A bucket wider than the window is read on its own.
+const RATE_WINDOW: SimTime = SimTime::from_secs(1);
+
+/// Events per second over the trailing [`RATE_WINDOW`], at the end of each bucket.
+fn rate(
+    label: &str,
+    color: (u8, u8, u8),
+    dash: Dash,
+    metrics: &Metrics,
+    count: fn(&Bucket) -> u64,
+) -> Series {
+    let buckets = metrics.buckets();
+    let mut points = Vec::with_capacity(buckets.len());
+    let (mut first, mut total, mut width) = (0, 0, SimTime::ZERO);
+    for (index, bucket) in buckets.iter().enumerate() {
+        let end = bucket.start + bucket.width;
+        total += count(bucket);
+        width = width + bucket.width;
+        while first < index {
+            let Some(oldest) = buckets.get(first) else {
+                break;
+            };
+            if end.saturating_sub(oldest.start) <= RATE_WINDOW {
+                break;
+            }
+            total -= count(oldest);
+            width = width.saturating_sub(oldest.width);
+            first += 1;
+        }
+        let seconds = width.as_secs_f64();
+        let value = if seconds > 0.0 {
+            total as f64 / seconds
+        } else {
+            0.0
+        };
+        points.push((end.as_secs_f64(), value));
+    }
+    Series {
+        label: label.to_string(),
+        color,
+        dash,
+        secondary: false,
+        points: decimate(points),
     }
 }
 

@@ -67,9 +67,21 @@ fn draw_inner<DB: DrawingBackend>(
     let x1 = if x1 > x0 { x1 } else { x0 + 1.0 };
     let y_max = chart.y_max(false);
     let has_secondary = chart.y2_label.is_some();
-    let mut context = ChartBuilder::on(&root)
+    // The title, then the key, above the plot: a key inside it would cover the lines.
+    let title_h = theme.px(24.0) as i32;
+    let key = key_layout(&root, chart, theme)?;
+    let (head, body) = root.split_vertically(title_h + key.height);
+    let width = root.dim_in_pixel().0 as i32;
+    head.draw(&Text::new(
+        chart.title,
+        (width / 2, theme.px(5.0) as i32),
+        font(15.0).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))?;
+    draw_key(&head, chart, theme, &key, title_h)?;
+    let mut context = ChartBuilder::on(&body)
         .margin(theme.px(8.0))
-        .caption(chart.title, font(15.0))
+        .margin_top(theme.px(4.0))
+        .margin_right(theme.px(if has_secondary { 8.0 } else { 18.0 }))
         .x_label_area_size(theme.px(34.0))
         .y_label_area_size(theme.px(54.0))
         .right_y_label_area_size(if has_secondary { theme.px(54.0) } else { 0 })
@@ -144,7 +156,6 @@ fn draw_inner<DB: DrawingBackend>(
                 .pos(Pos::new(HPos::Right, VPos::Bottom)),
         )))?;
     }
-    draw_legend(&context.plotting_area().strip_coord_spec(), chart, theme)?;
     root.present()?;
     Ok(())
 }
@@ -159,42 +170,75 @@ fn dash_pattern(dash: Dash, theme: &Theme) -> Option<(u32, u32)> {
     }
 }
 
-/// The key in the plot's upper left corner: a sample of each line beside its label.
-/// (Drawn here rather than by plotters' series labels, which measure text through the page's
-/// layout on every redraw.)
-fn draw_legend<DB: DrawingBackend>(
+/// Where each entry of the key goes: entries flow left to right in rows across the chart's
+/// width, each a sample of the line beside its label.
+struct Key {
+    /// (x, row) of each series' entry, in the order of the series.
+    entries: Vec<(i32, i32)>,
+    line_height: i32,
+    height: i32,
+}
+
+fn key_layout<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
     theme: &Theme,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    if chart.series.is_empty() {
-        return Ok(());
-    }
-    let font = sans_serif(11.0 * theme.scale)
-        .color(&theme.text)
-        .pos(Pos::new(HPos::Left, VPos::Center));
-    let mut label_width = 0;
-    let mut line_height = 0;
+) -> Result<Key, DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = key_font(theme);
+    let width = area.dim_in_pixel().0 as i32;
+    let margin = theme.px(10.0) as i32;
+    let (sample, gap, spacing) = key_spacing(theme);
+    let mut entries = Vec::with_capacity(chart.series.len());
+    let (mut x, mut row, mut line_height) = (margin, 0, theme.px(14.0) as i32);
     for series in &chart.series {
         let (w, h) = area.estimate_text_size(&series.label, &font)?;
-        label_width = label_width.max(w as i32);
-        line_height = line_height.max(h as i32);
+        line_height = line_height.max(h as i32 + theme.px(3.0) as i32);
+        let entry = sample + gap + w as i32;
+        if x > margin && x + entry > width - margin {
+            x = margin;
+            row += 1;
+        }
+        entries.push((x, row));
+        x += entry + spacing;
     }
-    let margin = theme.px(6.0) as i32;
-    let sample = theme.px(20.0) as i32;
-    let gap = theme.px(6.0) as i32;
-    let (left, top) = (theme.px(4.0) as i32, theme.px(4.0) as i32);
-    let right = left + 2 * margin + sample + gap + label_width;
-    let bottom = top + 2 * margin + line_height * chart.series.len() as i32;
-    area.draw(&Rectangle::new(
-        [(left, top), (right, bottom)],
-        theme.background.mix(0.85).filled(),
-    ))?;
-    area.draw(&Rectangle::new([(left, top), (right, bottom)], theme.grid))?;
+    let rows = entries.last().map_or(0, |e| e.1 + 1);
+    Ok(Key {
+        entries,
+        line_height,
+        height: rows * line_height,
+    })
+}
+
+/// Sample line length, gap before the label, and space after an entry, in pixels.
+fn key_spacing(theme: &Theme) -> (i32, i32, i32) {
+    (
+        theme.px(20.0) as i32,
+        theme.px(5.0) as i32,
+        theme.px(14.0) as i32,
+    )
+}
+
+fn key_font(theme: &Theme) -> TextStyle<'static> {
+    sans_serif(11.0 * theme.scale)
+        .color(&theme.text)
+        .pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// Draws the key laid out by [`key_layout`], its first row `top` pixels down `area`.
+/// (Drawn here rather than by plotters' series labels, which measure text through the page's
+/// layout on every redraw and sit inside the plot.)
+fn draw_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    theme: &Theme,
+    key: &Key,
+    top: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = key_font(theme);
+    let (sample, gap, _) = key_spacing(theme);
     let width = theme.px(2.0);
-    for (row, series) in chart.series.iter().enumerate() {
-        let y = top + margin + line_height * row as i32 + line_height / 2;
-        let x = left + margin;
+    for (series, &(x, row)) in chart.series.iter().zip(&key.entries) {
+        let y = top + row * key.line_height + key.line_height / 2;
         let color = RGBColor(series.color.0, series.color.1, series.color.2);
         let style = color.stroke_width(width);
         let ends = vec![(x, y), (x + sample, y)];

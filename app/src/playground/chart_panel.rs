@@ -17,7 +17,8 @@ use crate::hooks::{details_open, use_media_query};
 /// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
 /// second at high speed, and nobody reads a chart faster than this.
 const MIN_REDRAW_MS: f64 = 200.0;
-const CSS_HEIGHT: u32 = 230;
+/// Tall enough for the title and a key of up to three rows above a plot as tall as before.
+const CSS_HEIGHT: u32 = 270;
 const STAGGER_MS: f64 = 20.0;
 const TABLE_ROWS: usize = 60;
 
