@@ -436,6 +436,20 @@ impl Page {
         Ok((smallest, columns))
     }
 
+    /// Shows the page as a screen `width` × `height` CSS pixels shows it (a phone's below
+    /// 600 px), whatever the window's size: headless windows cannot be made that narrow.
+    pub async fn emulate(&self, width: u32, height: u32) -> Result {
+        self.client
+            .issue_cmd(DevTools {
+                command: "Emulation.setDeviceMetricsOverride",
+                params: json!({"width": width, "height": height, "deviceScaleFactor": 1,
+                               "mobile": width < 600}),
+            })
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(())
+    }
+
     pub async fn set_size(&self, width: u32, height: u32) -> Result {
         self.client.set_window_size(width, height).await?;
         Ok(())
