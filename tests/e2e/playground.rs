@@ -370,6 +370,9 @@ fn a_fraud_check_joins_during_the_run() -> Result {
         assert_eq!(boxes, serde_json::json!(2), "a Fraud box in both shops");
         wait_for_clock(page, 6.0).await?;
         page.click("play").await?;
+        // The broker table, opened as a reader would.
+        page.eval("document.querySelector('[data-testid=broker] summary').click();")
+            .await?;
         let groups = page
             .wait_for_text("groups", |t| t.contains("Fraud:"))
             .await?;

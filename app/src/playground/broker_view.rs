@@ -19,8 +19,9 @@ pub fn BrokerView() -> impl IntoView {
         playground.view.with_untracked(|view| markup(&view.event))
     });
     view! {
-        <details class="broker" data-testid="broker" open>
-            <summary>"The log: partitions, offsets and consumer lag"</summary>
+        // Closed at first: the event-driven picture shows the same at a glance.
+        <details class="broker" data-testid="broker">
+            <summary>"The broker table: every partition's offsets, lag and owner"</summary>
             <ul class="groups-summary" data-testid="groups" inner_html=move || markup.with(|m| m.0.clone())></ul>
             <div class="table-scroll">
                 <table class="broker-table" inner_html=move || markup.with(|m| m.1.clone())></table>

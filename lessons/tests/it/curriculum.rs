@@ -418,7 +418,7 @@ fn the_inspector_finds_a_cancellation_that_overtook_its_order() {
 /// reveal points the learner back at what they just watched.
 #[test]
 fn every_right_answer_says_where_the_run_shows_it() {
-    const PLACES: [&str; 11] = [
+    const PLACES: [&str; 12] = [
         "customer latency",
         "customer outcomes",
         "outcomes chart",
@@ -427,6 +427,7 @@ fn every_right_answer_says_where_the_run_shows_it() {
         "correctness problems",
         "topology",
         "broker",
+        "consumer groups",
         "order inspector",
         "totals so far",
         "not on a chart",
