@@ -602,3 +602,36 @@ fn the_event_shop_is_drawn_as_producers_the_log_and_groups() -> Result {
         Ok(())
     })
 }
+
+/// From the scrubber, one Tab reaches a button that skips the drawings' dozen services; it
+/// shows while it has focus, and pressing it puts focus on the first lever.
+#[test]
+fn a_skip_button_leads_past_the_drawings_to_the_levers() -> Result {
+    run("skip-to-levers", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        let scrubber = page.find("scrubber").await?;
+        page.client
+            .execute("arguments[0].focus();", vec![serde_json::to_value(&scrubber)?])
+            .await?;
+        page.client
+            .active_element()
+            .await?
+            .send_keys(&fantoccini::key::Key::Tab.to_string())
+            .await?;
+        let focused = page
+            .eval("const e = document.activeElement; return [e.dataset.testid, e.getBoundingClientRect().width];")
+            .await?;
+        assert_eq!(focused[0], json!("skip-to-levers"), "{focused}");
+        assert!(focused[1].as_f64().unwrap_or(0.0) > 100.0, "shown while focused: {focused}");
+        page.client
+            .active_element()
+            .await?
+            .send_keys(&fantoccini::key::Key::Enter.to_string())
+            .await?;
+        let inside = page
+            .eval("return !!document.activeElement.closest('.levers') && document.activeElement.dataset.testid;")
+            .await?;
+        assert_eq!(inside, json!("fault-kind"), "focus on the first lever");
+        Ok(())
+    })
+}

@@ -245,14 +245,7 @@ fn PredictionBox(
                 }
                 playground.locked.set(None);
                 // The next thing to do is to play: keyboard focus goes there.
-                if let Some(play) = document()
-                    .query_selector("[data-testid=play]")
-                    .ok()
-                    .flatten()
-                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
-                {
-                    let _ = play.focus();
-                }
+                crate::playground::focus_first("[data-testid=play]");
                 if id != CUSTOM_ID {
                     library.progress.update(|p| {
                         p.update(&id, |l| {

@@ -112,6 +112,13 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
             <RunControls />
             <JobProgress />
             {shows("scrubber").then(|| view! {<Scrubber />})}
+            // Past the drawings' services (a dozen Tabs) to the faults and settings; shown
+            // only when it has keyboard focus.
+            {(controls && any_lever).then(|| view! {
+                <button type="button" class="skip" data-testid="skip-to-levers" on:click=|_| focus_first(".levers select, .levers input, .levers button")>
+                    "Skip to the faults and settings"
+                </button>
+            })}
             <div class="topologies" hidden=!topology>
                 <Topology design=engine::Design::Sync />
                 <div class="event-side">
@@ -133,5 +140,17 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
             {shows("export").then(|| view! {<ImportExport />})}
             {visible.with_value(Visible::is_sandbox).then(|| view! {<PerfPanel />})}
         </div>
+    }
+}
+
+/// Moves keyboard focus to the first element matching `selector`, if there is one.
+pub fn focus_first(selector: &str) {
+    if let Some(element) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = element.focus();
     }
 }
