@@ -184,6 +184,17 @@ pub struct Bucket {
     /// Largest lag of any group at the end of the bucket, in records and in seconds.
     pub max_lag: u64,
     pub max_lag_s: f64,
+    /// An order that failed and one turned away in this bucket (the last of each), for a
+    /// chart to show one: an exemplar, as metrics systems attach to their samples.
+    #[serde(default)]
+    pub examples: BucketExamples,
+}
+
+/// One order of each kind of "no" the customer got in a bucket.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketExamples {
+    pub failed: Option<u64>,
+    pub rejected: Option<u64>,
 }
 
 impl Bucket {
@@ -211,6 +222,8 @@ impl Bucket {
         }
         self.max_lag = self.max_lag.max(later.max_lag);
         self.max_lag_s = self.max_lag_s.max(later.max_lag_s);
+        self.examples.failed = later.examples.failed.or(self.examples.failed);
+        self.examples.rejected = later.examples.rejected.or(self.examples.rejected);
     }
 }
 
@@ -378,6 +391,7 @@ pub struct Metrics {
     /// Changes since the current bucket started.
     pub current: Counters,
     pub current_services: [ServiceCounters; ServiceId::COUNT],
+    current_examples: BucketExamples,
     /// Cumulative totals.
     pub totals: Counters,
     pub service_totals: [ServiceCounters; ServiceId::COUNT],
@@ -471,6 +485,7 @@ impl Metrics {
             bucket_start: SimTime::ZERO,
             current: Counters::default(),
             current_services: Default::default(),
+            current_examples: BucketExamples::default(),
             totals: Counters::default(),
             service_totals: Default::default(),
             in_flight: 0,
@@ -497,6 +512,45 @@ impl Metrics {
         ) {
             self.current.duplicate_deliveries += 1;
             self.totals.duplicate_deliveries += 1;
+        }
+    }
+
+    /// The order noted in the bucket nearest `at` (by its end) that has one, failed or turned
+    /// away, within `within` of it: (when its bucket ended, the order, whether it was turned
+    /// away). A failed order is preferred within a bucket.
+    pub fn answer_example_near(
+        &self,
+        at: SimTime,
+        within: SimTime,
+    ) -> Option<(SimTime, u64, bool)> {
+        let mut best: Option<(SimTime, SimTime, u64, bool)> = None;
+        for bucket in self.buckets.iter() {
+            let end = bucket.start + bucket.width;
+            let distance = end.saturating_sub(at).max(at.saturating_sub(end));
+            let example = match bucket.examples {
+                BucketExamples {
+                    failed: Some(order),
+                    ..
+                } => (order, false),
+                BucketExamples {
+                    rejected: Some(order),
+                    ..
+                } => (order, true),
+                _ => continue,
+            };
+            if distance <= within && best.is_none_or(|b| distance < b.0) {
+                best = Some((distance, end, example.0, example.1));
+            }
+        }
+        best.map(|(_, end, order, rejected)| (end, order, rejected))
+    }
+
+    /// Notes that `order` failed (or, `rejected`, was turned away) in the current bucket.
+    pub fn note_answer(&mut self, order: u64, rejected: bool) {
+        if rejected {
+            self.current_examples.rejected = Some(order);
+        } else {
+            self.current_examples.failed = Some(order);
         }
     }
 
@@ -590,6 +644,7 @@ impl Metrics {
             services,
             max_lag: lag.0,
             max_lag_s: lag.1,
+            examples: std::mem::take(&mut self.current_examples),
         });
         self.bucket_start = now;
         self.current = Counters::default();

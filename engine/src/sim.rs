@@ -168,6 +168,9 @@ impl Core {
         if let Some(example) = example {
             self.examples.note(example, order);
         }
+        if matches!(count, Count::Failed | Count::Rejected) {
+            self.metrics.note_answer(order, count == Count::Rejected);
+        }
         if status == Status::Completed {
             self.metrics.record_completion(now - arrived);
             if let Some(first) = first_effect {

@@ -7,7 +7,13 @@
 use serde_json::Value;
 use tests::{Mount, Page, Result, run};
 
-const WIDTHS: [(u32, u32); 5] = [(1440, 900), (1280, 900), (1024, 768), (768, 1024), (390, 844)];
+const WIDTHS: [(u32, u32); 5] = [
+    (1440, 900),
+    (1280, 900),
+    (1024, 768),
+    (768, 1024),
+    (390, 844),
+];
 
 /// Panels that overlap, charts narrower than `min_chart` px and the smallest drawing text.
 const CHECK: &str = "
@@ -45,10 +51,7 @@ async fn check(page: &Page, what: &str, min_chart: f64) -> Result {
     page.assert_no_sideways_scroll()
         .await
         .map_err(|e| format!("{what}: {e}"))?;
-    let found: Value = page
-        .client
-        .execute(CHECK, vec![min_chart.into()])
-        .await?;
+    let found: Value = page.client.execute(CHECK, vec![min_chart.into()]).await?;
     assert_eq!(found["overlaps"], serde_json::json!([]), "{what}: {found}");
     assert_eq!(found["narrow"], serde_json::json!([]), "{what}: {found}");
     let smallest = found["smallest"].as_f64().unwrap_or(f64::INFINITY);
@@ -95,7 +98,12 @@ fn every_width_reads_without_overlap_or_sideways_scroll() -> Result {
             page.open("?embed#/lesson/the-chain/2").await?;
             page.find("lesson-player").await?;
             // Embedded, the page is a slide's companion: no chart minimum beyond the window.
-            check(page, &format!("embedded at {width} px"), min_chart(width).min(300.0)).await?;
+            check(
+                page,
+                &format!("embedded at {width} px"),
+                min_chart(width).min(300.0),
+            )
+            .await?;
             page.screenshot(&format!("embed-{width}x{height}")).await?;
         }
         Ok(())

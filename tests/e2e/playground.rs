@@ -611,7 +611,10 @@ fn a_skip_button_leads_past_the_drawings_to_the_levers() -> Result {
         page.open("#/sandbox").await?;
         let scrubber = page.find("scrubber").await?;
         page.client
-            .execute("arguments[0].focus();", vec![serde_json::to_value(&scrubber)?])
+            .execute(
+                "arguments[0].focus();",
+                vec![serde_json::to_value(&scrubber)?],
+            )
             .await?;
         page.client
             .active_element()
@@ -622,7 +625,10 @@ fn a_skip_button_leads_past_the_drawings_to_the_levers() -> Result {
             .eval("const e = document.activeElement; return [e.dataset.testid, e.getBoundingClientRect().width];")
             .await?;
         assert_eq!(focused[0], json!("skip-to-levers"), "{focused}");
-        assert!(focused[1].as_f64().unwrap_or(0.0) > 100.0, "shown while focused: {focused}");
+        assert!(
+            focused[1].as_f64().unwrap_or(0.0) > 100.0,
+            "shown while focused: {focused}"
+        );
         page.client
             .active_element()
             .await?
@@ -632,6 +638,78 @@ fn a_skip_button_leads_past_the_drawings_to_the_levers() -> Result {
             .eval("return !!document.activeElement.closest('.levers') && document.activeElement.dataset.testid;")
             .await?;
         assert_eq!(inside, json!("fault-kind"), "focus on the first lever");
+        Ok(())
+    })
+}
+
+/// Payment hangs from 2 s; at 15 s the outcomes chart shows synchronous customers failing.
+/// A click in the middle of the chart (about 7 s) follows one order the engine noted as
+/// told "no" in that moment, and says why from its trace.
+#[test]
+fn a_click_on_the_outcomes_chart_follows_a_failed_order_and_says_why() -> Result {
+    run("chart-why", Mount::Root, async |page| {
+        let mut scenario: Value =
+            serde_json::from_str(include_str!("../../engine/scenarios/shop.json"))?;
+        scenario["duration_s"] = json!(30);
+        scenario["faults"] = json!([{"kind": "outage", "target": "payment", "mode": "hang",
+            "start_s": 2, "end_s": 40}]);
+        let payload = link_payload(&json!({"v": 1, "s": 1, "t": 15_000_000u64, "c": scenario}));
+        page.open(&format!("#/sandbox?run={payload}")).await?;
+        page.wait_for_text_within("clock", |t| parse_clock(t) == Some(15.0), 60)
+            .await?;
+        let canvas = page
+            .find("chart-outcomes")
+            .await?
+            .find(fantoccini::Locator::Css("canvas"))
+            .await?;
+        page.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&canvas)?],
+            )
+            .await?;
+        canvas.click().await?;
+        let why = page
+            .wait_for_text("chart-outcomes-why", |t| {
+                t.contains("timed out") || t.contains("full")
+            })
+            .await?;
+        assert!(why.starts_with("Synchronous shop, order "), "{why}");
+        let order: u64 = why
+            .trim_start_matches("Synchronous shop, order ")
+            .split(',')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .ok_or("no order number")?;
+        let at: f64 = why
+            .split(" at ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|t| t.parse().ok())
+            .ok_or("no time")?;
+        assert!(
+            (5.0..10.0).contains(&at),
+            "near the middle of 0-15 s: {why}"
+        );
+        // The inspector follows the same order and gives the same reason.
+        let inspector = page
+            .wait_for_text("trace-sync-why", |t| t.starts_with("Why: "))
+            .await?;
+        let cause = why
+            .split(": ")
+            .nth(1)
+            .unwrap_or_default()
+            .trim_end_matches('.');
+        assert!(inspector.contains(cause), "{inspector} / {why}");
+        let heading = page
+            .eval("return document.querySelector('.traces h3').textContent;")
+            .await?;
+        assert_eq!(
+            heading,
+            json!(format!("Synchronous: order {order}, failed")),
+            "{why}"
+        );
+        page.screenshot("followed").await?;
         Ok(())
     })
 }

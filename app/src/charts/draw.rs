@@ -45,6 +45,18 @@ impl Theme {
     }
 }
 
+/// Space around the plot, in CSS pixels: the chart's margin, the left axis's labels, and the
+/// right margin when there is no second axis (so the last time label is not cut).
+const MARGIN: f64 = 8.0;
+const AXIS_LABELS: f64 = 54.0;
+const RIGHT_MARGIN: f64 = 18.0;
+
+/// Where the plot's time axis starts and ends across a chart `width` CSS pixels wide
+/// without a second axis, so a click can be read as a moment.
+pub fn time_axis_span(width: f64) -> (f64, f64) {
+    (MARGIN + AXIS_LABELS, width - RIGHT_MARGIN)
+}
+
 /// Draws `chart` on `backend`. Errors are the backend's, as text.
 pub fn draw(backend: ChartBackend<'_>, chart: &Chart, theme: &Theme) -> Result<(), String> {
     draw_inner(backend.into_drawing_area(), chart, theme).map_err(|e| e.to_string())
@@ -79,12 +91,16 @@ fn draw_inner<DB: DrawingBackend>(
     ))?;
     draw_key(&head, chart, theme, &key, title_h)?;
     let mut context = ChartBuilder::on(&body)
-        .margin(theme.px(8.0))
+        .margin(theme.px(MARGIN))
         .margin_top(theme.px(4.0))
-        .margin_right(theme.px(if has_secondary { 8.0 } else { 18.0 }))
+        .margin_right(theme.px(if has_secondary { MARGIN } else { RIGHT_MARGIN }))
         .x_label_area_size(theme.px(34.0))
-        .y_label_area_size(theme.px(54.0))
-        .right_y_label_area_size(if has_secondary { theme.px(54.0) } else { 0 })
+        .y_label_area_size(theme.px(AXIS_LABELS))
+        .right_y_label_area_size(if has_secondary {
+            theme.px(AXIS_LABELS)
+        } else {
+            0
+        })
         .build_cartesian_2d(x0..x1, 0.0..y_max)?
         .set_secondary_coord(x0..x1, 0.0..chart.y_max(true));
 

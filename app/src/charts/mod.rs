@@ -10,7 +10,7 @@ pub use backend::ChartBackend;
 pub use canvas::ChartCanvas;
 
 pub use data::{ChartKind, build_chart};
-pub use draw::{Theme, draw};
+pub use draw::{Theme, draw, time_axis_span};
 
 /// A line's dash pattern; designs differ by colour, measures within a design by dash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,9 +10,12 @@ use wasm_bindgen::JsCast;
 
 use super::Playground;
 use super::state::now_ms;
-use crate::charts::{Chart, ChartBackend, ChartCanvas, ChartKind, Theme, build_chart, draw};
+use crate::charts::{
+    Chart, ChartBackend, ChartCanvas, ChartKind, Theme, build_chart, draw, time_axis_span,
+};
 use crate::files::{download_data_url, download_text};
 use crate::hooks::{details_open, use_media_query};
+use engine::SimTime;
 
 /// Charts redraw at most this often; the data changes every bucket, up to hundreds of times a
 /// second at high speed, and nobody reads a chart faster than this.
@@ -86,6 +89,63 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| redraw());
     on_cleanup(move || resize.remove());
 
+    // On the outcomes chart, a click on a moment when customers were told "no" follows one
+    // of those orders in the inspector, which traces it and says why.
+    let followed = RwSignal::new(None::<(engine::Design, u64, bool, SimTime)>);
+    let follow = move |event: web_sys::MouseEvent| {
+        let (Some(element), Some(data)) = (canvas.get_untracked(), chart.get_untracked()) else {
+            return;
+        };
+        let (left, right) = time_axis_span(f64::from(element.client_width()));
+        let share = (f64::from(event.offset_x()) - left) / (right - left);
+        let (x0, x1) = data.x_range;
+        let at = SimTime::from_secs_f64((x0 + share.clamp(0.0, 1.0) * (x1 - x0)).max(0.0));
+        let found = playground.with_run(|run| {
+            [engine::Design::Sync, engine::Design::Event]
+                .into_iter()
+                .filter_map(|design| {
+                    let metrics = run.comparison().design(design).metrics();
+                    let (when, order, rejected) =
+                        metrics.answer_example_near(at, SimTime::from_secs(1))?;
+                    let distance = when.saturating_sub(at).max(at.saturating_sub(when));
+                    Some((distance, (design, order, rejected, when)))
+                })
+                .min_by_key(|(distance, _)| *distance)
+                .map(|(_, found)| found)
+        });
+        if let Some((_, order, _, _)) = found {
+            playground.pin(order);
+        }
+        followed.set(found.or(Some((engine::Design::Sync, 0, false, at))));
+    };
+    let followed_text = move || {
+        followed.get().map(|(design, order, rejected, when)| {
+            if order == 0 {
+                return format!(
+                    "No customer was told no within a second of {:.1} s.",
+                    when.as_secs_f64()
+                );
+            }
+            playground.ticker.track();
+            let why = playground.with_run(|run| {
+                run.comparison()
+                    .design(design)
+                    .trace(order)
+                    .and_then(|t| t.failure_cause())
+            });
+            format!(
+                "{} shop, order {order}, {} at {:.1} s: {}.",
+                match design {
+                    engine::Design::Sync => "Synchronous",
+                    engine::Design::Event => "Event-driven",
+                },
+                if rejected { "turned away" } else { "failed" },
+                when.as_secs_f64(),
+                why.unwrap_or_else(|| "tracing it in the order inspector".into())
+            )
+        })
+    };
+
     let id = kind.id();
     let export_png = move |_| {
         if let Some(element) = canvas.get_untracked() {
@@ -110,8 +170,11 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
 
     view! {
         <figure class="chart" data-testid=format!("chart-{id}")>
-            <canvas node_ref=canvas role="img" aria-label=move || chart.with(|c| c.as_ref().map(summary).unwrap_or_default())></canvas>
+            <canvas node_ref=canvas role="img" aria-label=move || chart.with(|c| c.as_ref().map(summary).unwrap_or_default())
+                title=(kind == ChartKind::Outcomes).then_some("Click a moment when orders failed or were turned away to follow one of them and see why")
+                on:click=move |event| if kind == ChartKind::Outcomes { follow(event) }></canvas>
             <figcaption>
+                {(kind == ChartKind::Outcomes).then(|| view! { <p class="why" aria-live="polite" data-testid="chart-outcomes-why">{followed_text}</p> })}
                 <p class="chart-summary" data-testid=format!("chart-{id}-summary")>
                     {move || chart.with(|c| c.as_ref().map(summary).unwrap_or_else(|| "No data yet.".into()))}
                 </p>

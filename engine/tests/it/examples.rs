@@ -213,3 +213,61 @@ fn a_gateway_timeout_names_what_held_it_up() {
         "the wait for Order timed out; before that, the wait for Payment timed out",
     );
 }
+
+/// Each metrics bucket carries an order that failed in it and one turned away in it, exactly
+/// when it counted any: Payment errors half the time (failures in both shops' counts where
+/// they happen) and Order's small queue overflows during a spike of arrivals.
+#[test]
+fn every_bucket_with_a_no_carries_one_of_its_orders() {
+    let mut scenario = shop(150.0, 12.0);
+    let order = scenario.services.get_mut(&ServiceId::Order).unwrap();
+    order.workers = 4;
+    order.queue_capacity = 5;
+    scenario.workload.cancel_share = 0.0;
+    scenario.faults = vec![
+        Fault {
+            probability: Some(0.5),
+            ..Fault::new(FaultKind::ErrorRate)
+                .on(ServiceId::Payment)
+                .window(2.0, Some(6.0))
+        },
+        Fault {
+            multiplier: Some(20.0),
+            ..Fault::new(FaultKind::TrafficSpike).window(8.0, Some(9.0))
+        },
+    ];
+    let mut comparison = Comparison::new(&scenario, 11);
+    run_checked(&mut comparison, SimTime::from_secs(12), 11);
+    let (mut failed, mut rejected) = (0, 0);
+    for design in [Design::Sync, Design::Event] {
+        let sim = comparison.design(design);
+        for bucket in sim.metrics().buckets().iter() {
+            let end = bucket.start + bucket.width;
+            assert_eq!(
+                bucket.counts.failed > 0,
+                bucket.examples.failed.is_some(),
+                "{design:?} at {end:?}: {:?} {:?}",
+                bucket.counts,
+                bucket.examples
+            );
+            assert_eq!(
+                bucket.counts.rejected > 0,
+                bucket.examples.rejected.is_some(),
+                "{design:?} at {end:?}"
+            );
+            for (example, status) in [
+                (bucket.examples.failed, Status::Failed),
+                (bucket.examples.rejected, Status::Failed),
+            ] {
+                if let Some(order) = example {
+                    if let Some(state) = sim.order(order) {
+                        assert_eq!(state.status, status, "order {order}");
+                    }
+                }
+            }
+            failed += u64::from(bucket.examples.failed.is_some());
+            rejected += u64::from(bucket.examples.rejected.is_some());
+        }
+    }
+    assert!(failed >= 10 && rejected >= 2, "{failed} {rejected}");
+}
