@@ -150,7 +150,9 @@ pub struct GoalStatus {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckStatus {
-    /// Reads like "event double charges = 0 (now 3)", or "(no data yet)".
+    /// Reads like "event double charges = 0 (so far 3)", or "(no data yet)": the value judged,
+    /// which for a check over a window is over the window so far, not the latest point on a
+    /// chart.
     pub text: String,
     pub met: bool,
     /// `None` while the run has shown nothing the check can judge: its window has not begun,
@@ -242,7 +244,7 @@ impl Check {
         };
         let now = actual.map_or_else(
             || "no data yet".to_string(),
-            |a| format!("now {}", number(a)),
+            |a| format!("so far {}", number(a)),
         );
         format!(
             "{design}{}{after} {} {} ({now})",

@@ -30,7 +30,7 @@ mod read;
 
 pub use goal::{Check, CheckStatus, Goal, GoalStatus, Metric, Op};
 #[cfg(feature = "parse")]
-pub use markdown::render_markdown;
+pub use markdown::{render_inline, render_markdown};
 pub use model::{Cause, Choice, Incident, Lesson, Prediction, Step};
 #[cfg(feature = "parse")]
 pub use parse::parse_lesson;

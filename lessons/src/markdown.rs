@@ -27,6 +27,21 @@ pub fn render_markdown(markdown: &str) -> String {
     out
 }
 
+/// Renders one paragraph of Markdown (an explanation) to inline HTML, safe as
+/// [`render_markdown`] is: without the paragraph around it, so it can follow other text.
+/// Text of several paragraphs keeps them.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render_markdown(markdown);
+    let trimmed = html.trim_end();
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|rest| rest.strip_suffix("</p>"))
+    {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
 /// http(s), a fragment, or a relative reference; anything with another scheme
 /// (`javascript:`, `data:` …) or a protocol-relative `//host` is refused.
 fn is_safe_destination(destination: &CowStr<'_>) -> bool {

@@ -81,8 +81,12 @@ impl Incident {
 pub struct Cause {
     /// The cause as the learner names it.
     pub text: String,
-    /// The symptoms that point to it; shown once the learner has answered.
+    /// The symptoms that point to it, in the author's Markdown; shown (as `explain_html`) once
+    /// the learner has answered. Not part of the compiled form.
+    #[serde(skip)]
     pub explain: String,
+    /// `explain` rendered as inline HTML (see [`crate::render_inline`]).
+    pub explain_html: String,
     pub faults: Vec<Fault>,
 }
 
@@ -101,6 +105,10 @@ pub struct Prediction {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
-    /// Why this choice is right or wrong; shown once the answer is revealed.
+    /// Why this choice is right or wrong, in the author's Markdown; shown (as `explain_html`)
+    /// once the answer is revealed. Not part of the compiled form.
+    #[serde(skip)]
     pub explain: String,
+    /// `explain` rendered as inline HTML (see [`crate::render_inline`]).
+    pub explain_html: String,
 }

@@ -713,3 +713,29 @@ fn a_click_on_the_outcomes_chart_follows_a_failed_order_and_says_why() -> Result
         Ok(())
     })
 }
+
+/// A lever being typed into while the run plays keeps what is typed until it is committed
+/// (Enter or leaving the box), and then the run takes it.
+#[test]
+fn typing_into_a_lever_while_playing_is_not_overwritten() -> Result {
+    run("lever-typing", Mount::Root, async |page| {
+        page.open("#/sandbox").await?;
+        page.click("node-payment").await?;
+        page.click("play").await?;
+        wait_for_clock(page, 0.5).await?;
+        page.eval("const box = document.querySelector('[data-testid=consumers]'); box.focus(); box.value = '6'; box.dispatchEvent(new Event('input', {bubbles: true}));")
+            .await?;
+        let at = page.clock().await?;
+        wait_for_clock(page, at + 1.0).await?;
+        let typed = page.find("consumers").await?.prop("value").await?;
+        assert_eq!(typed.as_deref(), Some("6"), "still what was typed");
+        page.eval("document.querySelector('[data-testid=consumers]').dispatchEvent(new Event('change', {bubbles: true}));")
+            .await?;
+        page.click("play").await?;
+        let members = page
+            .eval("return document.querySelectorAll('[data-testid=topology-event] [data-testid=node-payment] rect.member').length;")
+            .await?;
+        assert_eq!(members, json!(6), "the run took it");
+        Ok(())
+    })
+}

@@ -274,16 +274,16 @@ fn PredictionBox(
         .iter()
         .enumerate()
         .map(|(i, choice)| {
-            let explain = choice.explain.clone();
+            let explain = choice.explain_html.clone();
             let verdict = move || {
                 locked_in.get().filter(|_| revealed.get()).map(|mine| {
+                    // The explanation says whether it is right ("Right. …").
                     let label = match (i == answer, i == mine) {
-                        (true, true) => "Your answer, and right. ",
-                        (true, false) => "The right answer. ",
-                        (false, true) => "Your answer. ",
+                        (true, false) => "The right answer: ",
+                        (_, true) => "Your answer: ",
                         (false, false) => "",
                     };
-                    view! { <p class="explain" class:right=i == answer><strong>{label}</strong>{explain.clone()}</p> }
+                    view! { <p class="explain" class:right=i == answer><strong>{label}</strong><span inner_html=explain.clone()></span></p> }
                 })
             };
             view! {
@@ -388,8 +388,12 @@ fn DiagnosisBox(
             ));
             return;
         }
-        let (right, explain) =
-            incident.with_value(|i| (i.is_cause(seed, choice), i.causes[choice].explain.clone()));
+        let (right, explain) = incident.with_value(|i| {
+            (
+                i.is_cause(seed, choice),
+                i.causes[choice].explain_html.clone(),
+            )
+        });
         if !right {
             verdict_right.set_value(false);
             verdict.set(Some(format!(
@@ -434,8 +438,8 @@ fn DiagnosisBox(
                     on:click=check>"Check my answer"</button>
                 <button type="button" data-testid="another-incident" on:click=another>"Another incident"</button>
             </div>
-            <p class="explain" data-testid="diagnosis-verdict">
-                {move || verdict.get().filter(|_| !verdict_right.get_value() || diagnosed.get())}
+            // Markup: our own words around the lesson's explanation, rendered safe when parsed.
+            <p class="explain" data-testid="diagnosis-verdict" inner_html=move || verdict.get().filter(|_| !verdict_right.get_value() || diagnosed.get()).unwrap_or_default()>
             </p>
         </section>
     }

@@ -328,7 +328,19 @@ pub fn describe(fault: &Fault) -> String {
                 "hang"
             }
         ),
-        FaultKind::Slowdown => format!(" ×{}", fault.factor.unwrap_or(1.0)),
+        // "×4", "+50 ms", or both: whatever is in effect.
+        FaultKind::Slowdown => {
+            let factor = fault.factor.unwrap_or(1.0);
+            let extra = fault.extra_latency_ms.unwrap_or(0.0);
+            let mut detail = String::new();
+            if factor != 1.0 || extra == 0.0 {
+                detail = format!(" ×{factor}");
+            }
+            if extra != 0.0 {
+                detail += &format!(" +{extra} ms");
+            }
+            detail
+        }
         FaultKind::TrafficSpike => format!(" ×{}", fault.multiplier.unwrap_or(1.0)),
         FaultKind::PartitionUnavailable => format!(" (partition {})", fault.partition.unwrap_or(0)),
         _ => fault

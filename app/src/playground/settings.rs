@@ -223,10 +223,13 @@ fn field(
     value: Read<String>,
     parse: Box<dyn Fn(String) -> Result<ControlAction, String> + Send + Sync>,
 ) -> AnyView {
+    // Written to the box only when the setting in force changes, so that what a learner is
+    // typing while the run plays is not overwritten by the same old value a moment later.
+    let current = Memo::new(move |_| value());
     view! {
         <label class="field">
             <span>{move || label()}</span>
-            <input type="text" inputmode="decimal" data-testid=id prop:value=move || value()
+            <input type="text" inputmode="decimal" data-testid=id prop:value=current
                 on:change=move |e| match parse(event_target_value(&e)) {
                     Ok(action) => {
                         playground.apply(action);

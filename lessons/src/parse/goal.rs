@@ -97,7 +97,12 @@ fn choices(report: &mut Report<'_>, map: &Table, path: &str) -> Option<Vec<Choic
             "every choice needs an explanation of why it is right or wrong; it is shown once the answer is revealed",
         );
         if let (Some(text), Some(explain)) = (text_, explain) {
-            choices.push(Choice { text, explain });
+            let explain_html = crate::render_inline(&explain);
+            choices.push(Choice {
+                text,
+                explain,
+                explain_html,
+            });
         }
     }
     (choices.len() == items.len() && (2..=6).contains(&items.len())).then_some(choices)

@@ -105,9 +105,11 @@ fn cause(
             return None;
         }
     }
+    let explain = explain?;
     Some(Cause {
         text: text_?,
-        explain: explain?,
+        explain_html: crate::render_inline(&explain),
+        explain,
         faults,
     })
 }

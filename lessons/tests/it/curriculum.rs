@@ -518,3 +518,32 @@ fn every_healthy_synchronous_shop_keeps_up() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Explanations are Markdown like the step text: the page shows them rendered, so the
+/// emphasis that names a chart is emphasis, not asterisks.
+#[test]
+fn every_explanation_is_rendered_without_markdown_left_over() {
+    let mut emphasised = 0;
+    for (name, lesson) in parsed() {
+        for step in &lesson.steps {
+            let choices = step.prediction.iter().flat_map(|p| &p.choices);
+            let explained = choices.map(|c| (&c.explain, &c.explain_html)).chain(
+                step.incident
+                    .iter()
+                    .flat_map(|i| &i.causes)
+                    .map(|c| (&c.explain, &c.explain_html)),
+            );
+            for (text, html) in explained {
+                assert!(
+                    !html.is_empty() && !html.contains('*') && !html.starts_with("<p>"),
+                    "{name}: {html}"
+                );
+                if text.contains('*') {
+                    assert!(html.contains("<em>"), "{name}: {html}");
+                    emphasised += 1;
+                }
+            }
+        }
+    }
+    assert!(emphasised > 20, "{emphasised}");
+}

@@ -48,13 +48,13 @@ fn status_says_what_is_still_missing() {
     let status = goal.evaluate(&comparison, SimTime::from_secs(3));
     assert!(!status.met);
     assert!(!status.holding);
-    assert_eq!(status.checks[0].text, "event double charges = 0 (now 0)");
+    assert_eq!(status.checks[0].text, "event double charges = 0 (so far 0)");
     assert!(status.checks[0].met);
     assert!(!status.checks[1].met);
     assert!(
         status.checks[1]
             .text
-            .starts_with("sync orders arrived > 1000000000 (now "),
+            .starts_with("sync orders arrived > 1000000000 (so far "),
         "{}",
         status.checks[1].text
     );
