@@ -121,10 +121,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     let followed_text = move || {
         followed.get().map(|(design, order, rejected, when)| {
             if order == 0 {
-                return format!(
-                    "No customer was told no within a second of {:.1} s.",
-                    when.as_secs_f64()
-                );
+                return "No customer was told no within a second of that moment.".to_string();
             }
             playground.ticker.track();
             let why = playground.with_run(|run| {
@@ -135,9 +132,10 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
             });
             format!(
                 "{} shop, order {order}, {} at {:.1} s: {}.",
-                match design {
-                    engine::Design::Sync => "Synchronous",
-                    engine::Design::Event => "Event-driven",
+                if design == engine::Design::Sync {
+                    "Synchronous"
+                } else {
+                    "Event-driven"
                 },
                 if rejected { "turned away" } else { "failed" },
                 when.as_secs_f64(),

@@ -25,7 +25,7 @@ const GAP: f64 = 36.0;
 const PITCH: f64 = NODE_H + 8.0;
 const CUSTOMERS_H: f64 = 32.0;
 const STRIP_H: f64 = 14.0;
-const STRIP_GAP: f64 = 3.0;
+const STRIP_GAP: f64 = 5.0;
 const MIN_STRIP_W: f64 = 14.0;
 const MEMBER_W: f64 = 16.0;
 /// Members' squares narrow down to this before some are only counted.
@@ -569,15 +569,20 @@ fn group_markup(
             }
         );
         if health == HealthState::Up {
+            let behind = if group.lag == 0 {
+                "up to date".to_string()
+            } else {
+                format!("{} behind", short_count(group.lag))
+            };
             status = if group.rebalancing {
                 "rebalancing".to_string()
             } else if idle > 0 {
                 // Members with nothing to read are the story: more than the partitions.
-                format!("{idle} idle · {} behind", short_count(group.lag))
+                format!("{idle} idle · {behind}")
             } else if group.lag == 0 {
-                "up to date".to_string()
+                behind
             } else {
-                format!("{} behind · {:.1} s", short_count(group.lag), group.lag_s)
+                format!("{behind} · {:.1} s", group.lag_s)
             };
         }
     }

@@ -262,7 +262,7 @@ pub fn FaultPanel() -> impl IntoView {
 
     view! {
         <section class="panel faults" data-testid="fault-panel">
-            <h2>"Break something"</h2>
+            <h2>"Fault panel: break something"</h2>
             <div class="fields">
                 <label class="field">
                     <span>"Fault"</span>
@@ -332,14 +332,11 @@ pub fn describe(fault: &Fault) -> String {
         FaultKind::Slowdown => {
             let factor = fault.factor.unwrap_or(1.0);
             let extra = fault.extra_latency_ms.unwrap_or(0.0);
-            let mut detail = String::new();
-            if factor != 1.0 || extra == 0.0 {
-                detail = format!(" ×{factor}");
+            match (factor != 1.0 || extra == 0.0, extra != 0.0) {
+                (true, true) => format!(" ×{factor} +{extra} ms"),
+                (false, _) => format!(" +{extra} ms"),
+                _ => format!(" ×{factor}"),
             }
-            if extra != 0.0 {
-                detail += &format!(" +{extra} ms");
-            }
-            detail
         }
         FaultKind::TrafficSpike => format!(" ×{}", fault.multiplier.unwrap_or(1.0)),
         FaultKind::PartitionUnavailable => format!(" (partition {})", fault.partition.unwrap_or(0)),

@@ -38,7 +38,7 @@ pub fn Inspector() -> impl IntoView {
     };
     view! {
         <section class="panel inspector" data-testid="inspector">
-            <h2>"Follow one order"</h2>
+            <h2>"Order inspector: follow one order"</h2>
             <form class="inline-form" on:submit=move |e| { e.prevent_default(); pin(); }>
                 <label for="order-id">"Order id"</label>
                 <input id="order-id" type="text" inputmode="numeric" size="8" data-testid="order-id"

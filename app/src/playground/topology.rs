@@ -115,6 +115,11 @@ pub fn Topology(design: Design) -> impl IntoView {
         <section class=class data-testid=test_id node_ref=panel>
             <h2>{title}</h2>
             {graph}
+            {(design == Design::Event).then(|| view! {
+                <p class="legend">
+                    "Strip: a partition, newest record at the right. Shaded: not yet read by a group (log scale: ¼ of a strip is 10 records, ½ is 100, ¾ is 1,000). Tick: where a group committed. Square: a consumer and how many partitions it owns; filled while working, dashed when idle."
+                </p>
+            })}
         </section>
     }
 }
@@ -229,6 +234,22 @@ impl Layout {
 
     fn picture(&self, playground: Playground, edges: &[(Node, Node)]) -> Picture {
         let mut fixed = String::new();
+        // Orchestrated, Order calls the others one after another, left to right: numbered,
+        // so the fan of arrows reads as a sequence, not as calls at the same time.
+        let orchestrated = edges.iter().all(|e| match e {
+            (Node::Service(from), Node::Service(_)) => *from == ServiceId::Order,
+            _ => true,
+        });
+        let called = edges.iter().filter_map(|e| match e {
+            (Node::Service(ServiceId::Order), Node::Service(to)) => Some(*to),
+            _ => None,
+        });
+        for (call, service) in called.enumerate().filter(|_| orchestrated) {
+            if let Some(&Placed { x, y, .. }) = self.position(Node::Service(service)) {
+                let label = format!("call {}", call + 1);
+                text(&mut fixed, "edge-count", x + 4.0, y - 4.0, "start", &label);
+            }
+        }
         if let Some(&Placed { x, y, .. }) = self.position(Node::Gateway) {
             fixed.push_str(r#"<g class="node gateway">"#);
             rect(&mut fixed, "", x, y, NODE_W, NODE_H, 6.0);
@@ -480,8 +501,15 @@ pub(super) fn service_box(
             .filter(|_| !hide_health)
             .unwrap_or(HealthState::Up)
     };
-    // In a drill the fault target's outline would point at a suspect: nothing is marked.
-    let selected = move || !hide_health && playground.selected.get() == service;
+    // The outline marks the target of the faults and per-service levers, so it shows only
+    // where one of those is offered; in a drill it would point at a suspect.
+    let targeted = use_context::<StoredValue<super::Visible>>()
+        .and_then(|visible| {
+            visible
+                .try_with_value(|v| !v.hide_health && (v.shows("faults") || v.shows("consumers")))
+        })
+        .unwrap_or(false);
+    let selected = move || targeted && playground.selected.get() == service;
     let select = move || playground.selected.set(service);
     view! {
         <g
