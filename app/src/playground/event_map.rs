@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use super::Playground;
 use super::topology::{
-    MARGIN, NODE_H, Picture, Route, health_label, rect, service_box, service_markup, short_count,
-    text, topic_name,
+    MARGIN, NODE_H, Picture, Route, health_label, rect, service_box, service_frame, service_markup,
+    short_count, text, topic_name,
 };
 
 const PRODUCER_W: f64 = 112.0;
@@ -485,19 +485,9 @@ fn group_markup(
     (x, y, _): (f64, f64, f64),
 ) -> String {
     let group = snapshot.groups.iter().find(|g| g.group == service);
-    let mut m = String::new();
+    let mut m = service_frame(service, x, y, GROUP_W);
     let mut description = format!("{}: {}", service.title(), health_label(health));
     let mut status = health_label(health).to_string();
-    // The box comes first: the style sheet colours a service's first rectangle by its health.
-    rect(&mut m, "", x, y, GROUP_W, NODE_H, 6.0);
-    text(
-        &mut m,
-        "node-name",
-        x + 6.0,
-        y + 16.0,
-        "start",
-        service.title(),
-    );
     if let Some(group) = group {
         let _ = write!(
             description,

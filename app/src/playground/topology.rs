@@ -565,16 +565,7 @@ pub(super) fn service_markup(
             0.0
         }
     };
-    let mut m = String::new();
-    rect(&mut m, "", x, y, w, NODE_H, 6.0);
-    text(
-        &mut m,
-        "node-name",
-        x + 6.0,
-        y + 16.0,
-        "start",
-        service.title(),
-    );
+    let mut m = service_frame(service, x, y, w);
     rect(&mut m, "gauge-track", x + 6.0, y + 23.0, gauge_w, 6.0, 0.0);
     rect(
         &mut m,
@@ -633,6 +624,22 @@ pub(super) fn service_markup(
         s.busy,
         s.workers,
         s.queue
+    );
+    m
+}
+
+/// A service box's frame and name, the start of its markup. The frame comes first: the style
+/// sheet colours a service's first rectangle by its health.
+pub(super) fn service_frame(service: ServiceId, x: f64, y: f64, w: f64) -> String {
+    let mut m = String::new();
+    rect(&mut m, "", x, y, w, NODE_H, 6.0);
+    text(
+        &mut m,
+        "node-name",
+        x + 6.0,
+        y + 16.0,
+        "start",
+        service.title(),
     );
     m
 }
