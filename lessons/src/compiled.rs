@@ -38,6 +38,8 @@ pub fn write(lesson: &Lesson) -> String {
 
 /// Reads what [`write`] wrote.
 /// `lesson` as the compiled form keeps it: the author's Markdown left out, its HTML kept.
+/// (With the parser only: a page that reads compiled lessons never needs it.)
+#[cfg(feature = "parse")]
 pub fn without_markdown(lesson: &Lesson) -> Lesson {
     let mut lesson = lesson.clone();
     for step in &mut lesson.steps {
