@@ -612,7 +612,8 @@ pub(super) fn service_markup(
         String::new()
     };
     let waiting = if s.waiting > 0 {
-        format!(", {} of them waiting for a service they called", s.waiting)
+        // For a service it called or, in the event-driven shop, for the broker to acknowledge.
+        format!(", {} of them waiting for an answer", s.waiting)
     } else {
         String::new()
     };
