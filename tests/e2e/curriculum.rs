@@ -362,3 +362,19 @@ fn every_lesson_opens() -> Result {
         Ok(())
     })
 }
+
+/// The playback speed a learner picks stays when they move to the next step.
+#[test]
+fn the_chosen_speed_carries_over_to_the_next_step() -> Result {
+    run("lesson-speed", Mount::Root, async |page| {
+        page.open("#/lesson/the-chain/1").await?;
+        page.find("lesson-player").await?;
+        page.set_value("speed", "5").await?;
+        page.click("step-next").await?;
+        page.wait_for_text("step-title", |t| t == "Two more links")
+            .await?;
+        let speed = page.find("speed").await?.prop("value").await?;
+        assert_eq!(speed.as_deref(), Some("5"));
+        Ok(())
+    })
+}

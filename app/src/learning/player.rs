@@ -8,6 +8,11 @@ use super::{CUSTOM_ID, Library, Loading};
 use crate::playground::{GoalBadge, Playground, PlaygroundOptions, PlaygroundView, Visible};
 use crate::route::Route;
 
+thread_local! {
+    /// The playback speed last chosen in a lesson.
+    static LESSON_SPEED: std::cell::Cell<f64> = const { std::cell::Cell::new(1.0) };
+}
+
 /// A lesson step, once its lesson is here: bundled lessons are fetched the first time they are
 /// opened (and kept by the offline cache).
 #[component]
@@ -82,6 +87,9 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
         link,
         PlaygroundOptions { autoplay: false },
     );
+    // The speed a learner chose stays with them from step to step (while the page is open).
+    playground.speed.set(LESSON_SPEED.get());
+    Effect::new(move |_| LESSON_SPEED.set(playground.speed.get()));
     let mut visible = Visible::only(current.controls.clone(), current.fault_kinds.clone());
     visible.hide_health = current.incident.is_some();
     provide_context(GoalBadge(RwSignal::new(None)));

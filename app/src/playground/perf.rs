@@ -37,16 +37,16 @@ struct EngineSpeed {
 #[component]
 pub fn PerfPanel() -> impl IntoView {
     let playground = expect_context::<Playground>();
-    let frames = RwSignal::new(FrameSummary::default());
-    let memory = RwSignal::new(None::<(f64, f64)>);
-    let first_chart = RwSignal::new(None::<f64>);
     let speed = RwSignal::new(None::<EngineSpeed>);
-    let slices = RwSignal::new((0.0, 0));
+    // The figures, as markup rewritten twice a second (every word is ours).
+    let figures = RwSignal::new(String::new());
     let interval = send_wrapper::SendWrapper::new(Interval::new(500, move || {
-        frames.set(playground.frame_stats());
-        slices.set(playground.slice_stats());
-        memory.set(Some((js_heap_mb().unwrap_or(f64::NAN), wasm_memory_mb())));
-        first_chart.set(FIRST_CHART_MS.with(Cell::get));
+        figures.set(figures_markup(
+            playground.frame_stats(),
+            playground.slice_stats(),
+            FIRST_CHART_MS.with(Cell::get),
+            (js_heap_mb().unwrap_or(f64::NAN), wasm_memory_mb()),
+        ));
     }));
     on_cleanup(move || drop(interval.take()));
     let progress = RwSignal::new(None::<usize>);
@@ -62,22 +62,8 @@ pub fn PerfPanel() -> impl IntoView {
     view! {
         <details class="panel perf" data-testid="perf">
             <summary>"Performance"</summary>
+            <dl inner_html=figures></dl>
             <dl>
-                <dt>"Work per frame: engine, views and charts"</dt>
-                <dd data-testid="perf-frames">{move || percentiles(frames.get().script)}</dd>
-                <dt>"Whole frame on the main thread (adds the browser's style, layout and paint)"</dt>
-                <dd data-testid="perf-whole-frames">{move || percentiles(frames.get().whole)}</dd>
-                <dt>"Longest slice of long work (jump to end, seek, a link's replay)"</dt>
-                <dd data-testid="perf-slices">{move || {
-                    let (longest, count) = slices.get();
-                    if count == 0 { "none yet".to_string() } else { format!("{longest:.1} ms, over {count} slices") }
-                }}</dd>
-                <dt>"First chart drawn"</dt>
-                <dd data-testid="perf-first-chart">{move || first_chart.get().map_or("not yet".into(), |ms| format!("{ms:.0} ms after navigation"))}</dd>
-                <dt>"Memory"</dt>
-                <dd data-testid="perf-memory">{move || memory.get().map_or("…".into(), |(heap, wasm)| {
-                    if heap.is_nan() { format!("wasm {wasm:.1} MB") } else { format!("JS heap {heap:.1} MB + wasm {wasm:.1} MB = {:.1} MB", heap + wasm) }
-                })}</dd>
                 <dt>"Engine speed in this browser"</dt>
                 <dd>
                     <button type="button" on:click=measure data-testid="perf-measure" aria-disabled=move || progress.get().is_some().to_string()>"Measure"</button>
@@ -96,6 +82,52 @@ pub fn PerfPanel() -> impl IntoView {
             </dl>
         </details>
     }
+}
+
+fn figures_markup(
+    frames: FrameSummary,
+    (longest, count): (f64, u64),
+    first_chart: Option<f64>,
+    (heap, wasm): (f64, f64),
+) -> String {
+    let slices = if count == 0 {
+        "none yet".to_string()
+    } else {
+        format!("{longest:.1} ms, over {count} slices")
+    };
+    let first_chart = first_chart.map_or("not yet".into(), |ms| {
+        format!("{ms:.0} ms after navigation")
+    });
+    let memory = if heap.is_nan() {
+        format!("wasm {wasm:.1} MB")
+    } else {
+        format!(
+            "JS heap {heap:.1} MB + wasm {wasm:.1} MB = {:.1} MB",
+            heap + wasm
+        )
+    };
+    [
+        (
+            "Work per frame: engine, views and charts",
+            "perf-frames",
+            percentiles(frames.script),
+        ),
+        (
+            "Whole frame on the main thread (adds the browser's style, layout and paint)",
+            "perf-whole-frames",
+            percentiles(frames.whole),
+        ),
+        (
+            "Longest slice of long work (jump to end, seek, a link's replay)",
+            "perf-slices",
+            slices,
+        ),
+        ("First chart drawn", "perf-first-chart", first_chart),
+        ("Memory", "perf-memory", memory),
+    ]
+    .iter()
+    .map(|(term, id, value)| format!(r#"<dt>{term}</dt><dd data-testid="{id}">{value}</dd>"#))
+    .collect()
 }
 
 fn percentiles(p: Percentiles) -> String {
