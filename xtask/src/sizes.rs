@@ -39,10 +39,10 @@ use crate::Result;
 /// engine and the finder's state out of signals, which gave back nothing measurable.
 /// The event-driven picture redrawn as producers, the log's partition strips and the groups'
 /// members, the charts' key above the plot, following a failed order from the outcomes chart,
-/// rendered lesson explanations and a skip button came to 411.8 KB: the drawings, the broker
-/// table, the inspector's timelines and the totals are written as markup (one string each,
-/// set only when it changed) instead of a view per element, which gave back 9 KB of the
-/// growth. A helper the page never calls, left in the lessons crate, still added 0.7 KB by
+/// rendered lesson explanations, a skip button and a lesson's speed kept between steps came
+/// to 410.8 KB: the drawings, the broker table, the inspector's timelines, the totals and
+/// the performance figures are written as markup (one string each, set only when it changed)
+/// instead of a view per element, which gave back 10 KB of the growth. A helper the page never calls, left in the lessons crate, still added 0.7 KB by
 /// changing how the code was laid out: it is built only with the parser.
 /// Measured ways down that were not taken: the engine at opt-level 2 saves 3.9 KB but its
 /// browser speed varied more (1.20-1.72 M orders/s against 1.55-1.64 M at 3); at "s" with its
