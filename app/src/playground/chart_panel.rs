@@ -91,7 +91,9 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
 
     // On the outcomes chart, a click on a moment when customers were told "no" follows one
     // of those orders in the inspector, which traces it and says why.
-    let followed = RwSignal::new(None::<(engine::Design, u64, bool, SimTime)>);
+    // The moment clicked, and what was found near it: (shop, order, turned away, when).
+    type Found = (engine::Design, u64, bool, SimTime);
+    let followed = RwSignal::new(None::<Result<Found, SimTime>>);
     let follow = move |event: web_sys::MouseEvent| {
         let (Some(element), Some(data)) = (canvas.get_untracked(), chart.get_untracked()) else {
             return;
@@ -116,13 +118,13 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         if let Some((_, order, _, _)) = found {
             playground.pin(order);
         }
-        followed.set(found.or(Some((engine::Design::Sync, 0, false, at))));
+        followed.set(Some(found.ok_or(at)));
     };
     let followed_text = move || {
-        followed.get().map(|(design, order, rejected, when)| {
-            if order == 0 {
+        followed.get().map(|found| {
+            let Ok((design, order, rejected, when)) = found else {
                 return "No customer was told no within a second of that moment.".to_string();
-            }
+            };
             playground.ticker.track();
             let why = playground.with_run(|run| {
                 run.comparison()

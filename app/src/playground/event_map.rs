@@ -41,17 +41,15 @@ pub struct Shape {
     /// Each topic that is written or read, with its partition count.
     lanes: Vec<(TopicId, u32)>,
     groups: Vec<ServiceId>,
-    /// Edges as the snapshot lists them (their index is how an edge finds its messages).
-    edges: Vec<(Node, Node)>,
 }
 
 impl Shape {
     pub fn of(snapshot: &engine::Snapshot) -> Shape {
-        let edges: Vec<(Node, Node)> = snapshot.edges.iter().map(|e| (e.from, e.to)).collect();
         let used = |topic: TopicId| {
-            edges
+            snapshot
+                .edges
                 .iter()
-                .any(|&(from, to)| from == Node::Topic(topic) || to == Node::Topic(topic))
+                .any(|e| e.from == Node::Topic(topic) || e.to == Node::Topic(topic))
                 || snapshot
                     .partitions
                     .iter()
@@ -68,7 +66,6 @@ impl Shape {
         Shape {
             lanes,
             groups: snapshot.groups.iter().map(|g| g.group).collect(),
-            edges,
         }
     }
 }
@@ -153,7 +150,13 @@ impl Plan {
 /// The drawing for `shape` in a panel `width` units wide. What stays put is written once as
 /// markup; what moves is one piece of markup per topic and per group, rewritten only when it
 /// changed.
-pub fn picture(playground: Playground, shape: &Shape, width: f64) -> Picture {
+/// `edges` as the snapshot lists them (their index is how an edge finds its messages).
+pub fn picture(
+    playground: Playground,
+    shape: &Shape,
+    edges: &[(Node, Node)],
+    width: f64,
+) -> Picture {
     let plan = Plan::of(shape, width);
     let (cx, cy, cw) = plan.customers;
     let (ox, oy, ow) = plan.order;
@@ -188,8 +191,7 @@ pub fn picture(playground: Playground, shape: &Shape, width: f64) -> Picture {
             _ => None,
         }
     };
-    let edges = shape
-        .edges
+    let routes = edges
         .iter()
         .enumerate()
         .filter_map(|(index, &ends)| Some((index, ends, route_of(ends.0, ends.1)?)))
@@ -253,7 +255,7 @@ pub fn picture(playground: Playground, shape: &Shape, width: f64) -> Picture {
     }
     for (index, &(topic, _)) in shape.lanes.iter().enumerate() {
         let (x, y, w) = plan.lane(index);
-        let writer = shape.edges.iter().find_map(|&(from, to)| match (from, to) {
+        let writer = edges.iter().find_map(|&(from, to)| match (from, to) {
             (Node::Service(service), Node::Topic(t)) if t == topic => Some(service),
             _ => None,
         });
@@ -297,11 +299,13 @@ pub fn picture(playground: Playground, shape: &Shape, width: f64) -> Picture {
         .enumerate()
         .map(|(index, &(topic, partitions))| {
             let strips = Strips::new(plan.lane(index), partitions);
-            // Written to the page only when it changed.
+            // A few times a second, as the broker table (and at once after a lever or a
+            // seek); written to the page only when it changed.
             let markup = move || {
+                playground.ticker.track();
                 playground
                     .view
-                    .with(|view| strips.markup(topic, &view.event.partitions))
+                    .with_untracked(|view| strips.markup(topic, &view.event.partitions))
             };
             view! { <g data-testid=format!("lane-{}", topic_name(topic)) inner_html=markup></g> }
                 .into_any()
@@ -326,7 +330,7 @@ pub fn picture(playground: Playground, shape: &Shape, width: f64) -> Picture {
         width: plan.width,
         height: plan.height,
         fixed,
-        edges,
+        edges: routes,
         nodes,
     }
 }

@@ -80,6 +80,7 @@ pub fn Topology(design: Design) -> impl IntoView {
             Some(shape) => super::event_map::picture(
                 playground,
                 shape,
+                &structure.edges,
                 match width.get() {
                     0 => 296.0,
                     w => f64::from(w) - 24.0,
