@@ -3,34 +3,11 @@
 //! partition to at most one member. The event-driven design drives it; observers read it.
 
 use crate::chunked::SharedChunkedDeque;
-use crate::scenario::ServiceId;
+use crate::ids::ServiceId;
+pub use crate::ids::TopicId;
 use crate::time::SimTime;
-use crate::trace::RecordKind;
-use serde::{Deserialize, Serialize};
+use crate::ids::RecordKind;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TopicId {
-    Orders = 0,
-    Payments = 1,
-    Inventory = 2,
-    Shipments = 3,
-    DeadLetters = 4,
-}
-
-impl TopicId {
-    pub const COUNT: usize = 5;
-    pub const ALL: [TopicId; 5] = [
-        TopicId::Orders,
-        TopicId::Payments,
-        TopicId::Inventory,
-        TopicId::Shipments,
-        TopicId::DeadLetters,
-    ];
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// One record on a log. Small and `Copy`: the order is referred to by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

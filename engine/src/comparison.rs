@@ -1,7 +1,8 @@
 //! Both designs on one workload, stepped together in simulated time. Live control actions are
 //! applied to both and recorded with their time, so (scenario, seed, actions) replays the run.
 
-use crate::fault::{ControlAction, Fault, FaultKind, OutageMode, RecordedAction};
+use crate::control::{ControlAction, RecordedAction};
+use crate::fault::{Fault, FaultKind, OutageMode};
 use crate::scenario::{Scenario, ServiceId};
 use crate::sim::{Design, Simulation};
 use crate::summary::Summary;

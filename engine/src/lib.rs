@@ -47,10 +47,13 @@
 pub mod broker;
 pub mod chunked;
 pub mod comparison;
+pub mod control;
 pub mod event_design;
 pub mod examples;
 pub mod fault;
+pub mod ids;
 pub mod json;
+pub mod limits;
 pub mod metrics;
 pub mod orders;
 pub mod queue;
@@ -75,7 +78,8 @@ pub mod ziggurat;
 
 pub use broker::{Broker, TopicId};
 pub use comparison::Comparison;
-pub use fault::{ControlAction, Fault, FaultKind, HealthState, OutageMode, RecordedAction};
+pub use control::{ControlAction, RecordedAction};
+pub use fault::{Fault, FaultKind, HealthState, OutageMode};
 pub use metrics::{Bucket, Counters, LatencyMs, Metrics};
 pub use orders::{OrderState, Status};
 pub use run::Run;

@@ -7,7 +7,7 @@
 //! learner takes a new action there.
 
 use crate::comparison::Comparison;
-use crate::fault::{ControlAction, RecordedAction};
+use crate::control::{ControlAction, RecordedAction};
 use crate::scenario::{Problem, Scenario};
 use crate::time::SimTime;
 use crate::validate::check_run;
@@ -58,7 +58,7 @@ impl Run {
     /// A run that will apply `actions` as it reaches their times. Check them first with
     /// [`check_run`] when they come from outside.
     pub fn with_actions(scenario: Scenario, seed: u64, mut actions: Vec<RecordedAction>) -> Run {
-        crate::fault::in_time_order(&mut actions);
+        crate::control::in_time_order(&mut actions);
         let comparison = Comparison::new(&scenario, seed);
         Run {
             scenario,

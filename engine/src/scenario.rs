@@ -7,73 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub use crate::fault::{Fault, FaultKind, OutageMode};
-use crate::work::Budget;
+pub use crate::ids::ServiceId;
 
-/// The services of the shop. The discriminant is the index used throughout the engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceId {
-    Order = 0,
-    Fraud = 1,
-    Payment = 2,
-    Inventory = 3,
-    Shipping = 4,
-    Notification = 5,
-    Analytics = 6,
-}
-
-impl ServiceId {
-    pub const COUNT: usize = 7;
-    /// Canonical order: the synchronous chain calls the services present in this order.
-    pub const ALL: [ServiceId; 7] = [
-        ServiceId::Order,
-        ServiceId::Fraud,
-        ServiceId::Payment,
-        ServiceId::Inventory,
-        ServiceId::Shipping,
-        ServiceId::Notification,
-        ServiceId::Analytics,
-    ];
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-    pub fn from_index(index: usize) -> Option<ServiceId> {
-        ServiceId::ALL.get(index).copied()
-    }
-    /// Fraud and Analytics can join a running shop (`ControlAction::AddService`).
-    pub const fn can_join(self) -> bool {
-        matches!(self, ServiceId::Fraud | ServiceId::Analytics)
-    }
-    pub const fn name(self) -> &'static str {
-        match self {
-            ServiceId::Order => "order",
-            ServiceId::Fraud => "fraud",
-            ServiceId::Payment => "payment",
-            ServiceId::Inventory => "inventory",
-            ServiceId::Shipping => "shipping",
-            ServiceId::Notification => "notification",
-            ServiceId::Analytics => "analytics",
-        }
-    }
-    /// The service's name as a heading or a sentence shows it.
-    pub const fn title(self) -> &'static str {
-        match self {
-            ServiceId::Order => "Order",
-            ServiceId::Fraud => "Fraud",
-            ServiceId::Payment => "Payment",
-            ServiceId::Inventory => "Inventory",
-            ServiceId::Shipping => "Shipping",
-            ServiceId::Notification => "Notification",
-            ServiceId::Analytics => "Analytics",
-        }
-    }
-}
-
-impl fmt::Display for ServiceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// A complete scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -544,58 +479,6 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl Scenario {
-    /// Parses and validates, within the browser's work budget. A syntax or type error is
-    /// reported with its line and column.
-    // `#[inline]` here and below: the serde code these instantiate is compiled in the crate
-    // that calls them, for size in the page, rather than in the engine, which is built for
-    // speed.
-    #[inline]
-    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
-        Scenario::from_json_within(text, &Budget::BROWSER)
-    }
-
-    /// Parses and validates, refusing a run that asks for more work than `budget`.
-    #[inline]
-    pub fn from_json_within(text: &str, budget: &Budget) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = serde_json::from_str(text).map_err(|error| {
-            let location = format!(" at line {} column {}", error.line(), error.column());
-            let message = error.to_string();
-            let message = message
-                .strip_suffix(&location)
-                .unwrap_or(&message)
-                .to_string();
-            ScenarioError {
-                problems: vec![Problem::new(
-                    format!("line {} column {}", error.line(), error.column()),
-                    message,
-                )],
-            }
-        })?;
-        scenario
-            .validate_within(budget)
-            .map_err(|problems| ScenarioError { problems })?;
-        Ok(scenario)
-    }
-
-    /// The scenario as an indented file. Written compact and indented by [`crate::json`], so
-    /// links and files share one serializer.
-    #[inline]
-    pub fn to_json(&self) -> String {
-        crate::json::pretty(&serde_json::to_string(self).unwrap_or_default())
-    }
-
-    /// Every problem, not just the first, so an author can fix a file in one pass; a valid
-    /// scenario must also fit the browser's work budget ([`Budget::BROWSER`]).
-    pub fn validate(&self) -> Result<(), Vec<Problem>> {
-        self.validate_within(&Budget::BROWSER)
-    }
-
-    /// Like [`Scenario::validate`], with another work budget (the command line's
-    /// `--max-orders`).
-    pub fn validate_within(&self, budget: &Budget) -> Result<(), Vec<Problem>> {
-        crate::validate::check_run(self, &[], budget).map(|_| ())
-    }
-
     pub fn service(&self, id: ServiceId) -> Option<&ServiceConfig> {
         self.services.get(&id)
     }

@@ -2,9 +2,11 @@
 //! the model that reacts to events. The caller paces it with `step`, `run_until` and `run`.
 
 use crate::broker::Record;
+pub use crate::ids::Design;
 use crate::event_design::{EventModel, StreamEv};
 use crate::examples::{Example, Examples};
-use crate::fault::{ControlAction, Fault, FaultKind, Health};
+use crate::control::ControlAction;
+use crate::fault::{Fault, FaultKind, Health};
 use crate::metrics::{Count, Metrics, ServiceCounters};
 use crate::orders::{OrderBook, OrderState, Status};
 use crate::queue::EventQueue;
@@ -16,15 +18,7 @@ use crate::sync_design::{SyncEv, SyncModel};
 use crate::time::SimTime;
 use crate::trace::{RecordKind, Step, Trace, TraceEntry, TraceHash, Tracer};
 use crate::workload::Arrivals;
-use serde::{Deserialize, Serialize};
 
-/// Which way the shop is built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Design {
-    Sync,
-    Event,
-}
 
 /// Everything that happens, as a small `Copy` value: indices, never owned data. Arrivals are
 /// not in the queue: the next one is a single known time, which spares the queue a fifth of

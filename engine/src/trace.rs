@@ -1,7 +1,8 @@
 //! Per-order causal traces for a bounded sample of orders plus every pinned one, and the run's
 //! trace hash: a fingerprint of every event handled, identical on every platform.
 
-use crate::scenario::ServiceId;
+pub use crate::ids::RecordKind;
+use crate::ids::{ServiceId, TopicId};
 use crate::sorted::SortedSet;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -54,72 +55,6 @@ pub enum Step {
     Notified,
 }
 
-/// A record type on the log; also used to describe trace entries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    OrderCreated = 0,
-    OrderCancelled = 1,
-    PaymentCompleted = 2,
-    PaymentFailed = 3,
-    InventoryReserved = 4,
-    OrderShipped = 5,
-    /// Inventory cannot fill the order.
-    InventoryUnavailable = 6,
-    /// Payment gave back a charge, compensating for the order's failure elsewhere.
-    PaymentRefunded = 7,
-    /// Inventory gave back a reservation, compensating for a failed payment.
-    StockReleased = 8,
-}
-
-impl RecordKind {
-    /// The record type's name, as the log and the lessons write it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            RecordKind::OrderCreated => "OrderCreated",
-            RecordKind::OrderCancelled => "OrderCancelled",
-            RecordKind::PaymentCompleted => "PaymentCompleted",
-            RecordKind::PaymentFailed => "PaymentFailed",
-            RecordKind::InventoryReserved => "InventoryReserved",
-            RecordKind::OrderShipped => "OrderShipped",
-            RecordKind::InventoryUnavailable => "InventoryUnavailable",
-            RecordKind::PaymentRefunded => "PaymentRefunded",
-            RecordKind::StockReleased => "StockReleased",
-        }
-    }
-
-    pub const fn bit(self) -> u16 {
-        1 << (self as u8)
-    }
-
-    /// Records that call an order off for whoever reads them: the customer's cancellation,
-    /// and in a saga a participant's failure (the others undo what they did).
-    pub const CALLS_OFF: u16 = RecordKind::OrderCancelled.bit()
-        | RecordKind::PaymentFailed.bit()
-        | RecordKind::InventoryUnavailable.bit();
-
-    /// A participant's failure in the saga of an order.
-    pub const fn is_failure(self) -> bool {
-        matches!(
-            self,
-            RecordKind::PaymentFailed | RecordKind::InventoryUnavailable
-        )
-    }
-
-    /// The service that produces records of this kind.
-    pub const fn producer(self) -> ServiceId {
-        match self {
-            RecordKind::OrderCreated | RecordKind::OrderCancelled => ServiceId::Order,
-            RecordKind::PaymentCompleted
-            | RecordKind::PaymentFailed
-            | RecordKind::PaymentRefunded => ServiceId::Payment,
-            RecordKind::InventoryReserved
-            | RecordKind::InventoryUnavailable
-            | RecordKind::StockReleased => ServiceId::Inventory,
-            RecordKind::OrderShipped => ServiceId::Shipping,
-        }
-    }
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceEntry {
@@ -127,7 +62,7 @@ pub struct TraceEntry {
     pub step: Step,
     pub service: Option<ServiceId>,
     pub record: Option<RecordKind>,
-    pub topic: Option<crate::broker::TopicId>,
+    pub topic: Option<TopicId>,
     pub partition: Option<u32>,
     pub offset: Option<u64>,
     pub attempt: u32,
@@ -158,7 +93,7 @@ impl TraceEntry {
         self.attempt = attempt;
         self
     }
-    pub fn at_offset(mut self, topic: crate::broker::TopicId, partition: u32, offset: u64) -> Self {
+    pub fn at_offset(mut self, topic: TopicId, partition: u32, offset: u64) -> Self {
         self.topic = Some(topic);
         self.partition = Some(partition);
         self.offset = Some(offset);

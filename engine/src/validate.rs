@@ -1,18 +1,70 @@
 //! Scenario validation: collects every problem with the path of its field. Limits keep all later
 //! arithmetic far from overflow and keep a run's memory and event count sane.
 
-use crate::fault::{ControlAction, Fault, FaultKind, RecordedAction};
-use crate::scenario::{Problem, Scenario, ServiceConfig, ServiceId, ServiceTime};
+use crate::control::{ControlAction, RecordedAction};
+use crate::fault::{Fault, FaultKind};
+use crate::scenario::{Problem, Scenario, ScenarioError, ServiceConfig, ServiceId, ServiceTime};
+use crate::limits::{
+    MAX_DURATION_S, MAX_FAULTS, MAX_MS, MAX_PARTITIONS, MAX_QUEUE, MAX_RATE_PER_S, MAX_WORKERS,
+};
 use crate::work::{self, Budget, Work};
 
-/// Longest run, and longest single duration anywhere, that a scenario may ask for.
-const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
-const MAX_MS: f64 = 24.0 * 3600.0 * 1000.0;
-const MAX_RATE_PER_S: f64 = 1_000_000.0;
-const MAX_WORKERS: u32 = 10_000;
-const MAX_QUEUE: u32 = 10_000_000;
-pub(crate) const MAX_PARTITIONS: u32 = 1_024;
-const MAX_FAULTS: usize = 1_000;
+// Reading and checking a scenario live here, above the plain types of `scenario`.
+impl Scenario {
+    /// Parses and validates, within the browser's work budget. A syntax or type error is
+    /// reported with its line and column.
+    // `#[inline]` here and below: the serde code these instantiate is compiled in the crate
+    // that calls them, for size in the page, rather than in the engine, which is built for
+    // speed.
+    #[inline]
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        Scenario::from_json_within(text, &Budget::BROWSER)
+    }
+
+    /// Parses and validates, refusing a run that asks for more work than `budget`.
+    #[inline]
+    pub fn from_json_within(text: &str, budget: &Budget) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = serde_json::from_str(text).map_err(|error| {
+            let location = format!(" at line {} column {}", error.line(), error.column());
+            let message = error.to_string();
+            let message = message
+                .strip_suffix(&location)
+                .unwrap_or(&message)
+                .to_string();
+            ScenarioError {
+                problems: vec![Problem::new(
+                    format!("line {} column {}", error.line(), error.column()),
+                    message,
+                )],
+            }
+        })?;
+        scenario
+            .validate_within(budget)
+            .map_err(|problems| ScenarioError { problems })?;
+        Ok(scenario)
+    }
+
+    /// The scenario as an indented file. Written compact and indented by [`crate::json`], so
+    /// links and files share one serializer.
+    #[inline]
+    pub fn to_json(&self) -> String {
+        crate::json::pretty(&serde_json::to_string(self).unwrap_or_default())
+    }
+
+    /// Every problem, not just the first, so an author can fix a file in one pass; a valid
+    /// scenario must also fit the browser's work budget ([`Budget::BROWSER`]).
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        self.validate_within(&Budget::BROWSER)
+    }
+
+    /// Like [`Scenario::validate`], with another work budget (the command line's
+    /// `--max-orders`).
+    pub fn validate_within(&self, budget: &Budget) -> Result<(), Vec<Problem>> {
+        check_run(self, &[], budget).map(|_| ())
+    }
+
+}
+
 
 struct Collector {
     problems: Vec<Problem>,

@@ -3,7 +3,8 @@
 //! started and not yet ended), stated once so the work estimate, the page's fault list and its
 //! chart shading agree with what the simulation does.
 
-use crate::fault::{ControlAction, Fault, RecordedAction};
+use crate::control::{ControlAction, RecordedAction};
+use crate::fault::Fault;
 use crate::scenario::{Scenario, ServiceId};
 use crate::time::SimTime;
 

@@ -8,10 +8,11 @@
 //! lower; `tests/it/work.rs` checks that real runs stay within twice the estimate.
 
 use crate::broker::TopicId;
-use crate::fault::{FaultKind, OutageMode, RecordedAction};
+use crate::control::RecordedAction;
+use crate::fault::{FaultKind, OutageMode};
 use crate::scenario::{CommitPolicy, Problem, Scenario, ServiceId, SyncStyle};
 use crate::time::SimTime;
-use crate::validate::MAX_PARTITIONS;
+use crate::limits::MAX_PARTITIONS;
 use crate::windows::{FaultWindow, fault_windows};
 use crate::workload::{sane_multiplier, sane_rate};
 
@@ -121,7 +122,7 @@ pub fn check_until(
 }
 fn sources(scenario: &Scenario, actions: &[RecordedAction], until: SimTime) -> Sources {
     let mut owned = actions.to_vec();
-    crate::fault::in_time_order(&mut owned);
+    crate::control::in_time_order(&mut owned);
     let actions: Vec<&RecordedAction> = owned.iter().collect();
     let windows = fault_windows(scenario, &owned);
     let bounds = boundaries(&windows, &actions, until);
@@ -306,7 +307,7 @@ fn reads(state: &Scenario, service: ServiceId) -> Vec<TopicId> {
     let present = std::array::from_fn(|i| {
         ServiceId::from_index(i).is_some_and(|id| state.services.contains_key(&id))
     });
-    crate::event_design::subscriptions(service, &present, state.workload.has_business_failures())
+    crate::ids::subscriptions(service, &present, state.workload.has_business_failures())
 }
 
 /// The shop in one segment of the run: its settings, the faults active and the arrival rate.

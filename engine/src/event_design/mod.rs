@@ -5,6 +5,8 @@
 //! loses what was processed but not committed, which is then delivered again.
 
 use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
+use crate::ids::subscriptions;
+use crate::limits::MAX_PARTITIONS;
 use crate::examples::Example;
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::orders::Status;
@@ -177,7 +179,7 @@ pub(crate) struct EventModel {
 
 /// Members of a service's consumer group: its consumers, or one per worker.
 fn group_size(config: &ServiceConfig) -> u32 {
-    config.consumers.unwrap_or(config.workers).clamp(1, 1_024)
+    config.consumers.unwrap_or(config.workers).clamp(1, MAX_PARTITIONS)
 }
 
 impl Worker {
@@ -190,57 +192,11 @@ impl Worker {
     }
 }
 
-/// The topics a service's consumer group reads, given the services the shop has and whether
-/// orders can fail for a business reason (`sagas`): then Payment and Inventory listen for each
-/// other's failures to undo their own work, and Notification for both, to tell the customer.
-pub(crate) fn subscriptions(
-    service: ServiceId,
-    present: &[bool; ServiceId::COUNT],
-    sagas: bool,
-) -> Vec<TopicId> {
-    let has = |id: ServiceId| present[id.index()];
-    let upstream = |topics: &mut Vec<TopicId>| {
-        if has(ServiceId::Payment) {
-            topics.push(TopicId::Payments);
-        }
-        if has(ServiceId::Inventory) {
-            topics.push(TopicId::Inventory);
-        }
-    };
-    let mut topics = vec![TopicId::Orders];
-    match service {
-        ServiceId::Shipping => upstream(&mut topics),
-        ServiceId::Notification if has(ServiceId::Shipping) => topics.push(TopicId::Shipments),
-        ServiceId::Notification => upstream(&mut topics),
-        ServiceId::Analytics => {
-            topics.extend([TopicId::Payments, TopicId::Inventory, TopicId::Shipments])
-        }
-        _ => {}
-    }
-    if sagas {
-        let partners: &[ServiceId] = match service {
-            ServiceId::Payment => &[ServiceId::Inventory],
-            ServiceId::Inventory => &[ServiceId::Payment],
-            ServiceId::Notification => &[ServiceId::Payment, ServiceId::Inventory],
-            _ => &[],
-        };
-        for &partner in partners {
-            let topic = match partner {
-                ServiceId::Payment => TopicId::Payments,
-                _ => TopicId::Inventory,
-            };
-            if has(partner) && !topics.contains(&topic) {
-                topics.push(topic);
-            }
-        }
-    }
-    topics
-}
 
 impl EventModel {
     pub(crate) fn new(core: &mut Core) -> EventModel {
         let options = core.scenario.event.clone();
-        let mut broker = Broker::new(options.partitions.clamp(1, 1_024));
+        let mut broker = Broker::new(options.partitions.clamp(1, MAX_PARTITIONS));
         let mut workers = Vec::new();
         for (&id, config) in core
             .scenario
@@ -323,7 +279,7 @@ impl EventModel {
             .map(|t| t.max(SimTime(1)));
         self.broker_latency = SimTime::from_millis_f64(new.broker_latency_ms);
         if new.partitions > self.broker.partition_count() {
-            self.broker.grow(new.partitions.min(1_024));
+            self.broker.grow(new.partitions.min(MAX_PARTITIONS));
             for group in 0..self.broker.groups.len() {
                 self.rebalance(core, group);
             }
