@@ -3,11 +3,10 @@
 //! partition to at most one member. The event-driven design drives it; observers read it.
 
 use crate::chunked::SharedChunkedDeque;
+use crate::ids::RecordKind;
 use crate::ids::ServiceId;
 pub use crate::ids::TopicId;
 use crate::time::SimTime;
-use crate::ids::RecordKind;
-
 
 /// One record on a log. Small and `Copy`: the order is referred to by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -336,4 +336,3 @@ pub struct RecordedAction {
     pub at: SimTime,
     pub action: ControlAction,
 }
-

@@ -16,24 +16,34 @@
 //!
 //! # Map
 //!
-//! - [`time`]: `SimTime`, integer microseconds. [`queue`]: the `(time, seq)` event queue.
-//!   [`rng`]: one seeded stream per purpose; [`ziggurat`]: exponential and normal draws.
-//!   [`sorted`]: the small ordered map and set the scenario and the app keep.
-//! - [`scenario`] (+ `validate`): the serde form of a run, checked with paths.
-//!   [`fault`]: faults, control actions and per-service health.
+//! The modules are layers: each uses only those listed before it (a test reads the sources
+//! and holds them to it).
+//!
+//! - [`ids`]: the names of services, topics, record types and designs, and which topics each
+//!   service reads. [`time`]: `SimTime`, integer microseconds. [`rng`]: one seeded stream per
+//!   purpose; [`ziggurat`]: exponential and normal draws. [`sorted`]: the small ordered map
+//!   and set the scenario and the app keep. [`limits`]: the largest values a scenario may
+//!   ask for.
+//! - [`fault`]: faults and what they do to a service's health. [`scenario`]: the serde form
+//!   of a run. [`control`]: live control actions, recorded and replayed. `validate`: every
+//!   problem of a scenario, with its path. [`work`]: what a run will cost before it runs, and
+//!   the budget that refuses what a browser tab cannot do. [`windows`]: when each fault is
+//!   active.
 //! - [`workload`]: Poisson arrivals and order details, shared by both designs.
 //!   [`orders`]: the window of live order states. [`station`]: worker pool + queue +
-//!   service-time distribution.
-//! - [`sim`]: `Simulation` = shared core (clock, queue, faults, metrics, traces, hash) + one
-//!   model: [`sync_design`] (blocking calls, timeouts, retries, breaker, bulkhead) or
-//!   [`event_design`] (choreography over the [`broker`]: topics, partitions, groups).
-//! - [`metrics`]: counters and hdrhistogram latencies per bucket and cumulative;
-//!   [`summary`]: the headline numbers; [`snapshot`]: what to draw; [`trace`]: causal traces
-//!   and the trace hash; [`examples`]: the last few orders each mishap happened to;
-//!   [`comparison`]: both designs in step, actions recorded and replayed.
-//! - [`run`]: a `Comparison` with its timeline of actions and rewind checkpoints, advanced in
-//!   bounded slices. [`work`]: what a run will cost before it runs, and the budget that
-//!   refuses what a browser tab cannot do. [`windows`]: when each fault is active.
+//!   service-time distribution. [`metrics`]: counters and hdrhistogram latencies per bucket
+//!   and cumulative; [`summary`]: the headline numbers; [`trace`]: causal traces and the
+//!   trace hash; [`examples`]: the last few orders each mishap happened to. [`broker`]:
+//!   topics, partitions, consumer groups. [`queue`]: the `(time, seq)` event queue.
+//!   [`snapshot`]: what to draw, as each design reports it.
+//! - `events`: everything that can happen, as small `Copy` values. `core`: the world (clock,
+//!   queue, orders, faults, metrics, traces) and the rules both designs share for an order.
+//!   `model`: the hooks a design is called through. [`sync_design`] (blocking calls,
+//!   timeouts, retries, breaker, bulkhead) and [`event_design`] (choreography over the
+//!   broker) implement them.
+//! - [`sim`]: `Simulation`, one design running, paced by the caller. [`comparison`]: both designs in step, actions recorded and replayed. [`run`]: a
+//!   `Comparison` with its timeline of actions and rewind checkpoints, advanced in bounded
+//!   slices.
 //!
 //! # Invariants (asserted in debug builds, checked by the tests from outside)
 //!
@@ -48,13 +58,16 @@ pub mod broker;
 pub mod chunked;
 pub mod comparison;
 pub mod control;
+mod core;
 pub mod event_design;
+mod events;
 pub mod examples;
 pub mod fault;
 pub mod ids;
 pub mod json;
 pub mod limits;
 pub mod metrics;
+mod model;
 pub mod orders;
 pub mod queue;
 pub mod rng;

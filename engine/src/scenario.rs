@@ -9,7 +9,6 @@ use std::fmt;
 pub use crate::fault::{Fault, FaultKind, OutageMode};
 pub use crate::ids::ServiceId;
 
-
 /// A complete scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

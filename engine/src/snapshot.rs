@@ -4,8 +4,8 @@
 
 use crate::broker::TopicId;
 use crate::fault::HealthState;
+use crate::ids::Design;
 use crate::scenario::ServiceId;
-use crate::sim::Design;
 use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,8 @@
 //! The headline numbers of one run, as printed by the `simulate` command.
 
 use crate::metrics::LatencyMs;
-use crate::sim::Simulation;
+use crate::metrics::Metrics;
+use crate::time::SimTime;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -72,11 +73,11 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(sim: &Simulation) -> Summary {
-        let metrics = sim.metrics();
+    /// The headline numbers of a run's metrics at `now`, with its event count and trace hash.
+    pub fn of(metrics: &Metrics, now: SimTime, events_processed: u64, trace_hash: u64) -> Summary {
         let t = &metrics.totals;
         Summary {
-            simulated_seconds: sim.now().as_secs_f64(),
+            simulated_seconds: now.as_secs_f64(),
             orders_arrived: t.requests,
             orders_completed: t.completed,
             orders_failed: t.failed + t.rejected,
@@ -109,9 +110,9 @@ impl Summary {
             timeouts: t.timeouts,
             errors: t.errors,
             rebalances: t.rebalances,
-            events_processed: sim.events_processed(),
+            events_processed,
             wall_seconds: 0.0,
-            trace_hash: sim.trace_hash(),
+            trace_hash,
         }
     }
 }

@@ -6,12 +6,13 @@
 //! back off exponentially with jitter; a circuit breaker and a bulkhead can fail calls fast.
 //! A callee that was given up on keeps working, so its side effects still happen.
 
+use crate::core::{Core, undoable};
+use crate::events::{Answer, Attempt, Ev, Parent, SyncEv};
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
+use crate::model::Model;
 use crate::orders::Status;
 use crate::rng;
 use crate::scenario::{RetryPolicy, ServiceId, SyncStyle};
-use crate::sim::undoable;
-use crate::sim::{Core, Ev};
 use crate::snapshot::{EdgeView, MessageDot, Node, ServiceView, Snapshot};
 use crate::station::Station;
 use crate::time::SimTime;
@@ -24,13 +25,6 @@ const GATEWAY: Parent = Parent {
     generation: 0,
 };
 
-/// The frame of the call whose worker makes a call, as it was then: if that worker has since
-/// died (its instance crashed) or moved on, the answer finds nobody waiting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Parent {
-    frame: u32,
-    generation: u32,
-}
 /// Whether the customer has cancelled the order (Order, which holds it, knows).
 fn cancelled(core: &Core, order: u64) -> bool {
     core.orders
@@ -40,105 +34,6 @@ fn cancelled(core: &Core, order: u64) -> bool {
 
 /// Most messages per edge listed in a snapshot for animation.
 const SAMPLE_PER_EDGE: usize = 16;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Answer {
-    Ok,
-    Error,
-    /// Turned away at once: full queue or full bulkhead.
-    Rejected,
-    /// Not even sent: the circuit breaker is open. Retrying would not help.
-    Open,
-    Timeout,
-    /// Done, and the answer is no for a business reason (card declined, out of stock): a
-    /// healthy answer, never retried, which calls the order off.
-    Declined,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum SyncEv {
-    /// A request reaches its callee (which the event names, so the count of messages on
-    /// the wire stays right even when the frame has moved on).
-    Deliver {
-        frame: u32,
-        generation: u32,
-        callee: ServiceId,
-    },
-    Done {
-        frame: u32,
-        generation: u32,
-    },
-    Reply {
-        frame: u32,
-        generation: u32,
-        answer: Answer,
-        callee: ServiceId,
-    },
-    Timeout {
-        frame: u32,
-        generation: u32,
-    },
-    Retry {
-        call: Attempt,
-    },
-}
-
-/// One attempt of one call as its caller sees it: for which order, whose worker waits for the
-/// answer, which step of the chain (or the undoing of it), and which try.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Attempt {
-    order: u64,
-    parent: Parent,
-    step: u8,
-    attempt: u8,
-    /// A compensating call (refund, release) rather than the step's own work.
-    undo: bool,
-}
-
-impl Attempt {
-    fn first(order: u64, parent: Parent, step: u8, undo: bool) -> Attempt {
-        Attempt {
-            order,
-            parent,
-            step,
-            attempt: 1,
-            undo,
-        }
-    }
-}
-
-impl SyncEv {
-    pub(crate) fn fingerprint(&self) -> (u64, u64) {
-        let frame_word =
-            |frame: u32, generation: u32| u64::from(frame) | (u64::from(generation) << 32);
-        match *self {
-            SyncEv::Deliver {
-                frame, generation, ..
-            } => (10, frame_word(frame, generation)),
-            SyncEv::Done { frame, generation } => (11, frame_word(frame, generation)),
-            SyncEv::Reply {
-                frame,
-                generation,
-                answer,
-                ..
-            } => (12 + ((answer as u64) << 4), frame_word(frame, generation)),
-            SyncEv::Timeout { frame, generation } => (13, frame_word(frame, generation)),
-            SyncEv::Retry {
-                call:
-                    Attempt {
-                        order,
-                        step,
-                        attempt,
-                        undo,
-                        ..
-                    },
-            } => (
-                14 + (u64::from(step) << 4) + (u64::from(attempt) << 12) + (u64::from(undo) << 20),
-                order,
-            ),
-        }
-    }
-}
 
 /// One attempt of one call. Lives until both sides are done with it.
 #[derive(Clone, Copy, Debug)]
@@ -299,8 +194,8 @@ fn station(core: &Core, id: ServiceId) -> Option<Station<u32>> {
     })
 }
 
-impl SyncModel {
-    pub(crate) fn new(core: &mut Core) -> SyncModel {
+impl Model for SyncModel {
+    fn new(core: &mut Core) -> SyncModel {
         let stations = ServiceId::ALL.iter().map(|&id| station(core, id)).collect();
         SyncModel {
             routes: vec![Route {
@@ -321,7 +216,7 @@ impl SyncModel {
         }
     }
 
-    pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
+    fn on_settings_changed(&mut self, core: &mut Core) {
         self.config = SyncConfig::of(core);
         if self.config.style != self.current_route().style {
             let chain = self.current_route().chain.clone();
@@ -334,14 +229,14 @@ impl SyncModel {
     }
 
     /// Bytes held by call frames and waiting lines.
-    pub(crate) fn approx_bytes(&self) -> usize {
+    fn approx_bytes(&self) -> usize {
         let waiting: usize = self.stations.iter().flatten().map(|s| s.queue.len()).sum();
         (self.frames.len() + self.free.len()) * std::mem::size_of::<Frame>() + waiting * 4
     }
 
     /// A service joins the chain for orders placed from now on: every caller on the way had to
     /// change to call it.
-    pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
+    fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
         self.stations[service.index()] = station(core, service);
         self.routes.push(Route {
             first_order: core.orders.next_id(),
@@ -350,35 +245,22 @@ impl SyncModel {
         });
     }
 
-    /// The route `order` follows (the first one is in force from order 0).
-    fn route(&self, order: u64) -> &Route {
-        let at = self.routes.partition_point(|r| r.first_order <= order);
-        &self.routes[at.saturating_sub(1)]
-    }
-
-    /// The chain `order` follows.
-    fn chain(&self, order: u64) -> &[ServiceId] {
-        &self.route(order).chain
-    }
-
-    /// The route new orders follow.
-    fn current_route(&self) -> &Route {
-        &self.routes[self.routes.len() - 1]
-    }
-
-    pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
+    fn on_arrival(&mut self, core: &mut Core, order: u64) {
         self.call(core, Attempt::first(order, GATEWAY, 0, false));
     }
 
     /// The customer cancels: the Order service marks the order and refunds what was charged.
     /// Calls already under way still finish; the gateway stops before the next step.
-    pub(crate) fn on_cancel(&mut self, core: &mut Core, order: u64) {
+    fn on_cancel(&mut self, core: &mut Core, order: u64) {
         // Order marks it cancelled; undoing what was done is work Order does (`compensate`)
         // once the call it is waiting on answers.
         core.finish(order, Status::Cancelled, Count::Cancelled);
     }
 
-    pub(crate) fn handle(&mut self, core: &mut Core, event: SyncEv) {
+    fn handle(&mut self, core: &mut Core, event: Ev) {
+        let Ev::Sync(event) = event else {
+            return;
+        };
         match event {
             SyncEv::Deliver {
                 frame,
@@ -433,6 +315,99 @@ impl SyncModel {
             }
             _ => {}
         }
+    }
+
+    fn gauges(&self, _core: &Core) -> ([ServiceCounters; ServiceId::COUNT], (u64, f64)) {
+        let mut gauges = [ServiceCounters::default(); ServiceId::COUNT];
+        for (gauge, station) in gauges.iter_mut().zip(&self.stations) {
+            if let Some(station) = station {
+                gauge.busy = u64::from(station.busy);
+                gauge.queue = station.queue.len() as u64;
+            }
+        }
+        (gauges, (0, 0.0))
+    }
+
+    /// Busy workers and pool size of a service, for observers.
+    fn pool(&self, service: ServiceId) -> Option<(u32, u32, u64)> {
+        self.stations[service.index()]
+            .as_ref()
+            .map(|s| (s.busy, s.workers, s.queue.len() as u64))
+    }
+
+    fn snapshot(&self, core: &Core) -> Snapshot {
+        let services = ServiceId::ALL
+            .iter()
+            .filter_map(|&id| {
+                let station = self.stations[id.index()].as_ref()?;
+                Some(ServiceView {
+                    service: id,
+                    health: core.health[id.index()].state(),
+                    workers: station.workers,
+                    busy: station.busy,
+                    waiting: self.waiting[id.index()],
+                    queue: station.queue.len() as u64,
+                    consumers: 0,
+                    consumers_alive: 0,
+                })
+            })
+            .collect();
+        let mut edges = Vec::new();
+        let route = self.current_route();
+        let chain = &route.chain;
+        for (step, &callee) in chain.iter().enumerate() {
+            let from = match (route.style, step) {
+                (_, 0) => Node::Gateway,
+                (SyncStyle::Orchestrated, _) => Node::Service(chain[0]),
+                (SyncStyle::Nested, _) => Node::Service(chain[step - 1]),
+            };
+            let sample = self
+                .frames
+                .iter()
+                .filter(|f| f.callee == callee && f.caller_waiting)
+                .take(SAMPLE_PER_EDGE)
+                .map(|f| MessageDot {
+                    order: f.call.order,
+                    sent_at: f.sent_at,
+                })
+                .collect();
+            edges.push(EdgeView {
+                from,
+                to: Node::Service(callee),
+                in_flight: u64::from(
+                    self.requests_in_transit[callee.index()]
+                        + self.replies_in_transit[callee.index()],
+                ),
+                waiting: u64::from(self.calls_in_flight[callee.index()]),
+                sample,
+            });
+        }
+        Snapshot {
+            at: core.now,
+            design: core.design,
+            services,
+            edges,
+            partitions: Vec::new(),
+            groups: Vec::new(),
+        }
+    }
+}
+
+impl SyncModel {
+    /// The route `order` follows (the first one is in force from order 0).
+    fn route(&self, order: u64) -> &Route {
+        let at = self.routes.partition_point(|r| r.first_order <= order);
+        &self.routes[at.saturating_sub(1)]
+    }
+
+    /// The chain `order` follows.
+    fn chain(&self, order: u64) -> &[ServiceId] {
+        &self.route(order).chain
+    }
+
+    /// The route new orders follow.
+    fn current_route(&self) -> &Route {
+        &self.routes[self.routes.len() - 1]
     }
 
     /// Whether the caller behind `parent` still waits: the gateway always does; a service's
@@ -1035,81 +1010,6 @@ impl SyncModel {
             },
         };
         core.schedule(core.now + delay, Ev::Sync(event));
-    }
-
-    pub(crate) fn gauges(&self) -> [ServiceCounters; ServiceId::COUNT] {
-        let mut gauges = [ServiceCounters::default(); ServiceId::COUNT];
-        for (gauge, station) in gauges.iter_mut().zip(&self.stations) {
-            if let Some(station) = station {
-                gauge.busy = u64::from(station.busy);
-                gauge.queue = station.queue.len() as u64;
-            }
-        }
-        gauges
-    }
-
-    /// Busy workers and pool size of a service, for observers.
-    pub(crate) fn pool(&self, service: ServiceId) -> Option<(u32, u32, u64)> {
-        self.stations[service.index()]
-            .as_ref()
-            .map(|s| (s.busy, s.workers, s.queue.len() as u64))
-    }
-
-    pub(crate) fn snapshot(&self, core: &Core) -> Snapshot {
-        let services = ServiceId::ALL
-            .iter()
-            .filter_map(|&id| {
-                let station = self.stations[id.index()].as_ref()?;
-                Some(ServiceView {
-                    service: id,
-                    health: core.health[id.index()].state(),
-                    workers: station.workers,
-                    busy: station.busy,
-                    waiting: self.waiting[id.index()],
-                    queue: station.queue.len() as u64,
-                    consumers: 0,
-                    consumers_alive: 0,
-                })
-            })
-            .collect();
-        let mut edges = Vec::new();
-        let route = self.current_route();
-        let chain = &route.chain;
-        for (step, &callee) in chain.iter().enumerate() {
-            let from = match (route.style, step) {
-                (_, 0) => Node::Gateway,
-                (SyncStyle::Orchestrated, _) => Node::Service(chain[0]),
-                (SyncStyle::Nested, _) => Node::Service(chain[step - 1]),
-            };
-            let sample = self
-                .frames
-                .iter()
-                .filter(|f| f.callee == callee && f.caller_waiting)
-                .take(SAMPLE_PER_EDGE)
-                .map(|f| MessageDot {
-                    order: f.call.order,
-                    sent_at: f.sent_at,
-                })
-                .collect();
-            edges.push(EdgeView {
-                from,
-                to: Node::Service(callee),
-                in_flight: u64::from(
-                    self.requests_in_transit[callee.index()]
-                        + self.replies_in_transit[callee.index()],
-                ),
-                waiting: u64::from(self.calls_in_flight[callee.index()]),
-                sample,
-            });
-        }
-        Snapshot {
-            at: core.now,
-            design: core.design,
-            services,
-            edges,
-            partitions: Vec::new(),
-            groups: Vec::new(),
-        }
     }
 }
 

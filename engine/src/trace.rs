@@ -55,7 +55,6 @@ pub enum Step {
     Notified,
 }
 
-
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TraceEntry {
     pub at: SimTime,

@@ -3,10 +3,10 @@
 
 use crate::control::{ControlAction, RecordedAction};
 use crate::fault::{Fault, FaultKind};
-use crate::scenario::{Problem, Scenario, ScenarioError, ServiceConfig, ServiceId, ServiceTime};
 use crate::limits::{
     MAX_DURATION_S, MAX_FAULTS, MAX_MS, MAX_PARTITIONS, MAX_QUEUE, MAX_RATE_PER_S, MAX_WORKERS,
 };
+use crate::scenario::{Problem, Scenario, ScenarioError, ServiceConfig, ServiceId, ServiceTime};
 use crate::work::{self, Budget, Work};
 
 // Reading and checking a scenario live here, above the plain types of `scenario`.
@@ -62,9 +62,7 @@ impl Scenario {
     pub fn validate_within(&self, budget: &Budget) -> Result<(), Vec<Problem>> {
         check_run(self, &[], budget).map(|_| ())
     }
-
 }
-
 
 struct Collector {
     problems: Vec<Problem>,

@@ -10,9 +10,9 @@
 use crate::broker::TopicId;
 use crate::control::RecordedAction;
 use crate::fault::{FaultKind, OutageMode};
+use crate::limits::MAX_PARTITIONS;
 use crate::scenario::{CommitPolicy, Problem, Scenario, ServiceId, SyncStyle};
 use crate::time::SimTime;
-use crate::limits::MAX_PARTITIONS;
 use crate::windows::{FaultWindow, fault_windows};
 use crate::workload::{sane_multiplier, sane_rate};
 

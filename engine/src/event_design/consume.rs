@@ -376,7 +376,7 @@ impl EventModel {
             // undone.
             if record.kind.is_failure()
                 && core.orders.get(record.order).is_some_and(|o| {
-                    o.standing_effects(service) > 0 && crate::sim::undoable(service)
+                    o.standing_effects(service) > 0 && crate::core::undoable(service)
                 })
             {
                 core.mark_inconsistent(record.order);

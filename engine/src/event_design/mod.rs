@@ -5,16 +5,18 @@
 //! loses what was processed but not committed, which is then delivered again.
 
 use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
+use crate::core::Core;
+use crate::events::{Ev, Reply, StreamEv};
+use crate::examples::Example;
 use crate::ids::subscriptions;
 use crate::limits::MAX_PARTITIONS;
-use crate::examples::Example;
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
+use crate::model::Model;
 use crate::orders::Status;
 use crate::rng;
 use crate::scenario::{
     CommitPolicy, EventOptions, OffsetReset, PartitionKey, ServiceConfig, ServiceId,
 };
-use crate::sim::{Core, Ev};
 use crate::snapshot::{
     EdgeView, GroupOffset, GroupView, MemberView, MessageDot, Node, PartitionView, ServiceView,
     Snapshot,
@@ -31,113 +33,6 @@ mod view;
 const SAMPLE_PER_EDGE: usize = 16;
 /// Time to read a record a service only notes down.
 const BOOKKEEPING_MICROS: f64 = 100.0;
-
-/// How the Order service answered the customer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Reply {
-    Accepted,
-    Error,
-    Rejected,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum StreamEv {
-    OrderArrive {
-        order: u64,
-    },
-    OrderDone {
-        order: u64,
-    },
-    OrderReply {
-        order: u64,
-        reply: Reply,
-    },
-    OrderTimeout {
-        order: u64,
-    },
-    /// A produced record reaches the broker.
-    Append {
-        topic: TopicId,
-        partition: u32,
-        kind: RecordKind,
-        order: u64,
-        produced_at: SimTime,
-    },
-    Poll {
-        group: u8,
-        member: u16,
-        epoch: u32,
-    },
-    RecordDone {
-        group: u8,
-        member: u16,
-        epoch: u32,
-    },
-    SessionExpired {
-        group: u8,
-        member: u16,
-        epoch: u32,
-    },
-    Restart {
-        group: u8,
-        member: u16,
-    },
-    CommitTick,
-    /// The broker's acknowledgement of an order's `OrderCreated` reaches Order.
-    OrderAcked {
-        order: u64,
-    },
-    /// Order gives up waiting for that acknowledgement (`delivery_timeout_ms`).
-    DeliveryTimeout {
-        order: u64,
-    },
-    /// The outbox relay looks for rows to publish.
-    RelayTick,
-}
-
-impl StreamEv {
-    pub(crate) fn fingerprint(&self) -> (u64, u64) {
-        let member_word = |group: u8, member: u16, epoch: u32| {
-            u64::from(group) | (u64::from(member) << 8) | (u64::from(epoch) << 24)
-        };
-        match *self {
-            StreamEv::OrderArrive { order } => (20, order),
-            StreamEv::OrderDone { order } => (21, order),
-            StreamEv::OrderReply { order, reply } => (22 + ((reply as u64) << 4), order),
-            StreamEv::OrderTimeout { order } => (23, order),
-            StreamEv::Append {
-                topic,
-                partition,
-                kind,
-                order,
-                ..
-            } => (
-                24 + ((topic as u64) << 4) + ((kind as u64) << 8) + (u64::from(partition) << 16),
-                order,
-            ),
-            StreamEv::Poll {
-                group,
-                member,
-                epoch,
-            } => (25, member_word(group, member, epoch)),
-            StreamEv::RecordDone {
-                group,
-                member,
-                epoch,
-            } => (26, member_word(group, member, epoch)),
-            StreamEv::SessionExpired {
-                group,
-                member,
-                epoch,
-            } => (27, member_word(group, member, epoch)),
-            StreamEv::Restart { group, member } => (28, member_word(group, member, 0)),
-            StreamEv::CommitTick => (29, 0),
-            StreamEv::OrderAcked { order } => (30, order),
-            StreamEv::DeliveryTimeout { order } => (31, order),
-            StreamEv::RelayTick => (32, 0),
-        }
-    }
-}
 
 /// A consumer group's service: how long each record takes and its random stream.
 #[derive(Clone)]
@@ -179,7 +74,10 @@ pub(crate) struct EventModel {
 
 /// Members of a service's consumer group: its consumers, or one per worker.
 fn group_size(config: &ServiceConfig) -> u32 {
-    config.consumers.unwrap_or(config.workers).clamp(1, MAX_PARTITIONS)
+    config
+        .consumers
+        .unwrap_or(config.workers)
+        .clamp(1, MAX_PARTITIONS)
 }
 
 impl Worker {
@@ -192,9 +90,8 @@ impl Worker {
     }
 }
 
-
-impl EventModel {
-    pub(crate) fn new(core: &mut Core) -> EventModel {
+impl Model for EventModel {
+    fn new(core: &mut Core) -> EventModel {
         let options = core.scenario.event.clone();
         let mut broker = Broker::new(options.partitions.clamp(1, MAX_PARTITIONS));
         let mut workers = Vec::new();
@@ -259,16 +156,7 @@ impl EventModel {
         model
     }
 
-    fn start_commit_ticks(&mut self, core: &mut Core) {
-        if self.options.commit == CommitPolicy::Periodic && !self.commit_ticking {
-            self.commit_ticking = true;
-            let interval =
-                SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
-            core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
-        }
-    }
-
-    pub(crate) fn on_settings_changed(&mut self, core: &mut Core) {
+    fn on_settings_changed(&mut self, core: &mut Core) {
         let new = core.scenario.event.clone();
         self.latency = SimTime::from_millis_f64(core.scenario.sync.hop_latency_ms);
         self.timeout = core
@@ -307,7 +195,7 @@ impl EventModel {
     /// committed offsets, starts where `auto_offset_reset` says: at the end of each partition
     /// (Kafka's default) or at the oldest record still retained, to replay history. No
     /// producer, and no other group, changes.
-    pub(crate) fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
+    fn on_service_added(&mut self, core: &mut Core, service: ServiceId) {
         if self.group_of(service).is_some() {
             return;
         }
@@ -342,27 +230,10 @@ impl EventModel {
         self.poll_all(core, group, core.now);
     }
 
-    fn group_of(&self, service: ServiceId) -> Option<usize> {
-        self.broker.groups.iter().position(|g| g.service == service)
-    }
-
-    /// New members join at once; members that go finish their batch, commit and leave as
-    /// the rebalance completes (a consumer shut down cleanly), so nothing is read twice.
-    fn resize_group(&mut self, core: &mut Core, group: usize, members: usize) {
-        let g = &mut self.broker.groups[group];
-        if members > g.members.len() {
-            g.members.resize_with(members, || crate::broker::Member {
-                alive: true,
-                ..Default::default()
-            });
-            g.shrink_to = None;
-        } else {
-            g.shrink_to = Some(members);
-        }
-        self.rebalance(core, group);
-    }
-
-    pub(crate) fn handle(&mut self, core: &mut Core, event: StreamEv) {
+    fn handle(&mut self, core: &mut Core, event: Ev) {
+        let Ev::Stream(event) = event else {
+            return;
+        };
         match event {
             StreamEv::OrderArrive { order } => {
                 self.requests_in_transit = self.requests_in_transit.saturating_sub(1);
@@ -422,6 +293,88 @@ impl EventModel {
         }
     }
 
+    /// Bytes held by the logs and by records waiting for an unavailable partition.
+    fn approx_bytes(&self) -> usize {
+        self.broker.stored_records() * std::mem::size_of::<Record>()
+            + self.held.len() * std::mem::size_of::<(TopicId, u32, Record)>()
+            + self.outbox.len() * std::mem::size_of::<(u64, RecordKind, bool)>()
+    }
+
+    fn on_tick(&mut self, core: &mut Core) {
+        self.expire(core);
+    }
+
+    /// Health or partitions changed: release held records and wake every consumer.
+    fn on_faults_changed(&mut self, core: &mut Core) {
+        let held = std::mem::take(&mut self.held);
+        for (topic, partition, record) in held {
+            if core.unavailable.binary_search(&partition).is_ok() {
+                self.held.push((topic, partition, record));
+            } else {
+                self.append(core, topic, partition, record);
+            }
+        }
+        for group in 0..self.broker.groups.len() {
+            let at = core.now.max(self.broker.groups[group].paused_until);
+            self.poll_all(core, group, at);
+        }
+    }
+
+    fn on_arrival(&mut self, core: &mut Core, order: u64) {
+        self.customer_request(core, order);
+    }
+
+    fn on_cancel(&mut self, core: &mut Core, order: u64) {
+        self.cancel(core, order);
+    }
+
+    fn gauges(&self, core: &Core) -> ([ServiceCounters; ServiceId::COUNT], (u64, f64)) {
+        self.gauges_now(core)
+    }
+
+    fn snapshot(&self, core: &Core) -> Snapshot {
+        self.snapshot_now(core)
+    }
+
+    fn pool(&self, service: ServiceId) -> Option<(u32, u32, u64)> {
+        (service == ServiceId::Order).then(|| self.order_pool())
+    }
+
+    fn broker(&self) -> Option<&Broker> {
+        Some(&self.broker)
+    }
+}
+
+impl EventModel {
+    fn start_commit_ticks(&mut self, core: &mut Core) {
+        if self.options.commit == CommitPolicy::Periodic && !self.commit_ticking {
+            self.commit_ticking = true;
+            let interval =
+                SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
+            core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
+        }
+    }
+
+    fn group_of(&self, service: ServiceId) -> Option<usize> {
+        self.broker.groups.iter().position(|g| g.service == service)
+    }
+
+    /// New members join at once; members that go finish their batch, commit and leave as
+    /// the rebalance completes (a consumer shut down cleanly), so nothing is read twice.
+    fn resize_group(&mut self, core: &mut Core, group: usize, members: usize) {
+        let g = &mut self.broker.groups[group];
+        if members > g.members.len() {
+            g.members.resize_with(members, || crate::broker::Member {
+                alive: true,
+                ..Default::default()
+            });
+            g.shrink_to = None;
+        } else {
+            g.shrink_to = Some(members);
+        }
+        self.rebalance(core, group);
+    }
+
     pub(super) fn current(&self, group: u8, member: u16, epoch: u32) -> bool {
         self.broker
             .groups
@@ -448,17 +401,6 @@ impl EventModel {
         }
         let interval = SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
         core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
-    }
-
-    /// Bytes held by the logs and by records waiting for an unavailable partition.
-    pub(crate) fn approx_bytes(&self) -> usize {
-        self.broker.stored_records() * std::mem::size_of::<Record>()
-            + self.held.len() * std::mem::size_of::<(TopicId, u32, Record)>()
-            + self.outbox.len() * std::mem::size_of::<(u64, RecordKind, bool)>()
-    }
-
-    pub(crate) fn on_tick(&mut self, core: &mut Core) {
-        self.expire(core);
     }
 
     /// Retention: records older than `retention_s` leave their log, read or not. A group that
@@ -524,22 +466,6 @@ impl EventModel {
             }
             // Every record from the old position to the new start was never read.
             self.mark_skipped(core, group, slot, position, start);
-        }
-    }
-
-    /// Health or partitions changed: release held records and wake every consumer.
-    pub(crate) fn on_faults_changed(&mut self, core: &mut Core) {
-        let held = std::mem::take(&mut self.held);
-        for (topic, partition, record) in held {
-            if core.unavailable.binary_search(&partition).is_ok() {
-                self.held.push((topic, partition, record));
-            } else {
-                self.append(core, topic, partition, record);
-            }
-        }
-        for group in 0..self.broker.groups.len() {
-            let at = core.now.max(self.broker.groups[group].paused_until);
-            self.poll_all(core, group, at);
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::*;
 
 impl EventModel {
-    pub(crate) fn on_arrival(&mut self, core: &mut Core, order: u64) {
+    pub(super) fn customer_request(&mut self, core: &mut Core, order: u64) {
         if let Some(timeout) = self.timeout {
             core.schedule(
                 core.now + timeout,
@@ -261,7 +261,7 @@ impl EventModel {
     }
 
     /// The customer cancels: Order marks the order and announces it.
-    pub(crate) fn on_cancel(&mut self, core: &mut Core, order: u64) {
+    pub(super) fn cancel(&mut self, core: &mut Core, order: u64) {
         let created = core
             .orders
             .get(order)

@@ -3,7 +3,10 @@
 use super::*;
 
 impl EventModel {
-    pub(crate) fn gauges(&self, core: &Core) -> ([ServiceCounters; ServiceId::COUNT], (u64, f64)) {
+    pub(super) fn gauges_now(
+        &self,
+        core: &Core,
+    ) -> ([ServiceCounters; ServiceId::COUNT], (u64, f64)) {
         let mut gauges = [ServiceCounters::default(); ServiceId::COUNT];
         let order = &mut gauges[ServiceId::Order.index()];
         order.busy = u64::from(self.order_station.busy);
@@ -28,7 +31,7 @@ impl EventModel {
         (station.busy, station.workers, station.queue.len() as u64)
     }
 
-    pub(crate) fn snapshot(&self, core: &Core) -> Snapshot {
+    pub(super) fn snapshot_now(&self, core: &Core) -> Snapshot {
         let mut services = vec![ServiceView {
             service: ServiceId::Order,
             health: core.health[ServiceId::Order.index()].state(),

@@ -13,6 +13,7 @@ mod determinism;
 mod examples;
 mod formats;
 mod invariants;
+mod layers;
 mod outbox;
 mod queueing;
 mod rebalance;
