@@ -74,6 +74,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod selfcheck;
+mod service;
 pub mod sim;
 pub mod snapshot;
 pub mod sorted;

@@ -70,6 +70,20 @@ fn finite(value: f64) -> f64 {
 /// The shortest piece of work.
 pub const MIN_WORK: SimTime = SimTime(1);
 
+/// How long a piece of work whose healthy time is `base` microseconds takes under `health`
+/// (slowed down, with latency added): at least a microsecond, so work done in a loop always
+/// moves the clock (a fixed 0 ms would otherwise let a backlog or a retry storm pile millions
+/// of events onto one instant).
+#[inline]
+pub fn work_time(base: f64, health: &Health) -> SimTime {
+    let work = if health.slow_factor == 1.0 && health.extra_latency == SimTime::ZERO {
+        SimTime(micros_from_f64(base))
+    } else {
+        SimTime(micros_from_f64(base * health.slow_factor)) + health.extra_latency
+    };
+    work.max(MIN_WORK)
+}
+
 /// Worker pool plus waiting line of one service.
 #[derive(Clone)]
 pub struct Station<J> {
@@ -93,18 +107,10 @@ impl<J: Copy> Station<J> {
         }
     }
 
-    /// How long the next piece of work takes under the given health: at least a microsecond,
-    /// so work done in a loop always moves the clock (a fixed 0 ms would otherwise let a
-    /// backlog or a retry storm pile millions of events onto one instant).
+    /// How long the next piece of work takes under the given health ([`work_time`]).
     #[inline]
     pub fn work_time(&mut self, health: &Health) -> SimTime {
-        let base = self.distribution.sample(&mut self.rng);
-        let work = if health.slow_factor == 1.0 && health.extra_latency == SimTime::ZERO {
-            SimTime(micros_from_f64(base))
-        } else {
-            SimTime(micros_from_f64(base * health.slow_factor)) + health.extra_latency
-        };
-        work.max(MIN_WORK)
+        work_time(self.distribution.sample(&mut self.rng), health)
     }
 
     /// Takes a worker if one is free.

@@ -13,6 +13,7 @@ use crate::model::Model;
 use crate::orders::Status;
 use crate::rng;
 use crate::scenario::{RetryPolicy, ServiceId, SyncStyle};
+use crate::service::{self, Admission, Reception};
 use crate::snapshot::{EdgeView, MessageDot, Node, ServiceView, Snapshot};
 use crate::station::Station;
 use crate::time::SimTime;
@@ -558,25 +559,17 @@ impl SyncModel {
     /// A request reaches its service.
     #[inline]
     fn deliver(&mut self, core: &mut Core, index: u32) {
-        self.frames[index as usize].delivered = true;
-        let callee = self.frames[index as usize].callee;
-        core.metrics.service(callee, ServiceCount::Arrivals);
-        let health = core.health[callee.index()];
-        if health.hanging {
-            // Accepted and never answered: only the caller's timeout ends the wait.
-            self.frames[index as usize].callee_holding = false;
-            return self.release_frame_if_done(index);
-        }
-        if health.refusing || core.now < self.down_until[callee.index()] {
-            // A refused call is a failed attempt like any other: counted where errors are.
-            core.metrics.service(callee, ServiceCount::Errors);
-            core.count(Count::Errors);
-            let order = self.frames[index as usize].call.order;
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::Refused).service(callee),
-            );
-            return self.respond(core, index, Answer::Error);
+        let frame = &mut self.frames[index as usize];
+        frame.delivered = true;
+        let (callee, order) = (frame.callee, frame.call.order);
+        let restarting = core.now < self.down_until[callee.index()];
+        match service::receive(core, callee, order, restarting) {
+            Reception::Hangs => {
+                self.frames[index as usize].callee_holding = false;
+                return self.release_frame_if_done(index);
+            }
+            Reception::Refused => return self.respond(core, index, Answer::Error),
+            Reception::Taken => {}
         }
         if core.duplicate_draw(callee) {
             // The network delivered the request twice; the copy's answer goes nowhere.
@@ -593,24 +586,15 @@ impl SyncModel {
 
     #[inline]
     fn admit(&mut self, core: &mut Core, index: u32) {
-        let callee = self.frames[index as usize].callee;
+        let frame = &self.frames[index as usize];
+        let (callee, order, waiting) = (frame.callee, frame.call.order, frame.caller_waiting);
         let Some(station) = self.stations[callee.index()].as_mut() else {
             return self.respond(core, index, Answer::Error);
         };
-        if station.try_start() {
-            self.start(core, index);
-        } else if !station.enqueue(index) {
-            // A network duplicate's copy has nobody waiting for it: its rejection is no trouble
-            // of the order's.
-            let frame = &self.frames[index as usize];
-            if frame.caller_waiting {
-                let order = frame.call.order;
-                core.trace(
-                    order,
-                    TraceEntry::new(core.now, Step::Rejected).service(callee),
-                );
-            }
-            self.respond(core, index, Answer::Rejected);
+        match service::admit(core, station, index, callee, order, waiting) {
+            Admission::Started => self.start(core, index),
+            Admission::Queued => {}
+            Admission::Rejected => self.respond(core, index, Answer::Rejected),
         }
     }
 
@@ -619,19 +603,9 @@ impl SyncModel {
         let Some(station) = self.stations[frame.callee.index()].as_mut() else {
             return;
         };
-        let work = station.work_time(&core.health[frame.callee.index()]);
-        debug_assert!(
-            station.busy <= station.workers,
-            "more busy workers than the pool"
-        );
-        if core.traced(frame.call.order) {
-            core.trace(
-                frame.call.order,
-                TraceEntry::new(core.now, Step::WorkStarted).service(frame.callee),
-            );
-        }
+        let ends = service::start(core, station, frame.callee, frame.call.order);
         core.schedule(
-            core.now + work,
+            ends,
             Ev::Sync(SyncEv::Done {
                 frame: index,
                 generation: frame.generation,
@@ -643,18 +617,8 @@ impl SyncModel {
     fn done(&mut self, core: &mut Core, index: u32) {
         let frame = self.frames[index as usize];
         let callee = frame.callee;
-        let poisoned = !frame.call.undo
-            && core
-                .orders
-                .get(frame.call.order)
-                .is_some_and(|s| s.is_poison_for(callee));
-        if poisoned || core.error_draw(callee) {
-            core.metrics.service(callee, ServiceCount::Errors);
-            core.count(Count::Errors);
-            core.trace(
-                frame.call.order,
-                TraceEntry::new(core.now, Step::WorkFailed).service(callee),
-            );
+        // A refund or a release is not the order's own work: poison does not apply to it.
+        if service::failed(core, callee, frame.call.order, !frame.call.undo, None) {
             self.release_worker(core, callee);
             return self.respond(core, index, Answer::Error);
         }

@@ -91,9 +91,7 @@ impl EventModel {
         } else {
             BOOKKEEPING_MICROS
         };
-        let work = (SimTime(crate::time::micros_from_f64(base * health.slow_factor))
-            + health.extra_latency)
-            .max(crate::station::MIN_WORK);
+        let work = crate::station::work_time(base, health);
         let epoch = self.broker.groups[group].members[member].epoch;
         let event = StreamEv::RecordDone {
             group: group as u8,
@@ -127,12 +125,7 @@ impl EventModel {
             // on (Analytics, which records every event, is poisoned by `OrderCreated`).
             let trigger =
                 service != ServiceId::Analytics || record.kind == RecordKind::OrderCreated;
-            let poisoned = trigger
-                && core
-                    .orders
-                    .get(record.order)
-                    .is_some_and(|s| s.is_poison_for(service));
-            if poisoned || core.error_draw(service) {
+            if service::failed(core, service, record.order, trigger, Some(record.kind)) {
                 return self.record_failed(core, group, member, record);
             }
         }
@@ -204,6 +197,8 @@ impl EventModel {
         self.poll(core, group, member);
     }
 
+    /// The work on `record` failed (counted and traced by [`service::failed`]): dead-letter
+    /// it, give it back in a rebalance, or try it again after the backoff.
     pub(super) fn record_failed(
         &mut self,
         core: &mut Core,
@@ -212,14 +207,6 @@ impl EventModel {
         record: Record,
     ) {
         let service = self.broker.groups[group].service;
-        core.metrics.service(service, ServiceCount::Errors);
-        core.count(Count::Errors);
-        core.trace(
-            record.order,
-            TraceEntry::new(core.now, Step::WorkFailed)
-                .service(service)
-                .record(record.kind),
-        );
         let Some(batch) = self.broker.groups[group].members[member].batch else {
             return;
         };

@@ -17,6 +17,7 @@ use crate::rng;
 use crate::scenario::{
     CommitPolicy, EventOptions, OffsetReset, PartitionKey, ServiceConfig, ServiceId,
 };
+use crate::service::{self, Admission, Reception};
 use crate::snapshot::{
     EdgeView, GroupOffset, GroupView, MemberView, MessageDot, Node, PartitionView, ServiceView,
     Snapshot,

@@ -24,59 +24,29 @@ impl EventModel {
     }
 
     pub(super) fn order_arrive(&mut self, core: &mut Core, order: u64) {
-        core.metrics
-            .service(ServiceId::Order, ServiceCount::Arrivals);
-        let health = core.health[ServiceId::Order.index()];
-        if health.hanging {
-            return;
-        }
         let restarting = !self.options.outbox && core.now < self.order_down_until;
-        if health.refusing || restarting {
-            // A refused request is a failed attempt, as in the chain.
-            core.metrics.service(ServiceId::Order, ServiceCount::Errors);
-            core.count(Count::Errors);
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::Refused).service(ServiceId::Order),
-            );
-            return self.reply(core, order, Reply::Error);
+        match service::receive(core, ServiceId::Order, order, restarting) {
+            Reception::Hangs => return,
+            Reception::Refused => return self.reply(core, order, Reply::Error),
+            Reception::Taken => {}
         }
-        if self.order_station.try_start() {
-            self.order_start(core, order);
-        } else if !self.order_station.enqueue(order) {
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::Rejected).service(ServiceId::Order),
-            );
-            self.reply(core, order, Reply::Rejected);
+        let station = &mut self.order_station;
+        match service::admit(core, station, order, ServiceId::Order, order, true) {
+            Admission::Started => self.order_start(core, order),
+            Admission::Queued => {}
+            Admission::Rejected => self.reply(core, order, Reply::Rejected),
         }
     }
 
     pub(super) fn order_start(&mut self, core: &mut Core, order: u64) {
-        let work = self
-            .order_station
-            .work_time(&core.health[ServiceId::Order.index()]);
-        core.trace(
-            order,
-            TraceEntry::new(core.now, Step::WorkStarted).service(ServiceId::Order),
-        );
-        core.schedule(core.now + work, Ev::Stream(StreamEv::OrderDone { order }));
+        let ends = service::start(core, &mut self.order_station, ServiceId::Order, order);
+        core.schedule(ends, Ev::Stream(StreamEv::OrderDone { order }));
     }
 
     /// Order has stored the order. It sends `OrderCreated` and, holding its worker, waits for
     /// the broker's acknowledgement before it tells the customer "accepted" (`on_acked`).
     pub(super) fn order_done(&mut self, core: &mut Core, order: u64) {
-        let poisoned = core
-            .orders
-            .get(order)
-            .is_some_and(|s| s.is_poison_for(ServiceId::Order));
-        if poisoned || core.error_draw(ServiceId::Order) {
-            core.metrics.service(ServiceId::Order, ServiceCount::Errors);
-            core.count(Count::Errors);
-            core.trace(
-                order,
-                TraceEntry::new(core.now, Step::WorkFailed).service(ServiceId::Order),
-            );
+        if service::failed(core, ServiceId::Order, order, true, None) {
             self.release_order_worker(core);
             return self.reply(core, order, Reply::Error);
         }
