@@ -57,6 +57,7 @@
 pub mod broker;
 pub mod chunked;
 pub mod comparison;
+mod config;
 pub mod control;
 mod core;
 pub mod event_design;

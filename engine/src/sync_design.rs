@@ -6,13 +6,14 @@
 //! back off exponentially with jitter; a circuit breaker and a bulkhead can fail calls fast.
 //! A callee that was given up on keeps working, so its side effects still happen.
 
+use crate::config::EngineConfig;
 use crate::core::{Core, undoable};
 use crate::events::{Answer, Attempt, Ev, Parent, SyncEv};
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::model::Model;
 use crate::orders::Status;
 use crate::rng;
-use crate::scenario::{RetryPolicy, ServiceId, SyncStyle};
+use crate::scenario::{ServiceId, SyncStyle};
 use crate::service::{self, Admission, Reception};
 use crate::snapshot::{EdgeView, MessageDot, Node, ServiceView, Snapshot};
 use crate::station::Station;
@@ -106,47 +107,6 @@ impl Breaker {
     }
 }
 
-/// The synchronous options in engine units.
-#[derive(Clone, Copy, Debug)]
-struct SyncConfig {
-    style: SyncStyle,
-    latency: SimTime,
-    /// A service's wait for its callee, and the gateway's for Order.
-    timeout: Option<SimTime>,
-    gateway_timeout: Option<SimTime>,
-    retries: RetryPolicy,
-    breaker: Option<(u32, SimTime)>,
-    bulkhead: Option<u32>,
-    idempotency_keys: bool,
-}
-
-impl SyncConfig {
-    fn of(core: &Core) -> SyncConfig {
-        let sync = &core.scenario.sync;
-        SyncConfig {
-            style: sync.style,
-            latency: SimTime::from_millis_f64(sync.hop_latency_ms),
-            timeout: sync
-                .timeout_ms
-                .map(SimTime::from_millis_f64)
-                .map(|t| t.max(SimTime(1))),
-            gateway_timeout: sync
-                .gateway_timeout_ms
-                .map(SimTime::from_millis_f64)
-                .map(|t| t.max(SimTime(1))),
-            retries: sync.retries,
-            breaker: sync.circuit_breaker.map(|b| {
-                (
-                    b.failure_threshold.max(1),
-                    SimTime::from_millis_f64(b.open_ms),
-                )
-            }),
-            bulkhead: sync.bulkhead,
-            idempotency_keys: sync.idempotency_keys,
-        }
-    }
-}
-
 #[derive(Clone)]
 pub(crate) struct SyncModel {
     /// The chain and its style, each in force from the first order it applies to. A service
@@ -166,7 +126,7 @@ pub(crate) struct SyncModel {
     waiting: [u32; ServiceId::COUNT],
     /// A crashed instance is restarting until then: calls to it are refused.
     down_until: [SimTime; ServiceId::COUNT],
-    config: SyncConfig,
+    config: EngineConfig,
 }
 
 /// How orders from `first_order` on go through the shop.
@@ -213,17 +173,17 @@ impl Model for SyncModel {
             breakers: [Breaker::default(); ServiceId::COUNT],
             waiting: [0; ServiceId::COUNT],
             down_until: [SimTime::ZERO; ServiceId::COUNT],
-            config: SyncConfig::of(core),
+            config: EngineConfig::of(&core.scenario),
         }
     }
 
     fn on_settings_changed(&mut self, core: &mut Core) {
-        self.config = SyncConfig::of(core);
-        if self.config.style != self.current_route().style {
+        self.config = EngineConfig::of(&core.scenario);
+        if self.config.sync.style != self.current_route().style {
             let chain = self.current_route().chain.clone();
             self.routes.push(Route {
                 first_order: core.orders.next_id(),
-                style: self.config.style,
+                style: self.config.sync.style,
                 chain,
             });
         }
@@ -241,7 +201,7 @@ impl Model for SyncModel {
         self.stations[service.index()] = station(core, service);
         self.routes.push(Route {
             first_order: core.orders.next_id(),
-            style: self.config.style,
+            style: self.config.sync.style,
             chain: present_chain(core),
         });
     }
@@ -472,7 +432,7 @@ impl SyncModel {
         // services use for the calls they make.
         let from_service = parent != GATEWAY;
         if from_service
-            && self.config.breaker.is_some()
+            && self.config.sync.breaker.is_some()
             && !self.breakers[callee.index()].allow(now)
         {
             core.trace(
@@ -486,6 +446,7 @@ impl SyncModel {
         if from_service
             && self
                 .config
+                .sync
                 .bulkhead
                 .is_some_and(|limit| self.calls_in_flight[callee.index()] >= limit)
         {
@@ -520,7 +481,7 @@ impl SyncModel {
             );
         }
         let timeout = if from_service {
-            self.config.timeout
+            self.config.sync.timeout
         } else {
             self.config.gateway_timeout
         };
@@ -539,7 +500,7 @@ impl SyncModel {
 
     fn send_request(&mut self, core: &mut Core, index: u32) {
         let callee = self.frames[index as usize].callee;
-        let delay = self.config.latency + core.jitter(callee);
+        let delay = self.config.hop_latency + core.jitter(callee);
         if delay == SimTime::ZERO {
             self.deliver(core, index);
         } else {
@@ -716,7 +677,7 @@ impl SyncModel {
             return;
         };
         let already = state.effects[callee.index()] > 0;
-        if already && callee == ServiceId::Payment && self.config.idempotency_keys {
+        if already && callee == ServiceId::Payment && self.config.sync.idempotency_keys {
             return;
         }
         core.apply_effect(order, callee);
@@ -744,7 +705,7 @@ impl SyncModel {
         frame.callee_holding = false;
         let callee = frame.callee;
         let generation = frame.generation;
-        let delay = self.config.latency + core.jitter(callee);
+        let delay = self.config.hop_latency + core.jitter(callee);
         if delay == SimTime::ZERO {
             self.on_reply(core, index, answer);
         } else {
@@ -797,7 +758,7 @@ impl SyncModel {
     }
 
     fn record_breaker(&mut self, core: &Core, callee: ServiceId, sent_at: SimTime, success: bool) {
-        if let Some((threshold, open_for)) = self.config.breaker {
+        if let Some((threshold, open_for)) = self.config.sync.breaker {
             self.breakers[callee.index()].record(core.now, sent_at, success, threshold, open_for);
         }
     }
@@ -827,7 +788,10 @@ impl SyncModel {
         }
         // The gateway passes the customer's order on once (resending it could place it twice).
         let retryable = answer != Answer::Open && parent != GATEWAY;
-        if answer != Answer::Ok && retryable && u32::from(attempt) <= self.config.retries.attempts {
+        if answer != Answer::Ok
+            && retryable
+            && u32::from(attempt) <= self.config.sync.retries.attempts
+        {
             return self.schedule_retry(core, call);
         }
         if undo {
@@ -955,12 +919,10 @@ impl SyncModel {
         };
         core.count(Count::Retries);
         core.metrics.service(callee, ServiceCount::Retries);
-        let policy = self.config.retries;
-        let exponent = i32::from(attempt.saturating_sub(1)).min(30);
-        let base = policy.backoff_ms.max(0.0) * policy.multiplier.clamp(1.0, 10.0).powi(exponent);
-        let jitter = policy.jitter.clamp(0.0, 1.0);
-        let factor = 1.0 - jitter + 2.0 * jitter * rng::unit(&mut core.retry_rng);
-        let delay = SimTime::from_millis_f64(base * factor);
+        let delay = self
+            .config
+            .sync
+            .backoff(attempt, rng::unit(&mut core.retry_rng));
         core.trace(
             order,
             TraceEntry::new(core.now, Step::RetryScheduled)

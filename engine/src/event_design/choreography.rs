@@ -6,8 +6,8 @@ use super::*;
 impl EventModel {
     pub(super) fn react(&mut self, core: &mut Core, service: ServiceId, record: Record) {
         let order = record.order;
-        let version_checks = self.options.version_checks;
-        let idempotent = self.options.idempotent_consumers;
+        let version_checks = self.config.event.version_checks;
+        let idempotent = self.config.event.idempotent_consumers;
         let Some(state) = core.orders.get_mut(order) else {
             return;
         };

@@ -48,8 +48,8 @@ impl EventModel {
             self.broker.groups[group].members[member].waiting = true;
             return;
         };
-        let to = end.min(from.saturating_add(u64::from(self.options.batch_size.max(1))));
-        if self.options.commit == CommitPolicy::BeforeProcessing {
+        let to = end.min(from.saturating_add(u64::from(self.config.event.batch_size)));
+        if self.config.event.commit == CommitPolicy::BeforeProcessing {
             self.broker.commit(group, slot, to);
         }
         let m = &mut self.broker.groups[group].members[member];
@@ -187,7 +187,7 @@ impl EventModel {
         let m = &mut self.broker.groups[group].members[member];
         let batch = m.batch.take();
         m.busy = false;
-        if let (Some(batch), CommitPolicy::AfterProcessing) = (batch, self.options.commit) {
+        if let (Some(batch), CommitPolicy::AfterProcessing) = (batch, self.config.event.commit) {
             let position = self.broker.groups[group].slots[batch.slot as usize].position;
             self.broker.commit(group, batch.slot, position);
         }
@@ -220,7 +220,8 @@ impl EventModel {
             slot.failures
         };
         if self
-            .options
+            .config
+            .event
             .dead_letter_after
             .is_some_and(|after| failures >= after)
         {
@@ -244,8 +245,7 @@ impl EventModel {
         // Counted as a retry, as a synchronous caller's second attempt is.
         core.count(Count::Retries);
         core.metrics.service(service, ServiceCount::Retries);
-        let backoff =
-            SimTime::from_millis_f64(self.options.retry_backoff_ms).max(SimTime::from_millis(1));
+        let backoff = self.config.event.retry_backoff;
         self.schedule_record(core, group, member, backoff);
     }
 
@@ -282,7 +282,7 @@ impl EventModel {
     pub(super) fn crash(&mut self, core: &mut Core, group: usize, member: usize) {
         let service = self.broker.groups[group].service;
         let restart_after = core.health[service.index()].restart_after;
-        let session = SimTime::from_millis_f64(self.options.session_timeout_ms).max(SimTime(1));
+        let session = self.config.event.session_timeout;
         let m = &mut self.broker.groups[group].members[member];
         m.alive = false;
         m.busy = false;
@@ -447,7 +447,7 @@ impl EventModel {
         for slot_index in 0..self.broker.groups[group].slots.len() {
             let slot = self.broker.groups[group].slots[slot_index];
             if self.owner_stays(group, slot.owner)
-                && self.options.commit != CommitPolicy::BeforeProcessing
+                && self.config.event.commit != CommitPolicy::BeforeProcessing
             {
                 self.broker.commit(group, slot_index as u32, slot.position);
             }
@@ -455,7 +455,7 @@ impl EventModel {
             s.position = s.committed;
             s.failures = 0;
         }
-        let pause = SimTime::from_millis_f64(self.options.rebalance_ms);
+        let pause = self.config.event.rebalance;
         let g = &mut self.broker.groups[group];
         g.rebalance_pending = false;
         if let Some(members) = g.shrink_to.take() {

@@ -5,18 +5,16 @@
 //! loses what was processed but not committed, which is then delivered again.
 
 use crate::broker::{Batch, Broker, NO_SLOT, Record, TopicId};
+use crate::config::{EngineConfig, group_size};
 use crate::core::Core;
 use crate::events::{Ev, Reply, StreamEv};
 use crate::examples::Example;
 use crate::ids::subscriptions;
-use crate::limits::MAX_PARTITIONS;
 use crate::metrics::{Count, ServiceCount, ServiceCounters};
 use crate::model::Model;
 use crate::orders::Status;
 use crate::rng;
-use crate::scenario::{
-    CommitPolicy, EventOptions, OffsetReset, PartitionKey, ServiceConfig, ServiceId,
-};
+use crate::scenario::{CommitPolicy, OffsetReset, PartitionKey, ServiceConfig, ServiceId};
 use crate::service::{self, Admission, Reception};
 use crate::snapshot::{
     EdgeView, GroupOffset, GroupView, MemberView, MessageDot, Node, PartitionView, ServiceView,
@@ -47,10 +45,7 @@ pub(crate) struct EventModel {
     pub(crate) broker: Broker,
     order_station: Station<u64>,
     workers: Vec<Worker>,
-    options: EventOptions,
-    latency: SimTime,
-    timeout: Option<SimTime>,
-    broker_latency: SimTime,
+    config: EngineConfig,
     /// Records produced and not yet on the broker, per topic.
     in_transit: [u64; TopicId::COUNT],
     /// Records held back by the producer while their partition is unavailable.
@@ -73,14 +68,6 @@ pub(crate) struct EventModel {
     commit_ticking: bool,
 }
 
-/// Members of a service's consumer group: its consumers, or one per worker.
-fn group_size(config: &ServiceConfig) -> u32 {
-    config
-        .consumers
-        .unwrap_or(config.workers)
-        .clamp(1, MAX_PARTITIONS)
-}
-
 impl Worker {
     /// A service's processing time, drawn from its own stream.
     fn new(seed: u64, service: ServiceId, config: &ServiceConfig) -> Worker {
@@ -93,8 +80,8 @@ impl Worker {
 
 impl Model for EventModel {
     fn new(core: &mut Core) -> EventModel {
-        let options = core.scenario.event.clone();
-        let mut broker = Broker::new(options.partitions.clamp(1, MAX_PARTITIONS));
+        let config = EngineConfig::of(&core.scenario);
+        let mut broker = Broker::new(config.event.partitions);
         let mut workers = Vec::new();
         for (&id, config) in core
             .scenario
@@ -130,15 +117,7 @@ impl Model for EventModel {
             broker,
             order_station: Station::new(&order_config, order_rng),
             workers,
-            latency: SimTime::from_millis_f64(core.scenario.sync.hop_latency_ms),
-            timeout: core
-                .scenario
-                .sync
-                .gateway_timeout_ms
-                .map(SimTime::from_millis_f64)
-                .map(|t| t.max(SimTime(1))),
-            broker_latency: SimTime::from_millis_f64(options.broker_latency_ms),
-            options,
+            config,
             in_transit: [0; TopicId::COUNT],
             held: Vec::new(),
             acks_pending: 0,
@@ -158,17 +137,14 @@ impl Model for EventModel {
     }
 
     fn on_settings_changed(&mut self, core: &mut Core) {
-        let new = core.scenario.event.clone();
-        self.latency = SimTime::from_millis_f64(core.scenario.sync.hop_latency_ms);
-        self.timeout = core
-            .scenario
-            .sync
-            .gateway_timeout_ms
-            .map(SimTime::from_millis_f64)
-            .map(|t| t.max(SimTime(1)));
-        self.broker_latency = SimTime::from_millis_f64(new.broker_latency_ms);
-        if new.partitions > self.broker.partition_count() {
-            self.broker.grow(new.partitions.min(MAX_PARTITIONS));
+        let new = EngineConfig::of(&core.scenario);
+        // Latencies and the gateway's timeout apply at once, to the rebalances below too;
+        // the rest of the options once the groups are resized.
+        self.config.hop_latency = new.hop_latency;
+        self.config.gateway_timeout = new.gateway_timeout;
+        self.config.event.broker_latency = new.event.broker_latency;
+        if new.event.partitions > self.broker.partition_count() {
+            self.broker.grow(new.event.partitions);
             for group in 0..self.broker.groups.len() {
                 self.rebalance(core, group);
             }
@@ -188,7 +164,7 @@ impl Model for EventModel {
                 self.resize_group(core, group, wanted);
             }
         }
-        self.options = new;
+        self.config = new;
         self.start_commit_ticks(core);
     }
 
@@ -212,7 +188,7 @@ impl Model for EventModel {
             ),
             group_size(&config),
         );
-        let earliest = self.options.auto_offset_reset == OffsetReset::Earliest;
+        let earliest = self.config.event.auto_offset_reset == OffsetReset::Earliest;
         let ends: Vec<u64> = self.broker.groups[group]
             .slots
             .iter()
@@ -348,10 +324,9 @@ impl Model for EventModel {
 
 impl EventModel {
     fn start_commit_ticks(&mut self, core: &mut Core) {
-        if self.options.commit == CommitPolicy::Periodic && !self.commit_ticking {
+        if self.config.event.commit == CommitPolicy::Periodic && !self.commit_ticking {
             self.commit_ticking = true;
-            let interval =
-                SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
+            let interval = self.config.event.commit_interval;
             core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
         }
     }
@@ -385,7 +360,7 @@ impl EventModel {
     }
 
     pub(super) fn commit_tick(&mut self, core: &mut Core) {
-        if self.options.commit != CommitPolicy::Periodic {
+        if self.config.event.commit != CommitPolicy::Periodic {
             self.commit_ticking = false;
             return;
         }
@@ -400,7 +375,7 @@ impl EventModel {
                 }
             }
         }
-        let interval = SimTime::from_millis_f64(self.options.commit_interval_ms).max(SimTime(1));
+        let interval = self.config.event.commit_interval;
         core.schedule(core.now + interval, Ev::Stream(StreamEv::CommitTick));
     }
 
@@ -408,7 +383,7 @@ impl EventModel {
     /// had not read them yet skips them (as Kafka resets an offset that fell off the log to its
     /// start): each is counted expired, and an order loses work it needed.
     fn expire(&mut self, core: &mut Core) {
-        let retention = SimTime::from_secs_f64(self.options.retention_s);
+        let retention = self.config.event.retention;
         if core.now <= retention {
             return;
         }

@@ -5,13 +5,13 @@ use super::*;
 
 impl EventModel {
     pub(super) fn customer_request(&mut self, core: &mut Core, order: u64) {
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = self.config.gateway_timeout {
             core.schedule(
                 core.now + timeout,
                 Ev::Stream(StreamEv::OrderTimeout { order }),
             );
         }
-        let delay = self.latency + core.jitter(ServiceId::Order);
+        let delay = self.config.hop_latency + core.jitter(ServiceId::Order);
         if delay == SimTime::ZERO {
             self.order_arrive(core, order);
         } else {
@@ -24,7 +24,7 @@ impl EventModel {
     }
 
     pub(super) fn order_arrive(&mut self, core: &mut Core, order: u64) {
-        let restarting = !self.options.outbox && core.now < self.order_down_until;
+        let restarting = !self.config.event.outbox && core.now < self.order_down_until;
         match service::receive(core, ServiceId::Order, order, restarting) {
             Reception::Hangs => return,
             Reception::Refused => return self.reply(core, order, Reply::Error),
@@ -61,7 +61,7 @@ impl EventModel {
             return self.reply(core, order, Reply::Accepted);
         }
         core.apply_effect(order, ServiceId::Order);
-        if self.options.outbox {
+        if self.config.event.outbox {
             // One transaction stores the order and its event: the order is safe to accept.
             self.outbox.push((order, RecordKind::OrderCreated, false));
             self.start_relay(core);
@@ -115,7 +115,7 @@ impl EventModel {
     }
 
     fn relay_interval(&self) -> SimTime {
-        SimTime::from_millis_f64(self.options.outbox_relay_ms).max(SimTime(1))
+        self.config.event.outbox_relay
     }
 
     /// The outbox relay's round: the rows it sent last round are acknowledged by now and
@@ -188,7 +188,7 @@ impl EventModel {
     }
 
     pub(super) fn reply(&mut self, core: &mut Core, order: u64, reply: Reply) {
-        let delay = self.latency + core.jitter(ServiceId::Order);
+        let delay = self.config.hop_latency + core.jitter(ServiceId::Order);
         if delay == SimTime::ZERO {
             self.on_reply(core, order, reply);
         } else {
@@ -238,7 +238,7 @@ impl EventModel {
             .is_some_and(|s| s.effects[ServiceId::Order.index()] > 0);
         if core.finish(order, Status::Cancelled, Count::Cancelled) && created {
             let created_in_outbox = self.outbox.iter().any(|row| row.0 == order);
-            if self.options.outbox || created_in_outbox {
+            if self.config.event.outbox || created_in_outbox {
                 // Through the outbox too, so it cannot overtake the order's own event (also
                 // when the outbox was switched off while that event still waited in it).
                 self.outbox.push((order, RecordKind::OrderCancelled, false));
@@ -259,7 +259,7 @@ impl EventModel {
         let key = if core.keyless {
             PartitionKey::None
         } else {
-            self.options.partition_key
+            self.config.event.partition_key
         };
         match key {
             PartitionKey::OrderId => (rng::splitmix64(order) % u64::from(partitions)) as u32,
@@ -296,7 +296,7 @@ impl EventModel {
         kind: RecordKind,
     ) {
         let partition = self.partition_for(core, topic, order);
-        let delay = self.broker_latency + core.jitter(producer);
+        let delay = self.config.event.broker_latency + core.jitter(producer);
         let event = StreamEv::Append {
             topic,
             partition,
@@ -306,11 +306,14 @@ impl EventModel {
         };
         self.in_transit[topic.index()] += 1;
         core.schedule(core.now + delay, Ev::Stream(event));
-        if core.duplicate_draw(producer) && !self.options.idempotent_producer {
+        if core.duplicate_draw(producer) && !self.config.event.idempotent_producer {
             // The acknowledgement was lost and the producer sent the record again.
             self.in_transit[topic.index()] += 1;
             core.count(Count::ProducerDuplicates);
-            core.schedule(core.now + delay + self.broker_latency, Ev::Stream(event));
+            core.schedule(
+                core.now + delay + self.config.event.broker_latency,
+                Ev::Stream(event),
+            );
         }
     }
 
@@ -331,8 +334,7 @@ impl EventModel {
                     .is_some_and(|s| s.awaiting_ack)
             {
                 // Order's wait has a limit, counted from when it sent the record.
-                let timeout =
-                    SimTime::from_millis_f64(self.options.delivery_timeout_ms).max(SimTime(1));
+                let timeout = self.config.event.delivery_timeout;
                 let at = (record.produced_at + timeout).max(core.now);
                 let event = StreamEv::DeliveryTimeout {
                     order: record.order,
@@ -366,7 +368,7 @@ impl EventModel {
         {
             // acks=all: the acknowledgement travels back to Order.
             core.schedule(
-                core.now + self.broker_latency,
+                core.now + self.config.event.broker_latency,
                 Ev::Stream(StreamEv::OrderAcked {
                     order: record.order,
                 }),
