@@ -1,106 +1,116 @@
-//! The event queue: an 8-ary min-heap ordered by `(time, seq)`. `seq` is an insertion counter, so
+//! The event queue: a 4-ary min-heap ordered by `(time, seq)`. `seq` is an insertion counter, so
 //! events at the same time pop in the order they were scheduled, on every platform.
 
 use crate::time::SimTime;
 
-/// Children per node. A wide heap is shallower than a binary one and its children sit next to
-/// each other in memory, which matters on the hot path: every simulated event goes through here.
-const ARITY: usize = 8;
+/// Children per node. A wider heap is shallower than a binary one; the keys of a node's
+/// children sit side by side, apart from the events, so finding the least of them reads one
+/// cache line and picks without branches.
+const ARITY: usize = 4;
 
-#[derive(Clone, Copy)]
-struct Entry<E> {
-    time: SimTime,
-    seq: u64,
-    event: E,
+/// The time in the high 64 bits, the insertion counter in the low: one comparison orders by
+/// both.
+#[inline(always)]
+fn key(time: SimTime, seq: u64) -> u128 {
+    (u128::from(time.as_micros()) << 64) | u128::from(seq)
 }
 
-impl<E> Entry<E> {
-    #[inline]
-    fn before(&self, other: &Entry<E>) -> bool {
-        self.time < other.time || (self.time == other.time && self.seq < other.seq)
-    }
+#[inline(always)]
+fn time_of(key: u128) -> SimTime {
+    SimTime((key >> 64) as u64)
 }
 
 /// Pending events of one simulation, earliest first.
 #[derive(Clone)]
 pub struct EventQueue<E> {
-    heap: Vec<Entry<E>>,
+    keys: Vec<u128>,
+    events: Vec<E>,
     next_seq: u64,
 }
 
 impl<E: Copy> EventQueue<E> {
     pub fn new() -> Self {
         EventQueue {
-            heap: Vec::with_capacity(1024),
+            keys: Vec::with_capacity(1024),
+            events: Vec::with_capacity(1024),
             next_seq: 0,
         }
     }
 
     #[inline]
     pub fn push(&mut self, time: SimTime, event: E) {
-        let entry = Entry {
-            time,
-            seq: self.next_seq,
-            event,
-        };
+        let entry = key(time, self.next_seq);
         self.next_seq += 1;
-        let mut hole = self.heap.len();
-        self.heap.push(entry);
+        let mut hole = self.keys.len();
+        self.keys.push(entry);
+        self.events.push(event);
         while hole > 0 {
             let parent = (hole - 1) / ARITY;
-            if !entry.before(&self.heap[parent]) {
+            if entry >= self.keys[parent] {
                 break;
             }
-            self.heap[hole] = self.heap[parent];
+            self.keys[hole] = self.keys[parent];
+            self.events[hole] = self.events[parent];
             hole = parent;
         }
-        self.heap[hole] = entry;
+        self.keys[hole] = entry;
+        self.events[hole] = event;
     }
 
+    #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.first().map(|entry| entry.time)
+        self.keys.first().map(|&k| time_of(k))
     }
 
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        let last = self.heap.pop()?;
-        let Some(&top) = self.heap.first() else {
-            return Some((last.time, last.event));
+        let last_key = self.keys.pop()?;
+        let last_event = self.events.pop()?;
+        let (Some(&top_key), Some(&top_event)) = (self.keys.first(), self.events.first()) else {
+            return Some((time_of(last_key), last_event));
         };
-        let len = self.heap.len();
+        let len = self.keys.len();
         let mut hole = 0;
         loop {
             let first = hole * ARITY + 1;
             if first >= len {
                 break;
             }
+            let end = (first + ARITY).min(len);
             let mut best = first;
-            for child in first + 1..(first + ARITY).min(len) {
-                if self.heap[child].before(&self.heap[best]) {
-                    best = child;
-                }
+            let mut best_key = self.keys[first];
+            for child in first + 1..end {
+                let candidate = self.keys[child];
+                let less = candidate < best_key;
+                best = if less { child } else { best };
+                best_key = if less { candidate } else { best_key };
             }
-            if !self.heap[best].before(&last) {
+            if best_key >= last_key {
                 break;
             }
-            self.heap[hole] = self.heap[best];
+            self.keys[hole] = best_key;
+            self.events[hole] = self.events[best];
             hole = best;
         }
-        self.heap[hole] = last;
-        Some((top.time, top.event))
+        self.keys[hole] = last_key;
+        self.events[hole] = last_event;
+        Some((time_of(top_key), top_event))
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.keys.is_empty()
     }
 
     /// Pending events in no particular (but deterministic) order.
     pub fn iter(&self) -> impl Iterator<Item = (SimTime, &E)> {
-        self.heap.iter().map(|entry| (entry.time, &entry.event))
+        self.keys
+            .iter()
+            .zip(&self.events)
+            .map(|(&k, event)| (time_of(k), event))
     }
 }
 

@@ -81,7 +81,7 @@ impl Simulation {
     /// Handles the next event. False when nothing is left to do. An arrival goes before queued
     /// events of the same microsecond.
     pub fn step(&mut self) -> bool {
-        with_model!(&mut self.shop, model => step(&mut self.core, model))
+        with_model!(&mut self.shop, model => step(&mut self.core, model, SimTime(u64::MAX)))
     }
 
     /// Handles every event up to and including `until`, then sets the clock to `until`.
@@ -187,11 +187,15 @@ impl Simulation {
     }
 }
 
-/// The next event, handled. Compiled once per design.
+/// The next event, handled, if it is due by `until`. Compiled once per design.
 #[inline]
-fn step<M: Model>(core: &mut Core, model: &mut M) -> bool {
+fn step<M: Model>(core: &mut Core, model: &mut M, until: SimTime) -> bool {
     let arrival = core.arrivals.next_at;
-    if arrival != SimTime::NEVER && core.queue.peek_time().is_none_or(|next| arrival <= next) {
+    let queued = core.queue.peek_time();
+    if arrival != SimTime::NEVER && queued.is_none_or(|next| arrival <= next) {
+        if arrival > until {
+            return false;
+        }
         debug_assert!(arrival >= core.now, "time went backwards");
         core.now = arrival;
         core.events_processed += 1;
@@ -200,6 +204,9 @@ fn step<M: Model>(core: &mut Core, model: &mut M) -> bool {
         let order = core.place_order();
         model.on_arrival(core, order);
         return true;
+    }
+    if queued.is_none_or(|next| next > until) {
+        return false;
     }
     let Some((at, event)) = core.queue.pop() else {
         return false;
@@ -230,9 +237,7 @@ fn step<M: Model>(core: &mut Core, model: &mut M) -> bool {
 }
 
 fn run_until<M: Model>(core: &mut Core, model: &mut M, until: SimTime) {
-    while core.next_event_time().is_some_and(|at| at <= until) {
-        step(core, model);
-    }
+    while step(core, model, until) {}
     if until > core.now && until < SimTime::NEVER {
         core.now = until;
     }
