@@ -86,11 +86,14 @@ impl Core {
         self.metrics.count(count);
     }
 
+    /// Whether `order`'s steps are being recorded. Nothing is while the tracer holds no
+    /// trace at all (sampling off and nothing pinned), and then no order is looked up.
     #[inline]
     pub fn traced(&self, order: u64) -> bool {
-        self.orders.get(order).is_some_and(|state| state.traced)
+        !self.tracer.is_empty() && self.orders.get(order).is_some_and(|state| state.traced)
     }
 
+    #[inline]
     pub fn trace(&mut self, order: u64, entry: TraceEntry) {
         if self.traced(order) {
             self.tracer.record(order, entry);

@@ -20,6 +20,7 @@ pub(crate) enum Ev {
 
 impl Ev {
     /// Two words that identify the event in the trace hash.
+    #[inline]
     pub fn fingerprint(&self) -> (u64, u64) {
         match *self {
             Ev::Cancel { order } => (2, order),
@@ -109,6 +110,7 @@ impl Attempt {
 }
 
 impl SyncEv {
+    #[inline]
     pub(crate) fn fingerprint(&self) -> (u64, u64) {
         let frame_word =
             |frame: u32, generation: u32| u64::from(frame) | (u64::from(generation) << 32);
@@ -207,6 +209,7 @@ pub(crate) enum StreamEv {
 }
 
 impl StreamEv {
+    #[inline]
     pub(crate) fn fingerprint(&self) -> (u64, u64) {
         let member_word = |group: u8, member: u16, epoch: u32| {
             u64::from(group) | (u64::from(member) << 8) | (u64::from(epoch) << 24)

@@ -266,6 +266,12 @@ impl Tracer {
         }
     }
 
+    /// No trace is kept: nothing recorded would be kept either.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.traces.is_empty()
+    }
+
     pub fn get(&self, order: u64) -> Option<&Trace> {
         self.find(order).ok().map(|at| &self.traces[at])
     }
