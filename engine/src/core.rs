@@ -2,6 +2,7 @@
 //! each service's health, the metrics, traces and examples, and the rules both designs share
 //! for what happens to an order (placed, answered, finished, an effect applied or undone).
 
+use crate::control::ControlAction;
 use crate::events::Ev;
 use crate::examples::{Example, Examples};
 use crate::fault::{Fault, FaultKind, Health};
@@ -95,6 +96,14 @@ impl Core {
 
     #[inline]
     pub fn trace(&mut self, order: u64, entry: TraceEntry) {
+        if !self.tracer.is_empty() {
+            self.trace_held(order, entry);
+        }
+    }
+
+    /// The rest of [`Core::trace`], kept out of line: it is called from dozens of places.
+    #[inline(never)]
+    fn trace_held(&mut self, order: u64, entry: TraceEntry) {
         if self.traced(order) {
             self.tracer.record(order, entry);
         }
@@ -552,6 +561,64 @@ impl Core {
             self.reschedule_arrivals(base);
         }
         true
+    }
+}
+
+/// What the design must hear of after the world took a control action.
+pub(crate) enum Then {
+    Nothing,
+    /// End these faults, one at a time (the design hears of each).
+    Heal(Vec<usize>),
+    ServiceAdded(ServiceId),
+    SettingsChanged,
+}
+
+impl Core {
+    /// Takes a live control action now, as far as the world goes.
+    pub fn apply(&mut self, action: &ControlAction, live_index: u64) -> Then {
+        let now = self.now;
+        match action {
+            ControlAction::InjectFault { fault } => {
+                let start = now + SimTime::from_secs_f64(fault.start_s);
+                let end = fault.end_s.map(|end| now + SimTime::from_secs_f64(end));
+                let stream_id = rng::stream::LIVE_FAULT + live_index;
+                self.add_fault(fault.clone(), start, end, stream_id);
+                Then::Nothing
+            }
+            ControlAction::Heal { target } => Then::Heal(
+                (0..self.faults.len())
+                    .filter(|&i| {
+                        let slot = &self.faults[i];
+                        slot.active && (target.is_none() || slot.fault.target == *target)
+                    })
+                    .collect(),
+            ),
+            ControlAction::SetArrivalRate { per_s } => {
+                action.apply_to(&mut self.scenario);
+                self.reschedule_arrivals(*per_s);
+                Then::Nothing
+            }
+            ControlAction::AddService { service } => {
+                if !service.can_join() || self.present[service.index()] {
+                    return Then::Nothing;
+                }
+                action.apply_to(&mut self.scenario);
+                self.present[service.index()] = true;
+                Then::ServiceAdded(*service)
+            }
+            ControlAction::PinOrder { order } => {
+                if self.tracer.pin(*order)
+                    && let Some(state) = self.orders.get_mut(*order)
+                {
+                    state.traced = true;
+                }
+                Then::Nothing
+            }
+            other => {
+                other.apply_to(&mut self.scenario);
+                Then::SettingsChanged
+            }
+        }
     }
 }
 

@@ -27,7 +27,6 @@ pub(crate) enum Reception {
 
 /// A request about `order` reaches `service`; `restarting` when the service's instance is
 /// down after a crash.
-#[inline]
 pub(crate) fn receive(
     core: &mut Core,
     service: ServiceId,
@@ -113,7 +112,6 @@ pub(crate) fn start<J: Copy>(
 /// Whether the work `service` just did on `order` failed: the order is poison for it (when
 /// poison applies to this piece of work) or the service's error draw says so. A failure is
 /// counted and traced (with the record worked on, in the event design).
-#[inline]
 pub(crate) fn failed(
     core: &mut Core,
     service: ServiceId,

@@ -4,7 +4,7 @@
 
 use crate::broker::{Broker, Record};
 use crate::control::ControlAction;
-use crate::core::Core;
+use crate::core::{Core, Then};
 use crate::event_design::EventModel;
 use crate::events::Ev;
 use crate::examples::Examples;
@@ -13,7 +13,6 @@ use crate::ids::ServiceId;
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::orders::OrderState;
-use crate::rng::stream;
 use crate::scenario::Scenario;
 use crate::snapshot::Snapshot;
 use crate::summary::Summary;
@@ -250,47 +249,16 @@ fn set_fault<M: Model>(core: &mut Core, model: &mut M, index: usize, active: boo
 }
 
 fn apply<M: Model>(core: &mut Core, model: &mut M, action: &ControlAction, live_index: u64) {
-    let now = core.now;
-    match action {
-        ControlAction::InjectFault { fault } => {
-            let start = now + SimTime::from_secs_f64(fault.start_s);
-            let end = fault.end_s.map(|end| now + SimTime::from_secs_f64(end));
-            core.add_fault(fault.clone(), start, end, stream::LIVE_FAULT + live_index);
-        }
-        ControlAction::Heal { target } => {
-            let healed: Vec<usize> = (0..core.faults.len())
-                .filter(|&i| {
-                    let slot = &core.faults[i];
-                    slot.active && (target.is_none() || slot.fault.target == *target)
-                })
-                .collect();
+    match core.apply(action, live_index) {
+        Then::Nothing => {}
+        Then::Heal(healed) => {
             for index in healed {
-                core.faults[index].end = Some(now);
+                core.faults[index].end = Some(core.now);
                 set_fault(core, model, index, false);
             }
         }
-        ControlAction::SetArrivalRate { per_s } => {
-            action.apply_to(&mut core.scenario);
-            core.reschedule_arrivals(*per_s);
-        }
-        ControlAction::AddService { service } => {
-            if service.can_join() && !core.present[service.index()] {
-                action.apply_to(&mut core.scenario);
-                core.present[service.index()] = true;
-                model.on_service_added(core, *service);
-            }
-        }
-        ControlAction::PinOrder { order } => {
-            if core.tracer.pin(*order)
-                && let Some(state) = core.orders.get_mut(*order)
-            {
-                state.traced = true;
-            }
-        }
-        other => {
-            other.apply_to(&mut core.scenario);
-            model.on_settings_changed(core);
-        }
+        Then::ServiceAdded(service) => model.on_service_added(core, service),
+        Then::SettingsChanged => model.on_settings_changed(core),
     }
 }
 
