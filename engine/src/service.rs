@@ -62,7 +62,6 @@ pub(crate) enum Admission {
     Rejected,
 }
 
-#[inline]
 pub(crate) fn admit<J: Copy>(
     core: &mut Core,
     station: &mut Station<J>,
@@ -88,7 +87,6 @@ pub(crate) fn admit<J: Copy>(
 
 /// A worker of `station` starts on `order`: the moment its work ends, drawn from the
 /// service's distribution under its health.
-#[inline]
 pub(crate) fn start<J: Copy>(
     core: &mut Core,
     station: &mut Station<J>,

@@ -187,7 +187,6 @@ impl Simulation {
 }
 
 /// The next event, handled, if it is due by `until`. Compiled once per design.
-#[inline]
 fn step<M: Model>(core: &mut Core, model: &mut M, until: SimTime) -> bool {
     let arrival = core.arrivals.next_at;
     let queued = core.queue.peek_time();

@@ -141,7 +141,7 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
         use_context::<crate::embed::Bridge>().is_none_or(|b| b.options().shows("text"));
     view! {
         <div class="lesson-layout" data-testid="lesson-player">
-            <article class="lesson-text" hidden=!embed_text>
+            <article class="lesson-text" hidden=!embed_text class:awaiting=move || playground.locked.with(Option::is_some)>
                 <p class="eyebrow">
                     <a href="#/">"Lessons"</a>
                     " · "
@@ -153,6 +153,11 @@ fn StepPage(id: String, lesson: Lesson, step: usize) -> impl IntoView {
                 <PredictionBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
                 {current.incident.clone().zip(diagnosed).map(|(incident, diagnosed)| view! {
                     <DiagnosisBox incident=incident step=current.clone() playground=playground diagnosed=diagnosed />
+                })}
+                // The goal and the hints would tell what the prediction asks: they wait for it
+                // (the article's `awaiting` class hides them, and shows this line instead).
+                {(current.goal.is_some() || !current.hints.is_empty()).then(|| view! {
+                    <p class="muted after-prediction" data-testid="goal-after-prediction">"The goal and the hints appear once your prediction is locked in."</p>
                 })}
                 <GoalBox lesson_id=id.clone() index=index step=current.clone() playground=playground />
                 <Hints hints=current.hints.clone() />
@@ -547,7 +552,8 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
                 }
             }
             if let Some(GoalBadge(line)) = badge {
-                line.set(Some((now.met, badge_text(&now, judged_at))));
+                let waiting = playground.locked.with(Option::is_some);
+                line.set((!waiting).then(|| (now.met, badge_text(&now, judged_at))));
             }
             status.set(Some(now));
         }

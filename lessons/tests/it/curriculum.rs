@@ -181,8 +181,8 @@ fn uneven_consumer_counts_fail_as_the_hints_say() {
     for (prefix, title, uneven) in [
         ("06-", "Shrink the window", 6),
         ("08-", "More hands", 3),
-        ("08-", "The partition ceiling", 6),
-        ("08-", "Uneven shares", 3),
+        ("08-", "Twice the traffic", 6),
+        ("08-", "Three consumers", 3),
     ] {
         let (lesson, step) = lesson_step(prefix, title);
         let goal = step.goal.as_ref().expect("a goal");
@@ -277,7 +277,7 @@ fn the_outbox_strands_nothing_but_repeats_events() {
 /// same 100 ms as the chain's answer.
 #[test]
 fn a_slow_participant_keeps_customers_charged() {
-    let (lesson, step) = lesson_step("13-", "The refund that waits");
+    let (lesson, step) = lesson_step("13-", "A slow participant");
     let (_, calm) = lesson_step("13-", "Who runs the saga?");
     for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
         let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
@@ -373,7 +373,7 @@ fn consumers_absorb_producer_repeats_but_the_log_keeps_them() {
 fn the_inspector_finds_a_cancellation_that_overtook_its_order() {
     use engine::examples::Example;
     use engine::trace::{RecordKind, Step as At};
-    let (lesson, step) = lesson_step("09-", "The cancellation that came first");
+    let (lesson, step) = lesson_step("09-", "Placed, then cancelled");
     for seed in std::iter::once(lesson.seed).chain(OTHER_SEEDS) {
         let idle = Comparison::replay(&step.scenario, seed, &[], step.check_at);
         let shown = |run: &Comparison, design: engine::Design| -> Vec<u64> {
