@@ -547,3 +547,132 @@ fn every_explanation_is_rendered_without_markdown_left_over() {
     }
     assert!(emphasised > 20, "{emphasised}");
 }
+
+/// Orders per second `consumers` members of `service`'s group manage in a step's scenario: the
+/// closed form members × 1 / mean service time, the mean taken from the engine's own
+/// distribution (a lognormal's mean is its median × e^(σ²/2), above the median).
+fn group_capacity(step: &Step, service: engine::ServiceId, consumers: u32) -> f64 {
+    let config = step
+        .scenario
+        .service(service)
+        .expect("the service is in the shop");
+    let mean_micros = engine::station::Distribution::new(&config.service_time).mean();
+    f64::from(consumers) * 1e6 / mean_micros
+}
+
+/// The figures hints give for how much a group manages: each within 5 % of the closed form.
+#[test]
+fn the_capacities_hints_quote_hold() {
+    use engine::ServiceId::{Payment, Shipping};
+    for (prefix, title, service, consumers, claimed) in [
+        // "Four consumers at about 25 ms per parcel manage around 160 parcels per second."
+        ("06-", "Shrink the window", Shipping, 4, 160.0),
+        // "Two consumers manage about 200 orders per second, so one reads about 100 a second."
+        ("08-", "More hands", Payment, 2, 200.0),
+        ("08-", "More hands", Payment, 1, 100.0),
+        // "A reader that manages 100", sharing four partitions three ways.
+        ("08-", "Three consumers", Payment, 1, 100.0),
+    ] {
+        let (_, step) = lesson_step(prefix, title);
+        let capacity = group_capacity(&step, service, consumers);
+        assert!(
+            (capacity - claimed).abs() <= 0.05 * claimed,
+            "{title}: {consumers} {service} consumers manage {capacity:.1}/s, the hint says about {claimed}"
+        );
+    }
+    // "Three Payment consumers cannot absorb a 3× spike."
+    let (_, step) = lesson_step("11-", "Make the event-driven shop correct");
+    let spike = 3.0 * step.scenario.workload.arrival_rate_per_s;
+    let capacity = group_capacity(&step, Payment, 3);
+    assert!(capacity < spike, "{capacity:.0}/s against {spike:.0}/s");
+    // "A timeout of about 250 ms is still far above Payment's normal 40 ms p99."
+    let (_, step) = lesson_step("05-", "When down means silent");
+    let payment = step.scenario.service(Payment).expect("Payment");
+    assert_eq!(
+        payment.service_time,
+        engine::scenario::ServiceTime::Lognormal {
+            median_ms: 8.0,
+            p99_ms: 40.0
+        }
+    );
+}
+
+/// "More consumers than partitions would not help: the extra members would sit idle." With
+/// twice as many members as partitions, no more orders are done and the backlog is no smaller.
+#[test]
+fn members_beyond_the_partitions_change_nothing() {
+    use engine::ControlAction;
+    for (prefix, title) in [("04-", "Drain it faster"), ("06-", "Shrink the window")] {
+        let (lesson, step) = lesson_step(prefix, title);
+        let mut doubled = step.solution.clone();
+        for action in &mut doubled {
+            if let ControlAction::SetConsumerCount { consumers, .. } = &mut action.action {
+                assert_eq!(
+                    *consumers, step.scenario.event.partitions,
+                    "{title}: the solution gives one member per partition"
+                );
+                *consumers *= 2;
+            }
+        }
+        let one_each =
+            Comparison::replay(&step.scenario, lesson.seed, &step.solution, step.check_at);
+        let two_each = Comparison::replay(&step.scenario, lesson.seed, &doubled, step.check_at);
+        let (a, b) = (one_each.event().summary(), two_each.event().summary());
+        // The extra members own no partition. What can differ is only which member the
+        // rebalance hands each partition to, and when: a few orders either way.
+        assert!(
+            b.orders_completed <= a.orders_completed + a.orders_completed / 1_000,
+            "{title}: {} completed with twice the members, {} with one per partition",
+            b.orders_completed,
+            a.orders_completed
+        );
+        assert!(
+            b.max_consumer_lag >= a.max_consumer_lag,
+            "{title}: the worst lag fell from {} to {}",
+            a.max_consumer_lag,
+            b.max_consumer_lag
+        );
+    }
+}
+
+/// Lesson 11's hints on the synchronous timeout: about 250 ms with a breaker fails no healthy
+/// call, while a timeout close to a call's normal time fails healthy orders and, retried,
+/// charges twice. Judged over the first 4 s, before anything breaks.
+#[test]
+fn a_timeout_near_normal_call_times_fails_healthy_orders() {
+    use engine::scenario::CircuitBreaker;
+    use engine::{ControlAction, RecordedAction};
+    let (lesson, step) = lesson_step("11-", "Make the synchronous shop behave");
+    let healthy = SimTime::from_secs(4);
+    assert!(
+        step.scenario
+            .faults
+            .iter()
+            .all(|f| f.start_s >= healthy.as_secs_f64()),
+        "nothing breaks before 4 s"
+    );
+    let with_timeout = |ms: f64| {
+        vec![
+            RecordedAction {
+                at: SimTime::ZERO,
+                action: ControlAction::SetTimeout {
+                    timeout_ms: Some(ms),
+                },
+            },
+            RecordedAction {
+                at: SimTime::ZERO,
+                action: ControlAction::SetCircuitBreaker {
+                    breaker: Some(CircuitBreaker::default()),
+                },
+            },
+        ]
+    };
+    let calm = Comparison::replay(&step.scenario, lesson.seed, &with_timeout(250.0), healthy);
+    let calm = calm.sync().summary();
+    assert_eq!((calm.orders_failed, calm.double_charges), (0, 0), "250 ms");
+    // Payment's median call is 8 ms of work plus two 1-ms hops.
+    let tight = Comparison::replay(&step.scenario, lesson.seed, &with_timeout(10.0), healthy);
+    let tight = tight.sync().summary();
+    assert!(tight.orders_failed > 0, "10 ms fails no order");
+    assert!(tight.double_charges > 0, "10 ms charges nobody twice");
+}
