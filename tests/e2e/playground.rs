@@ -643,10 +643,10 @@ fn a_skip_button_leads_past_the_drawings_to_the_levers() -> Result {
 }
 
 /// Payment hangs from 2 s; at 15 s the outcomes chart shows synchronous customers failing.
-/// A click where most of them failed follows one order the engine noted as told "no" in that
-/// moment, and says why from its trace.
+/// Pointing where most of them failed names one order the engine noted as told "no" in that
+/// moment; a click follows it and says why from its trace.
 #[test]
-fn a_click_on_the_outcomes_chart_follows_a_failed_order_and_says_why() -> Result {
+fn pointing_at_the_outcomes_chart_names_a_failed_order_and_a_click_says_why() -> Result {
     run("chart-why", Mount::Root, async |page| {
         let mut scenario: Value =
             serde_json::from_str(include_str!("../../engine/scenarios/shop.json"))?;
@@ -666,20 +666,35 @@ fn a_click_on_the_outcomes_chart_follows_a_failed_order_and_says_why() -> Result
             .filter(|p| p.0 <= 14.0)
             .fold((0.0, 0.0), |best, p| if p.1 > best.1 { p } else { best });
         assert!(moment > 2.0, "synchronous orders failed during the outage");
-        page.eval(&format!(
-            "const c = document.querySelector('[data-testid=chart-outcomes] canvas');
-             c.scrollIntoView({{block: 'center'}});
-             const r = c.getBoundingClientRect();
-             const x = 62 + ({moment} / 15) * (r.width - 62 - 18);
-             c.dispatchEvent(new MouseEvent('click', {{clientX: r.left + x, clientY: r.top + r.height / 2, bubbles: true}}));"
-        ))
-        .await?;
+        let pointer = |kind: &str| {
+            format!(
+                "const c = document.querySelector('[data-testid=chart-outcomes] canvas');
+                 c.scrollIntoView({{block: 'center'}});
+                 const r = c.getBoundingClientRect();
+                 const x = 62 + ({moment} / 15) * (r.width - 62 - 18);
+                 c.dispatchEvent(new MouseEvent('{kind}', {{clientX: r.left + x, clientY: r.top + r.height / 2, bubbles: true}}));"
+            )
+        };
+        // Pointing there names the order before anything is clicked.
+        page.eval(&pointer("mousemove")).await?;
+        let named = page
+            .wait_for_text("chart-outcomes-why", |t| {
+                t.ends_with("click to follow it and see why.")
+            })
+            .await?;
+        assert!(named.starts_with("Synchronous shop, order "), "{named}");
+        page.eval(&pointer("click")).await?;
         let why = page
             .wait_for_text("chart-outcomes-why", |t| {
                 t.contains("timed out") || t.contains("full")
             })
             .await?;
         assert!(why.starts_with("Synchronous shop, order "), "{why}");
+        assert_eq!(
+            named.split(',').next(),
+            why.split(',').next(),
+            "the click follows the order pointed at"
+        );
         let order: u64 = why
             .trim_start_matches("Synchronous shop, order ")
             .split(',')

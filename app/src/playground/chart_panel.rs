@@ -90,14 +90,14 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     on_cleanup(move || resize.remove());
 
     // On the outcomes chart, a click on a moment when customers were told "no" follows one
-    // of those orders in the inspector, which traces it and says why.
-    // The moment clicked, and what was found near it: (shop, order, turned away, when).
+    // of those orders in the inspector, which traces it and says why; hovering names the
+    // order nearest the pointer, and its cause when it is already traced.
+    // The moment pointed at, and what was found near it: (shop, order, turned away, when).
     type Found = (engine::Design, u64, bool, SimTime);
     let followed = RwSignal::new(None::<Result<Found, SimTime>>);
-    let follow = move |event: web_sys::MouseEvent| {
-        let (Some(element), Some(data)) = (canvas.get_untracked(), chart.get_untracked()) else {
-            return;
-        };
+    let hovered = RwSignal::new(None::<Result<Found, SimTime>>);
+    let found_at = move |event: &web_sys::MouseEvent| {
+        let (element, data) = (canvas.get_untracked()?, chart.get_untracked()?);
         let (left, right) = time_axis_span(f64::from(element.client_width()));
         let share = (f64::from(event.offset_x()) - left) / (right - left);
         let (x0, x1) = data.x_range;
@@ -115,35 +115,47 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
                 .min_by_key(|(distance, _)| *distance)
                 .map(|(_, found)| found)
         });
-        if let Some((_, order, _, _)) = found {
-            playground.pin(order);
+        Some(found.ok_or(at))
+    };
+    let follow = move |event: web_sys::MouseEvent| {
+        if let Some(found) = found_at(&event) {
+            if let Ok((_, order, _, _)) = found {
+                playground.pin(order);
+            }
+            followed.set(Some(found));
         }
-        followed.set(Some(found.ok_or(at)));
     };
     let followed_text = move || {
-        followed.get().map(|found| {
-            let Ok((design, order, rejected, when)) = found else {
-                return "No customer was told no within a second of that moment.".to_string();
-            };
-            playground.ticker.track();
-            let why = playground.with_run(|run| {
-                run.comparison()
-                    .design(design)
-                    .trace(order)
-                    .and_then(|t| t.failure_cause())
-            });
-            format!(
-                "{} shop, order {order}, {} at {:.1} s: {}.",
-                if design == engine::Design::Sync {
-                    "Synchronous"
-                } else {
-                    "Event-driven"
-                },
-                if rejected { "turned away" } else { "failed" },
-                when.as_secs_f64(),
-                why.unwrap_or_else(|| "tracing it in the order inspector".into())
-            )
-        })
+        let (found, clicked) = match hovered.get() {
+            Some(found) => (found, false),
+            None => (followed.get()?, true),
+        };
+        let Ok((design, order, rejected, when)) = found else {
+            return Some("No customer was told no within a second of that moment.".to_string());
+        };
+        playground.ticker.track();
+        let why = playground.with_run(|run| {
+            run.comparison()
+                .design(design)
+                .trace(order)
+                .and_then(|t| t.failure_cause())
+        });
+        let pending = if clicked {
+            "tracing it in the order inspector"
+        } else {
+            "click to follow it and see why"
+        };
+        Some(format!(
+            "{} shop, order {order}, {} at {:.1} s: {}.",
+            if design == engine::Design::Sync {
+                "Synchronous"
+            } else {
+                "Event-driven"
+            },
+            if rejected { "turned away" } else { "failed" },
+            when.as_secs_f64(),
+            why.unwrap_or_else(|| pending.into())
+        ))
     };
 
     let id = kind.id();
@@ -171,8 +183,15 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
     view! {
         <figure class="chart" data-testid=format!("chart-{id}")>
             <canvas node_ref=canvas role="img" aria-label=move || chart.with(|c| c.as_ref().map(summary).unwrap_or_default())
-                title=(kind == ChartKind::Outcomes).then_some("Click a moment when orders failed or were turned away to follow one of them and see why")
-                on:click=move |event| if kind == ChartKind::Outcomes { follow(event) }></canvas>
+                title=(kind == ChartKind::Outcomes).then_some("Point at a moment when orders failed or were turned away to name one; click to follow it and see why")
+                on:click=move |event| if kind == ChartKind::Outcomes { follow(event) }
+                on:mousemove=move |event| if kind == ChartKind::Outcomes {
+                    let found = found_at(&event);
+                    if hovered.with_untracked(|h| *h != found) {
+                        hovered.set(found);
+                    }
+                }
+                on:mouseleave=move |_| hovered.set(None)></canvas>
             <figcaption>
                 {(kind == ChartKind::Outcomes).then(|| view! { <p class="why" aria-live="polite" data-testid="chart-outcomes-why">{followed_text}</p> })}
                 <p class="chart-summary" data-testid=format!("chart-{id}-summary")>
