@@ -119,6 +119,7 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
                     "Skip to the faults and settings"
                 </button>
             })}
+            <div class="stage">
             <div class="topologies" hidden=!topology>
                 <Topology design=engine::Design::Sync />
                 <div class="event-side">
@@ -135,6 +136,7 @@ pub fn PlaygroundView(playground: Playground, visible: Visible) -> impl IntoView
                     {ChartKind::ALL.into_iter().map(|kind| view! { <ChartPanel kind=kind /> }).collect_view()}
                     <Totals />
                 </div>
+            </div>
             </div>
             {shows("inspector").then(|| view! {<Inspector />})}
             {shows("export").then(|| view! {<ImportExport />})}
