@@ -250,11 +250,7 @@ fn PredictionBox(
                 locked_in.set(Some(choice));
                 // The reminder to predict first has done its job, if it was showing.
                 if let Some(reason) = playground.locked.get_untracked() {
-                    playground.notice.update(|notice| {
-                        if matches!(notice, Some(crate::playground::Notice::Info(text)) if *text == reason) {
-                            *notice = None;
-                        }
-                    });
+                    playground.take_down(&reason);
                 }
                 playground.locked.set(None);
                 // The next thing to do is to play: keyboard focus goes there.

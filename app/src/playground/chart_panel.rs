@@ -163,9 +163,7 @@ pub fn ChartPanel(kind: ChartKind) -> impl IntoView {
         if let Some(element) = canvas.get_untracked() {
             match element.to_data_url_with_type("image/png") {
                 Ok(url) => download_data_url(&format!("sync-or-stream-{id}.png"), &url),
-                Err(_) => playground.notice.set(Some(super::state::Notice::Info(
-                    "This browser could not export the chart as PNG.".into(),
-                ))),
+                Err(_) => playground.tell("This browser could not export the chart as PNG.".into()),
             }
         }
     };

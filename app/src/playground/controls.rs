@@ -32,14 +32,11 @@ pub fn RunControls() -> impl IntoView {
             Ok(seed) => {
                 let scenario = playground.with_run(|run| run.scenario().clone());
                 playground.load(scenario, seed);
-                playground.notice.set(Some(Notice::Info(format!(
+                playground.tell(format!(
                     "Restarted with seed {seed}: new orders, same scenario."
-                ))));
+                ));
             }
-            Err(message) => playground.notice.set(Some(Notice::Error {
-                title: "Seed not changed".into(),
-                details: vec![message],
-            })),
+            Err(message) => playground.refuse("Seed not changed", vec![message]),
         }
     };
     // Space plays and pauses, "." steps, unless the learner is typing or on a button (where
@@ -174,8 +171,8 @@ pub fn parse_seed(text: &str) -> Result<u64, String> {
 fn NoticeBar() -> impl IntoView {
     let playground = expect_context::<Playground>();
     move || {
-        playground.notice.get().map(|notice| {
-            let dismiss = move |_| playground.notice.set(None);
+        playground.notice().map(|notice| {
+            let dismiss = move |_| playground.dismiss();
             match notice {
                 Notice::Info(text) => view! {
                     <div class="notice-bar info" role="status" data-testid="notice">

@@ -6,7 +6,6 @@ use engine::{Metrics, Scenario};
 use leptos::prelude::*;
 
 use super::Playground;
-use super::state::Notice;
 use crate::files::{download_text, read_chosen_file};
 
 #[component]
@@ -25,9 +24,7 @@ pub fn ImportExport() -> impl IntoView {
                 format!("“{}”", scenario.name)
             };
             playground.load(scenario, seed);
-            playground.notice.set(Some(Notice::Info(format!(
-                "Loaded {name}. Press Play to run it."
-            ))));
+            playground.tell(format!("Loaded {name}. Press Play to run it."));
         }
         Err(found) => problems.set(found),
     };

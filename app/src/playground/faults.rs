@@ -5,7 +5,6 @@
 use engine::{ControlAction, Fault, FaultKind, OutageMode, ServiceId};
 use leptos::prelude::*;
 
-use super::state::Notice;
 use super::{Playground, Visible};
 
 const KINDS: [(FaultKind, &str); 9] = [
@@ -122,15 +121,10 @@ pub fn FaultPanel() -> impl IntoView {
         Ok(fault) => {
             let label = describe(&fault);
             if playground.apply(ControlAction::InjectFault { fault }) {
-                playground
-                    .notice
-                    .set(Some(Notice::Info(format!("{label} started."))));
+                playground.tell(format!("{label} started."));
             }
         }
-        Err(problems) => playground.notice.set(Some(Notice::Error {
-            title: "Fault not applied".into(),
-            details: problems,
-        })),
+        Err(problems) => playground.refuse("Fault not applied", problems),
     };
     // A heal ends what has started on its target and says what it ended; one with nothing
     // to end changes nothing and says when the next fault there starts.
@@ -158,14 +152,11 @@ pub fn FaultPanel() -> impl IntoView {
                     at.as_secs_f64()
                 )
             });
-            playground.notice.set(Some(Notice::Info(format!(
+            playground.tell(format!(
                 "Nothing to heal {place}: no fault is active there now.{later}"
-            ))));
+            ));
         } else if playground.apply(ControlAction::Heal { target }) {
-            playground.notice.set(Some(Notice::Info(format!(
-                "Healed: {}.",
-                healed.join(", ")
-            ))));
+            playground.tell(format!("Healed: {}.", healed.join(", ")));
         }
     };
     let heal_target = move |_| heal(Some(playground.selected.get_untracked()));

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use std::fmt::Write;
 
 use super::Playground;
-use super::state::Notice;
 use super::topology::topic_name;
 
 #[component]
@@ -20,20 +19,20 @@ pub fn Inspector() -> impl IntoView {
         let arrived = playground.with_run(|run| run.comparison().sync().summary().orders_arrived);
         match text.trim().parse::<u64>() {
             Ok(order) if order < arrived => playground.pin(order),
-            Ok(order) => playground.notice.set(Some(Notice::Error {
-                title: "Nothing to inspect yet".into(),
-                details: vec![format!(
+            Ok(order) => playground.refuse(
+                "Nothing to inspect yet",
+                vec![format!(
                     "order {order} has not been placed; orders 0 to {} exist so far",
                     arrived.saturating_sub(1)
                 )],
-            })),
-            Err(_) => playground.notice.set(Some(Notice::Error {
-                title: "Not an order id".into(),
-                details: vec![format!(
+            ),
+            Err(_) => playground.refuse(
+                "Not an order id",
+                vec![format!(
                     "“{}”: type a whole number, such as 42",
                     text.chars().take(20).collect::<String>()
                 )],
-            })),
+            ),
         }
     };
     view! {

@@ -6,7 +6,6 @@ use engine::Bucket;
 use leptos::prelude::*;
 
 use super::Playground;
-use super::state::Notice;
 
 const MAX_RECORDS: f64 = 1_000_000_000.0;
 
@@ -31,13 +30,10 @@ pub fn LagAlert() -> impl IntoView {
                 playground.lag_alert.set(Some(records.round()));
             }
             _ => {
-                playground.notice.set(Some(Notice::Error {
-                    title: "The lag alert was not changed".into(),
-                    details: vec![format!(
+                playground.refuse("The lag alert was not changed", vec![format!(
                         "“{}” must be a whole number of records from 1 to {MAX_RECORDS}, or empty for no alert",
                         text.chars().take(20).collect::<String>()
-                    )],
-                }));
+                    )]);
                 // Show the threshold still in force, not the rejected text.
                 playground.lag_alert.update(|_| {});
             }

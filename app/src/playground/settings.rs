@@ -8,7 +8,6 @@ use engine::{ControlAction, Scenario, ServiceId};
 use leptos::prelude::*;
 use lessons::{EVENT_CONTROLS, SHOP_CONTROLS, SYNC_CONTROLS};
 
-use super::state::Notice;
 use super::{Playground, Visible};
 
 /// Reads a setting from the effective scenario of a design, tracking the current frame so
@@ -59,10 +58,7 @@ pub fn SettingsPanel() -> impl IntoView {
         Ok(action) => {
             playground.apply(action);
         }
-        Err(message) => playground.notice.set(Some(Notice::Error {
-            title: "Setting not changed".into(),
-            details: vec![message],
-        })),
+        Err(message) => playground.refuse("Setting not changed", vec![message]),
     };
 
     let rate = effective(playground, false, |s| s.workload.arrival_rate_per_s);
@@ -234,10 +230,7 @@ fn field(
                     Ok(action) => {
                         playground.apply(action);
                     }
-                    Err(message) => playground.notice.set(Some(Notice::Error {
-                        title: "Setting not changed".into(),
-                        details: vec![message],
-                    })),
+                    Err(message) => playground.refuse("Setting not changed", vec![message]),
                 } />
         </label>
     }

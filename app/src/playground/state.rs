@@ -75,7 +75,8 @@ pub struct Playground {
     pub speed: RwSignal<f64>,
     pub selected: RwSignal<ServiceId>,
     pub pinned: RwSignal<Option<u64>>,
-    pub notice: RwSignal<Option<Notice>>,
+    /// The message for the learner: written through `tell`, `refuse` and `dismiss` only.
+    notice: RwSignal<Option<Notice>>,
     /// The consumer-lag alert threshold in records, if the learner set one.
     pub lag_alert: RwSignal<Option<f64>>,
     /// Why the run may not start yet (a lesson asks for a prediction first).
@@ -127,10 +128,10 @@ impl Playground {
             playground.start_job(JobKind::OpenLink, at);
         }
         if let Some(problem) = problem {
-            playground.notice.set(Some(Notice::Error {
-                title: "This link could not be opened; showing the usual start instead".into(),
-                details: vec![problem],
-            }));
+            playground.refuse(
+                "This link could not be opened; showing the usual start instead",
+                vec![problem],
+            );
         }
         playground
     }
@@ -184,6 +185,38 @@ impl Playground {
             clock.resume();
         }
         playground
+    }
+
+    /// The message for the learner, if there is one (tracked).
+    pub fn notice(&self) -> Option<Notice> {
+        self.notice.get()
+    }
+
+    /// Tells the learner what happened (or why nothing did).
+    pub fn tell(&self, text: String) {
+        self.notice.set(Some(Notice::Info(text)));
+    }
+
+    /// Tells the learner what was refused, and why.
+    pub fn refuse(&self, title: &str, details: Vec<String>) {
+        self.notice.set(Some(Notice::Error {
+            title: title.into(),
+            details,
+        }));
+    }
+
+    pub fn dismiss(&self) {
+        self.notice.set(None);
+    }
+
+    /// Takes the message down if it is `text` (a reminder that has done its job).
+    pub fn take_down(&self, text: &str) {
+        if self
+            .notice
+            .with_untracked(|n| matches!(n, Some(Notice::Info(shown)) if shown == text))
+        {
+            self.notice.set(None);
+        }
     }
 
     /// Reads the run without tracking (pair with `view` or `data_version` to react).
@@ -301,10 +334,7 @@ impl Playground {
             matches!(notice, Some(Notice::Error { details, .. }) if details.first() == Some(&reason))
         });
         if !shown {
-            self.notice.set(Some(Notice::Error {
-                title: "The run cannot go further".into(),
-                details: vec![reason],
-            }));
+            self.refuse("The run cannot go further", vec![reason]);
         }
         true
     }
@@ -315,13 +345,11 @@ impl Playground {
             return;
         }
         if let Some(reason) = self.locked.get_untracked() {
-            self.notice.set(Some(Notice::Info(reason)));
+            self.tell(reason);
             return;
         }
         if self.run.with_value(Run::at_end) {
-            self.notice.set(Some(Notice::Info(
-                "The run has reached its end. Reset or rewind to play again.".into(),
-            )));
+            self.tell("The run has reached its end. Reset or rewind to play again.".into());
             return;
         }
         self.clock.resume();
@@ -390,10 +418,7 @@ impl Playground {
         match self.try_apply(action) {
             Ok(()) => true,
             Err(message) => {
-                self.notice.set(Some(Notice::Error {
-                    title: "Not done".into(),
-                    details: vec![message],
-                }));
+                self.refuse("Not done", vec![message]);
                 false
             }
         }
