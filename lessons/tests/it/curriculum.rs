@@ -676,3 +676,33 @@ fn a_timeout_near_normal_call_times_fails_healthy_orders() {
     assert!(tight.orders_failed > 0, "10 ms fails no order");
     assert!(tight.double_charges > 0, "10 ms charges nobody twice");
 }
+
+/// Lesson 4's spike, against its closed form: 600 orders a second for 10 s against a Payment
+/// good for 200 leaves (600 − 200) × 10 = 4,000 records; with 80 a second to spare after it
+/// they take 4,000 / 80 = 50 s to clear, and the last order of the spike waits 4,000 / 200 =
+/// 20 s in the log. The lesson's text and its revealed answer quote these figures.
+#[test]
+fn the_spike_backlog_matches_its_closed_form() {
+    let (lesson, step) = lesson_step("04-", "The sale starts");
+    let run = Comparison::replay(&step.scenario, lesson.seed, &[], SimTime::from_secs(90));
+    let event = run.event();
+    let summary = event.summary();
+    let peak = summary.max_consumer_lag as f64;
+    assert!((peak - 4_000.0).abs() <= 400.0, "peak backlog {peak}");
+    let oldest = summary.max_consumer_lag_s;
+    assert!(
+        (oldest - 20.0).abs() <= 3.0,
+        "oldest unread record {oldest:.1} s"
+    );
+    let cleared = event
+        .metrics()
+        .buckets()
+        .iter()
+        .find(|b| b.start >= SimTime::from_secs(20) && b.max_lag <= 10)
+        .map(|b| b.start.as_secs_f64() - 20.0)
+        .expect("the backlog clears within 70 s of the spike");
+    assert!(
+        (40.0..=60.0).contains(&cleared),
+        "cleared {cleared:.1} s after the spike"
+    );
+}
