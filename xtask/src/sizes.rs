@@ -50,7 +50,8 @@ use crate::Result;
 /// of the per-design loop gave back 0.1 KB; letting the compiler choose what to inline in the
 /// service steps and the loop, nothing. Hiding a step's goal and hints until its prediction is
 /// locked in, as a class on the lesson text rather than a view of its own: 412.0 KB. Naming
-/// the failed order under the pointer on the outcomes chart: 412.4 KB.
+/// the failed order under the pointer on the outcomes chart: 412.4 KB; the learner's message
+/// behind named methods, a missed goal said so once its moment has passed: 412.7 KB.
 /// Measured ways down that were not taken: the engine at opt-level 2 saves 3.9 KB but its
 /// browser speed varied more (1.20-1.72 M orders/s against 1.55-1.64 M at 3); at "s" with its
 /// hot helpers inlined it saves 11 KB but measured 59-74 % of native speed in the browser (the

@@ -456,10 +456,12 @@ fn DiagnosisBox(
 
 /// The goal in a few words for the bar above the run: met, holding until it is judged, or how
 /// many checks are missing.
-fn badge_text(status: &GoalStatus, judged_at: engine::SimTime) -> String {
+fn badge_text(status: &GoalStatus, judged_at: engine::SimTime, over: bool) -> String {
     let missing = status.checks.iter().filter(|check| !check.met).count();
     if status.met {
         "Goal met ✓".into()
+    } else if over {
+        "Goal missed · Reset to try again".into()
     } else if status.holding {
         format!(
             "Goal holds so far · judged at {} s",
@@ -487,6 +489,8 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
         return ().into_any();
     };
     let status = RwSignal::new(None::<GoalStatus>);
+    // The run has passed the moment the goal is judged at: not met by then is missed.
+    let over = RwSignal::new(false);
     let badge = use_context::<GoalBadge>();
     let diagnosed = use_context::<Diagnosed>();
     let met_once = RwSignal::new(
@@ -502,7 +506,10 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
         let goal = goal.clone();
         move |_: Option<()>| {
             playground.ticker.track();
-            let mut now = playground.with_run(|run| goal.evaluate(run.comparison(), judged_at));
+            let (mut now, past) = playground.with_run(|run| {
+                (goal.evaluate(run.comparison(), judged_at), run.now() >= judged_at)
+            });
+            over.set(past);
             // A drill is met only once its cause has been named as well.
             if let Some(Diagnosed(named)) = diagnosed {
                 let named = named.get();
@@ -549,7 +556,7 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
             }
             if let Some(GoalBadge(line)) = badge {
                 let waiting = playground.locked.with(Option::is_some);
-                line.set((!waiting).then(|| (now.met, badge_text(&now, judged_at))));
+                line.set((!waiting).then(|| (now.met, badge_text(&now, judged_at, past))));
             }
             status.set(Some(now));
         }
@@ -572,6 +579,10 @@ fn GoalBox(lesson_id: String, index: usize, step: Step, playground: Playground) 
                 {move || match (status.with(|s| s.as_ref().map(|s| (s.met, s.holding))), met_once.get()) {
                     (Some((true, _)), _) => "Goal met ✓".to_string(),
                     (_, true) => "You met this goal before; the current run does not (yet).".to_string(),
+                    _ if over.get() => format!(
+                        "Missed: the run reached {} s without meeting the goal. Reset, or rewind to before it, and try again.",
+                        judged_at.as_secs_f64()
+                    ),
                     (Some((false, true)), _) => format!(
                         "So far every check holds; the goal is judged when the run reaches {} s.",
                         judged_at.as_secs_f64()

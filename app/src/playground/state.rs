@@ -416,7 +416,16 @@ impl Playground {
     /// page. True when the action was taken.
     pub fn apply(&self, action: ControlAction) -> bool {
         match self.try_apply(action) {
-            Ok(()) => true,
+            Ok(()) => {
+                // A refusal still showing is out of date once an action has been taken.
+                if self
+                    .notice
+                    .with_untracked(|n| matches!(n, Some(Notice::Error { .. })))
+                {
+                    self.notice.set(None);
+                }
+                true
+            }
             Err(message) => {
                 self.refuse("Not done", vec![message]);
                 false
