@@ -104,7 +104,7 @@ impl Core {
     /// The rest of [`Core::trace`], kept out of line: it is called from dozens of places.
     #[inline(never)]
     fn trace_held(&mut self, order: u64, entry: TraceEntry) {
-        if self.traced(order) {
+        if self.orders.get(order).is_some_and(|state| state.traced) {
             self.tracer.record(order, entry);
         }
     }
